@@ -1,0 +1,212 @@
+// The table of redis.conf directives the node knows: name, aliases, value kind, default (Redis 7.0's),
+// and whether CONFIG SET may change it at run time. Directives Redis has but we do not implement are
+// listed as `fixed`: accepted at their default value, refused with a clear message otherwise.
+
+export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'list';
+
+export interface Directive {
+  name: string;
+  kind: DirectiveKind;
+  /** Default in redis.conf spelling. */
+  default: string;
+  aliases?: string[];
+  values?: string[];
+  min?: number;
+  max?: number;
+  /** CONFIG SET refuses it ("can't set immutable config"). */
+  immutable?: boolean;
+  /** Not implemented here: only the default value (or one of `values`) is accepted. */
+  fixed?: boolean;
+  /** A secret: CONFIG GET shows it (as Redis does) but logs never do. */
+  sensitive?: boolean;
+}
+
+const MAX_INT = 2147483647;
+
+function bool(name: string, def: 'yes' | 'no', extra: Partial<Directive> = {}): Directive {
+  return { name, kind: 'bool', default: def, ...extra };
+}
+function int(name: string, def: number, min: number, max: number, extra: Partial<Directive> = {}): Directive {
+  return { name, kind: 'int', default: String(def), min, max, ...extra };
+}
+function mem(name: string, def: string, extra: Partial<Directive> = {}): Directive {
+  return { name, kind: 'memory', default: def, ...extra };
+}
+function str(name: string, def: string, extra: Partial<Directive> = {}): Directive {
+  return { name, kind: 'string', default: def, ...extra };
+}
+function oneOf(name: string, def: string, values: string[], extra: Partial<Directive> = {}): Directive {
+  return { name, kind: 'enum', default: def, values, ...extra };
+}
+/** A Redis directive we accept only at the given values (default first). */
+function fixed(name: string, def: string, kind: DirectiveKind = 'string', values: string[] = [def]): Directive {
+  return { name, kind, default: def, values, fixed: true };
+}
+
+export const DIRECTIVES: readonly Directive[] = [
+  // Network and process
+  int('port', 6379, 0, 65535, { immutable: true }),
+  { name: 'bind', kind: 'list', default: '* -::*', immutable: true },
+  str('unixsocket', '', { immutable: true, fixed: true }),
+  int('tcp-backlog', 511, 0, MAX_INT, { immutable: true }),
+  int('timeout', 0, 0, MAX_INT),
+  int('tcp-keepalive', 300, 0, MAX_INT),
+  int('maxclients', 10000, 1, MAX_INT),
+  bool('protected-mode', 'yes'),
+  str('dir', '.'),
+  str('dbfilename', 'dump.rdb'),
+  str('logfile', '', { immutable: true }),
+  str('pidfile', '', { immutable: true }),
+  oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  int('databases', 16, 1, MAX_INT, { immutable: true }),
+  int('hz', 10, 1, 500),
+  bool('dynamic-hz', 'yes'),
+  str('requirepass', '', { sensitive: true }),
+  oneOf('enable-debug-command', 'local', ['yes', 'no', 'local'], { immutable: true }),
+  oneOf('enable-protected-configs', 'no', ['yes', 'no', 'local'], { immutable: true }),
+  oneOf('enable-module-command', 'no', ['yes', 'no', 'local'], { immutable: true }),
+  str('syslog-enabled', 'no', { fixed: true }),
+  bool('always-show-logo', 'no'),
+  bool('set-proc-title', 'yes'),
+  str('proc-title-template', '{title} {listen-addr} {server-mode}'),
+  str('locale-collate', ''),
+  bool('crash-log-enabled', 'yes'),
+  bool('crash-memcheck-enabled', 'yes'),
+  bool('disable-thp', 'yes'),
+  int('shutdown-timeout', 10, 0, MAX_INT),
+  str('shutdown-on-sigint', 'default'),
+  str('shutdown-on-sigterm', 'default'),
+  // Limits
+  mem('proto-max-bulk-len', '512mb'),
+  mem('client-query-buffer-limit', '1gb'),
+  {
+    name: 'client-output-buffer-limit',
+    kind: 'list',
+    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
+  },
+  mem('maxmemory', '0'),
+  oneOf('maxmemory-policy', 'noeviction', [
+    'noeviction',
+    'allkeys-lru',
+    'volatile-lru',
+    'allkeys-lfu',
+    'volatile-lfu',
+    'allkeys-random',
+    'volatile-random',
+    'volatile-ttl',
+  ]),
+  int('maxmemory-samples', 5, 1, 64),
+  int('maxmemory-eviction-tenacity', 10, 0, 100),
+  // Persistence
+  { name: 'save', kind: 'list', default: '3600 1 300 100 60 10000' },
+  bool('stop-writes-on-bgsave-error', 'yes'),
+  bool('rdbcompression', 'yes'),
+  bool('rdbchecksum', 'yes'),
+  bool('rdb-del-sync-files', 'no'),
+  bool('sanitize-dump-payload', 'no', { values: ['no', 'yes', 'clients'] }),
+  fixed('appendonly', 'no', 'bool'),
+  str('appendfilename', 'appendonly.aof', { immutable: true }),
+  str('appenddirname', 'appendonlydir', { immutable: true }),
+  oneOf('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  fixed('daemonize', 'no', 'bool'),
+  fixed('supervised', 'no', 'enum', ['no', 'auto', 'upstart', 'systemd']),
+  fixed('cluster-enabled', 'no', 'bool'),
+  // Replication (the replication issue implements them)
+  { name: 'replicaof', kind: 'list', default: '', aliases: ['slaveof'] },
+  str('masterauth', '', { sensitive: true }),
+  str('masteruser', ''),
+  mem('repl-backlog-size', '1mb'),
+  int('repl-backlog-ttl', 3600, 0, MAX_INT),
+  int('repl-ping-replica-period', 10, 1, MAX_INT, { aliases: ['repl-ping-slave-period'] }),
+  int('repl-timeout', 60, 1, MAX_INT),
+  bool('repl-diskless-sync', 'yes'),
+  int('repl-diskless-sync-delay', 5, 0, MAX_INT),
+  int('repl-diskless-sync-max-replicas', 0, 0, MAX_INT),
+  oneOf('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb']),
+  bool('repl-disable-tcp-nodelay', 'no'),
+  bool('replica-read-only', 'yes', { aliases: ['slave-read-only'] }),
+  bool('replica-serve-stale-data', 'yes', { aliases: ['slave-serve-stale-data'] }),
+  bool('replica-ignore-maxmemory', 'yes', { aliases: ['slave-ignore-maxmemory'] }),
+  bool('replica-lazy-flush', 'no', { aliases: ['slave-lazy-flush'] }),
+  int('replica-priority', 100, 0, MAX_INT, { aliases: ['slave-priority'] }),
+  bool('replica-announced', 'yes'),
+  str('replica-announce-ip', '', { aliases: ['slave-announce-ip'] }),
+  int('replica-announce-port', 0, 0, 65535, { aliases: ['slave-announce-port'] }),
+  int('min-replicas-to-write', 0, 0, MAX_INT, { aliases: ['min-slaves-to-write'] }),
+  int('min-replicas-max-lag', 10, 0, MAX_INT, { aliases: ['min-slaves-max-lag'] }),
+  // clusterctl's own: synchronous acknowledgement (the lost-write issue)
+  int('sync-replicas', 0, 0, MAX_INT),
+  int('sync-replicas-timeout', 1000, 1, MAX_INT),
+  // Lazy freeing only changes how expirations propagate (UNLINK instead of DEL).
+  bool('lazyfree-lazy-eviction', 'no'),
+  bool('lazyfree-lazy-expire', 'no'),
+  bool('lazyfree-lazy-server-del', 'no'),
+  bool('lazyfree-lazy-user-del', 'no'),
+  bool('lazyfree-lazy-user-flush', 'no'),
+  // Encodings: only reported by OBJECT ENCODING and used when writing RDB.
+  int('hash-max-listpack-entries', 128, 0, MAX_INT, { aliases: ['hash-max-ziplist-entries'] }),
+  int('hash-max-listpack-value', 64, 0, MAX_INT, { aliases: ['hash-max-ziplist-value'] }),
+  int('list-max-listpack-size', -2, -5, MAX_INT, { aliases: ['list-max-ziplist-size'] }),
+  int('list-compress-depth', 0, 0, MAX_INT),
+  int('set-max-intset-entries', 512, 0, MAX_INT),
+  int('zset-max-listpack-entries', 128, 0, MAX_INT, { aliases: ['zset-max-ziplist-entries'] }),
+  int('zset-max-listpack-value', 64, 0, MAX_INT, { aliases: ['zset-max-ziplist-value'] }),
+  int('stream-node-max-bytes', 4096, 0, MAX_INT),
+  int('stream-node-max-entries', 100, 0, MAX_INT),
+  int('hll-sparse-max-bytes', 3000, 0, MAX_INT),
+  bool('activerehashing', 'yes'),
+  int('active-expire-effort', 1, 1, 10),
+  str('notify-keyspace-events', ''),
+  int('slowlog-log-slower-than', 10000, -1, MAX_INT),
+  int('slowlog-max-len', 128, 0, MAX_INT),
+  int('latency-monitor-threshold', 0, 0, MAX_INT),
+  int('lua-time-limit', 5000, 0, MAX_INT, { aliases: ['busy-reply-threshold'] }),
+  int('io-threads', 1, 1, 128, { immutable: true }),
+  bool('io-threads-do-reads', 'no'),
+  bool('jemalloc-bg-thread', 'yes'),
+  str('rename-command', '', { fixed: true }),
+  str('user', '', { fixed: true }),
+  str('aclfile', '', { immutable: true, fixed: true }),
+  str('tls-port', '0', { fixed: true }),
+  str('oom-score-adj', 'no'),
+  str('oom-score-adj-values', '0 200 800'),
+];
+
+const byName = new Map<string, Directive>();
+for (const directive of DIRECTIVES) {
+  byName.set(directive.name, directive);
+  for (const alias of directive.aliases ?? []) byName.set(alias, directive);
+}
+
+/** Finds a directive by name or alias, case-insensitively. */
+export function findDirective(name: string): Directive | undefined {
+  return byName.get(name.toLowerCase());
+}
+
+/** The closest known directive name, for "did you mean" hints. */
+export function closestDirective(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of byName.keys()) {
+    const d = editDistance(name.toLowerCase(), candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

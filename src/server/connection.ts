@@ -1,0 +1,156 @@
+// One client socket: bytes in -> parser -> dispatch -> replies gathered and written once per batch
+// (Redis writes all replies of a pipelined read in one write). Protocol errors answer and close
+// only this connection. Reading pauses while the socket's unsent output is large, so a client
+// that pipelines without reading cannot grow our memory without bound.
+
+import type { Socket } from 'node:net';
+import { encodeReply } from '../shared/resp/encoder.js';
+import { NO_REPLY, type Reply } from '../shared/resp/reply.js';
+import { ProtocolError, RequestParser } from '../shared/resp/request-parser.js';
+import type { Client, ClientSink } from './client.js';
+import { execute } from './dispatch.js';
+import type { Server } from './server.js';
+
+/** Unsent output above which we stop reading from the client until the socket drains. */
+const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
+
+export class Connection implements ClientSink {
+  readonly client: Client;
+  private readonly parser: RequestParser;
+  private out = '';
+  private flushScheduled = false;
+  private closed = false;
+  /** Set when another module (replication) owns the socket from now on. */
+  private detached = false;
+
+  constructor(
+    private readonly server: Server,
+    readonly socket: Socket,
+  ) {
+    const addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    const laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.client = server.createClient(addr, laddr, this);
+    this.parser = new RequestParser({
+      maxBulkLength: server.config.num('proto-max-bulk-len'),
+      maxMultibulkLength: this.client.authenticated ? 2147483647 : 10,
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      if (!this.closed && !this.detached) socket.resume();
+    });
+    socket.on('error', () => this.teardown());
+    socket.on('close', () => this.teardown());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.detached) return;
+    this.server.stats.netInputBytes += chunk.length;
+    this.client.lastInteraction = Date.now();
+    this.parser.feed(chunk);
+    if (this.parser.bufferedBytes > this.server.config.num('client-query-buffer-limit')) {
+      this.server.log.warning(`Closing client that reached max query buffer length: id=${this.client.id} addr=${this.client.addr}`);
+      this.teardown();
+      this.socket.destroy();
+      return;
+    }
+    this.processInput();
+    this.flush();
+  }
+
+  /** Runs every complete request in the buffer, stopping while the client is blocked. */
+  private processInput(): void {
+    while (!this.client.blocked && !this.closed && !this.detached) {
+      let args: string[] | null;
+      try {
+        args = this.parser.next();
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        this.server.log.verbose(`Protocol error (${error.message}) from client id=${this.client.id} addr=${this.client.addr}`);
+        this.out += `-ERR ${error.message}\r\n`;
+        this.close('protocol error');
+        return;
+      }
+      if (args === null) return;
+      if (!this.client.authenticated) this.parser.limits = { ...this.parser.limits, maxMultibulkLength: 10 };
+      const reply = execute(this.server, this.client, args);
+      if (this.client.authenticated && this.parser.limits.maxMultibulkLength === 10) {
+        this.parser.limits = { ...this.parser.limits, maxMultibulkLength: 2147483647 };
+      }
+      if (reply !== NO_REPLY) this.out += encodeReply(reply, this.client.proto);
+      // QUIT, or CLIENT KILL naming the caller: answer first, then close.
+      if (this.client.closing) {
+        this.close('closed by its own command');
+        return;
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.out.length === 0 || this.detached) return;
+    if (!this.socket.destroyed) {
+      this.server.stats.netOutputBytes += this.out.length;
+      this.socket.write(this.out, 'latin1');
+      if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.socket.pause();
+    }
+    this.out = '';
+  }
+
+  push(reply: Reply): void {
+    if (this.closed) return;
+    this.out += encodeReply(reply, this.client.proto);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => {
+        this.flushScheduled = false;
+        this.flush();
+        this.enforceOutputLimit();
+      });
+    }
+  }
+
+  resume(): void {
+    process.nextTick(() => {
+      this.processInput();
+      this.flush();
+    });
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.client.closing = true;
+    this.flush();
+    this.server.log.verbose(`Closing client id=${this.client.id}: ${reason}`);
+    this.socket.end();
+    this.teardown();
+  }
+
+  /** Hands the socket to another owner (a replica link after PSYNC); no more parsing here. */
+  detach(): { socket: Socket; pending: string } {
+    this.detached = true;
+    const pending = this.out;
+    this.out = '';
+    this.socket.removeAllListeners('data');
+    return { socket: this.socket, pending };
+  }
+
+  /** Pub/sub clients over their hard output limit are dropped, as Redis's client-output-buffer-limit. */
+  private enforceOutputLimit(): void {
+    const cls = this.client.kind === 'pubsub' ? 'pubsub' : 'normal';
+    const limits = this.server.config.list('client-output-buffer-limit');
+    const index = limits.indexOf(cls);
+    const hard = Number(limits[index + 1]);
+    if (hard > 0 && this.socket.writableLength > hard) {
+      this.server.log.warning(`Client id=${this.client.id} closed for overcoming of output buffer limits.`);
+      this.socket.destroy();
+      this.teardown();
+    }
+  }
+
+  private teardown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.closing = true;
+    this.server.removeClient(this.client);
+  }
+}

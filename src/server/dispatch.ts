@@ -1,0 +1,165 @@
+// From a parsed request to a reply, in the order of Redis's processCommand: lookup, arity, auth,
+// transaction queueing, pub/sub context, replica read-only, write gates (min-replicas, fencing),
+// stale data, loading; then `call`, which runs the handler and propagates what it changed.
+
+import { ErrorReply, type NoReply, QUEUED, type Reply } from '../shared/resp/reply.js';
+import type { Client } from './client.js';
+import { ExecutionContext } from './context.js';
+import {
+  ERR_LOADING,
+  ERR_MASTERDOWN,
+  ERR_NOAUTH,
+  ERR_READONLY,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+} from './commands/errors.js';
+import type { BlockRequest, CommandSpec } from './commands/types.js';
+import type { Db } from './keyspace/db.js';
+import type { Server } from './server.js';
+
+/** Commands that run at once inside MULTI instead of being queued. */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** What a RESP2 client with subscriptions may still run. */
+const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset', 'ssubscribe', 'sunsubscribe']);
+
+export interface Resolved {
+  spec: CommandSpec;
+  /** `config|get` style name used in errors and stats. */
+  fullName: string;
+}
+
+/** Finds the table entry for a request; returns an error reply for unknown names or bad arity. */
+export function resolveCommand(server: Server, args: string[]): Resolved | ErrorReply {
+  const name = args[0]!.toLowerCase();
+  const spec = server.commands.get(name);
+  if (!spec) return unknownCommand(args);
+  if (spec.subcommands && args.length >= 2) {
+    const subName = args[1]!.toLowerCase();
+    const sub = spec.subcommands.find((s) => s.name === subName);
+    if (!sub) return unknownSubcommand(args);
+    const fullName = `${name}|${subName}`;
+    if (!arityOk(sub.arity, args.length)) return wrongArity(fullName);
+    return { spec: sub, fullName };
+  }
+  if (!arityOk(spec.arity, args.length)) return wrongArity(name);
+  return { spec, fullName: name };
+}
+
+function arityOk(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity;
+}
+
+/** Runs one request from a client, applying every check Redis applies before a command. */
+export function execute(server: Server, client: Client, args: string[]): Reply | NoReply {
+  const resolved = resolveCommand(server, args);
+  if (resolved instanceof ErrorReply) {
+    if (client.multi !== null) client.multiError = true;
+    return resolved;
+  }
+  const { spec, fullName } = resolved;
+  const flags = spec.flags;
+  if (!client.authenticated && !flags.includes('no_auth')) return ERR_NOAUTH;
+  client.lastCommand = fullName;
+
+  const baseName = fullName.split('|')[0]!;
+  if (client.multi !== null && !TRANSACTION_CONTROL.has(baseName)) {
+    if (flags.includes('no_multi')) {
+      client.multiError = true;
+      return new ErrorReply(`ERR Command not allowed inside a transaction`);
+    }
+    client.multi.push({ args });
+    return QUEUED;
+  }
+  if (client.inPubSubContext && !PUBSUB_ALLOWED.has(baseName)) {
+    return new ErrorReply(
+      `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+  }
+  const refusal = refuseBeforeCall(server, client, spec);
+  if (refusal) return refusal;
+  return call(server, client, spec, fullName, args);
+}
+
+/**
+ * The checks that also apply to each command of an EXEC (Redis re-checks OOM/readonly/min-replicas
+ * for the transaction as a whole; we check per command, which refuses the same transactions).
+ */
+export function refuseBeforeCall(server: Server, client: Client, spec: CommandSpec): Reply | undefined {
+  const isWrite = spec.flags.includes('write');
+  if (server.isReplica && !client.isMaster) {
+    if (isWrite && server.config.bool('replica-read-only')) return ERR_READONLY;
+    if (!server.masterLinkUp && !server.config.bool('replica-serve-stale-data') && !spec.flags.includes('stale')) {
+      return ERR_MASTERDOWN;
+    }
+  }
+  if (isWrite && !client.isMaster && server.writeGate) {
+    const refused = server.writeGate(client);
+    if (refused) return refused;
+  }
+  if (server.loading && !spec.flags.includes('loading')) return ERR_LOADING;
+  return undefined;
+}
+
+/** Runs a handler as one execution unit and propagates what it changed (Redis server.c call()). */
+export function call(server: Server, client: Client, spec: CommandSpec, fullName: string, args: string[]): Reply | NoReply {
+  const db = server.db(client.db);
+  server.beginCall();
+  const previousClient = server.currentClient;
+  server.currentClient = client;
+  const dirtyBefore = server.dirty;
+  const started = performance.now();
+  let reply: Reply | NoReply;
+  const ctx = new ExecutionContext(server, client, db);
+  try {
+    reply = spec.handler(ctx, args);
+    propagateResult(server, ctx, db, args, dirtyBefore);
+  } catch (error) {
+    server.log.warning(`Command '${fullName}' failed: ${(error as Error).stack ?? String(error)}`);
+    reply = new ErrorReply(`ERR internal error running '${fullName}': ${(error as Error).message}`);
+  } finally {
+    server.currentClient = previousClient;
+    recordStats(server, fullName, started, reply!);
+    server.endCall();
+  }
+  return reply;
+}
+
+function propagateResult(server: Server, ctx: ExecutionContext, db: Db, args: string[], dirtyBefore: number): void {
+  if (ctx.suppressed) return;
+  if (ctx.rewritten) {
+    for (const command of ctx.rewritten) server.alsoPropagate(ctx.client.db, command);
+  } else if (server.dirty !== dirtyBefore && args.length > 0) {
+    server.alsoPropagate(db.id, args);
+  }
+}
+
+function recordStats(server: Server, fullName: string, started: number, reply: Reply | NoReply): void {
+  const stats = server.stats;
+  stats.totalCommands++;
+  let entry = stats.commandCalls.get(fullName);
+  if (!entry) stats.commandCalls.set(fullName, (entry = { calls: 0, usec: 0, failed: 0 }));
+  entry.calls++;
+  entry.usec += Math.round((performance.now() - started) * 1000);
+  if (reply instanceof ErrorReply) {
+    entry.failed++;
+    stats.errorReplies++;
+  }
+}
+
+/** Retries a blocked client's request as its own execution unit; undefined = still waiting. */
+export function retryBlocked(server: Server, client: Client, db: Db, request: BlockRequest): Reply | undefined {
+  server.beginCall();
+  const previousClient = server.currentClient;
+  server.currentClient = client;
+  const dirtyBefore = server.dirty;
+  const ctx = new ExecutionContext(server, client, db);
+  try {
+    const reply = request.retry(ctx);
+    if (reply !== undefined) propagateResult(server, ctx, db, [], dirtyBefore);
+    return reply;
+  } finally {
+    server.currentClient = previousClient;
+    server.endCall();
+  }
+}

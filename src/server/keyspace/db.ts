@@ -1,0 +1,130 @@
+// One logical database (SELECT n): the key -> value map, the key -> expiry map, and the single funnel
+// every mutation passes through, so that snapshots (copy-on-write by key), WATCH, blocked clients and
+// the change counter all see every write. Expiry follows Redis db.c: lazy on access, and on a replica
+// a logically expired key reads as missing but is only deleted when the master's DEL arrives.
+
+import { type Value } from './values.js';
+
+/** What the keyspace needs from the server around it; the server implements it. */
+export interface KeyspaceHooks {
+  /** Current time in ms (a fake clock in tests). */
+  now(): number;
+  /** True on a replica: keys are not deleted on expiry, the master's DEL does it. */
+  expiresPassively(): boolean;
+  /** True while a command from our master is running: it sees expired keys as present. */
+  executingMasterCommand(): boolean;
+  /** A key expired and was deleted here (the master propagates `DEL key`). */
+  keyExpired(db: Db, key: string): void;
+  /** Called before a key changes (before the change is made): snapshot COW, WATCH, dirty counter. */
+  beforeChange(db: Db, key: string): void;
+  /** A list or sorted set at `key` gained elements: clients blocked on it may be served. */
+  keyReady(db: Db, key: string): void;
+}
+
+export class Db {
+  readonly data = new Map<string, Value>();
+  readonly expires = new Map<string, number>();
+  /** Keys with clients blocked on them (BLPOP and friends); usually empty, so checks are cheap. */
+  readonly blockedKeys = new Map<string, number>();
+
+  constructor(
+    readonly id: number,
+    private readonly hooks: KeyspaceHooks,
+  ) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** True when the key has an expiry in the past (whether or not it was deleted yet). */
+  isExpired(key: string, now = this.hooks.now()): boolean {
+    const when = this.expires.get(key);
+    return when !== undefined && when <= now;
+  }
+
+  /**
+   * Looks a key up for reading or writing. Expired keys are deleted (master) or hidden (replica)
+   * and read as missing, except for commands from our master, which see them.
+   */
+  lookup(key: string): Value | undefined {
+    const value = this.data.get(key);
+    if (value === undefined) return undefined;
+    if (this.expires.size > 0 && this.isExpired(key)) {
+      if (this.hooks.executingMasterCommand()) return value;
+      if (this.hooks.expiresPassively()) return undefined;
+      this.expireNow(key);
+      return undefined;
+    }
+    return value;
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Deletes an expired key and tells the server (which propagates the DEL). */
+  expireNow(key: string): void {
+    this.hooks.beforeChange(this, key);
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.hooks.keyExpired(this, key);
+  }
+
+  /** Must be called before mutating a collection in place (LPUSH on an existing list, HSET, ...). */
+  willModify(key: string): void {
+    this.hooks.beforeChange(this, key);
+  }
+
+  /** Sets a key; its expiry is cleared unless keepTtl (SET semantics). */
+  set(key: string, value: Value, keepTtl = false): void {
+    this.hooks.beforeChange(this, key);
+    this.data.set(key, value);
+    if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+  }
+
+  /** Deletes a key; returns whether it existed (expired keys count as absent). */
+  delete(key: string): boolean {
+    if (this.lookup(key) === undefined) return false;
+    this.hooks.beforeChange(this, key);
+    this.data.delete(key);
+    this.expires.delete(key);
+    return true;
+  }
+
+  /** Removes a collection key that a command emptied (Redis never keeps empty collections). */
+  deleteIfEmpty(key: string, size: number): void {
+    if (size > 0) return;
+    this.data.delete(key);
+    this.expires.delete(key);
+  }
+
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  /** Sets an absolute expiry in ms; the key must exist. */
+  setExpire(key: string, whenMs: number): void {
+    this.hooks.beforeChange(this, key);
+    this.expires.set(key, whenMs);
+  }
+
+  /** Removes the expiry; returns whether there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.has(key)) return false;
+    this.hooks.beforeChange(this, key);
+    this.expires.delete(key);
+    return true;
+  }
+
+  /** Signals that a list/zset at key gained elements (only matters when a client is blocked on it). */
+  signalReady(key: string): void {
+    if (this.blockedKeys.size > 0 && this.blockedKeys.has(key)) this.hooks.keyReady(this, key);
+  }
+
+  /** Removes every key (FLUSHDB); every key counts as changed for snapshots and WATCH. */
+  clear(): void {
+    for (const key of this.data.keys()) this.hooks.beforeChange(this, key);
+    this.data.clear();
+    this.expires.clear();
+  }
+}

@@ -1,0 +1,94 @@
+// The clusterctl-node program: `clusterctl-node [config-file] [--directive value ...]`, started the
+// same way as redis-server. Loads config, opens listeners, logs "Ready to accept connections",
+// and stops cleanly on SIGTERM/SIGINT or SHUTDOWN (saving first when save points are set).
+
+import { unlinkSync, writeFileSync } from 'node:fs';
+import type { Server as NetServer } from 'node:net';
+import { Logger, type LogLevel } from '../shared/log.js';
+import { ConfigLoadError, loadConfig } from './config/load.js';
+import { listen, ListenError } from './listener.js';
+import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
+import { Server } from './server.js';
+import { REDIS_COMPAT_VERSION } from './commands/connection.js';
+import { ErrorReply } from '../shared/resp/reply.js';
+
+export async function main(argv: string[]): Promise<void> {
+  let server: Server;
+  try {
+    const config = loadConfig(argv);
+    const logfile = config.str('logfile');
+    const log = new Logger(logfile === '' ? undefined : logfile, config.str('loglevel') as LogLevel);
+    server = new Server(config, log);
+  } catch (error) {
+    if (error instanceof ConfigLoadError) {
+      process.stderr.write(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { log, config } = server;
+  log.warning(`clusterctl-node is starting (Redis ${REDIS_COMPAT_VERSION} compatible), pid=${process.pid}`);
+  if (config.file) log.warning(`Configuration loaded from ${config.file}`);
+  try {
+    process.chdir(config.str('dir'));
+  } catch (error) {
+    log.warning(`Can't chdir to '${config.str('dir')}': ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  let listeners: NetServer[];
+  try {
+    await loadDataOnStartup(server);
+    listeners = await listen(server);
+  } catch (error) {
+    if (error instanceof ListenError) {
+      log.warning(error.message);
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    log.warning(`Fatal error loading the data: ${(error as Error).message}`);
+    process.stderr.write(`Fatal error loading the data: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const pidfile = config.str('pidfile');
+  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+  installPersistence(server);
+  server.startCron();
+  log.notice(`Running mode=standalone, port=${server.port}.`);
+  log.notice('Ready to accept connections');
+
+  let stopping = false;
+  const shutdown = async (save: boolean | undefined): Promise<ErrorReply | undefined> => {
+    if (stopping) return undefined;
+    stopping = true;
+    log.warning('User requested shutdown...');
+    const saved = await saveBeforeShutdown(server, save);
+    if (!saved && save !== false) {
+      stopping = false;
+      log.warning('Error trying to save the DB, can\'t exit.');
+      return new ErrorReply('ERR Errors trying to SHUTDOWN. Check logs.');
+    }
+    server.stopCron();
+    for (const listener of listeners) listener.close();
+    for (const client of server.clients.values()) client.sink.close('shutdown');
+    if (pidfile !== '') {
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        // Already gone: nothing to clean.
+      }
+    }
+    log.warning('Redis is now ready to exit, bye bye...');
+    process.exit(0);
+  };
+  server.shutdownHandler = shutdown;
+  process.on('SIGTERM', () => {
+    log.warning('Received SIGTERM scheduling shutdown...');
+    void shutdown(undefined);
+  });
+  process.on('SIGINT', () => {
+    log.warning('Received SIGINT scheduling shutdown...');
+    void shutdown(undefined);
+  });
+}

@@ -1,0 +1,237 @@
+// The node's state in one place: configuration, databases, clients, the command table, pub/sub,
+// blocked clients, change tracking and the propagation of writes. Sockets live in connection.ts and
+// listener.ts; the order of checks before a command runs lives in dispatch.ts.
+
+import { randomBytes } from 'node:crypto';
+import type { Reply } from '../shared/resp/reply.js';
+import { Client } from './client.js';
+import type { Config } from './config/config.js';
+import { Db, type KeyspaceHooks } from './keyspace/db.js';
+import type { BlockRequest, CommandSpec } from './commands/types.js';
+import { retryBlocked } from './dispatch.js';
+import { buildCommandTable } from './commands/registry.js';
+import { PubSub } from './pubsub.js';
+import { Blocking } from './blocking.js';
+import { Stats } from './stats.js';
+import type { Logger } from '../shared/log.js';
+
+/** Sees every key before it changes: point-in-time snapshots copy old values here. */
+export interface ChangeObserver {
+  beforeChange(db: Db, key: string): void;
+}
+
+/** Receives every write as it should be replayed elsewhere (the replication stream). */
+export interface PropagationSink {
+  /** `commands` is one execution unit: two or more are wrapped in MULTI/EXEC by the sink. */
+  propagate(dbId: number, commands: string[][]): void;
+}
+
+export class Server implements KeyspaceHooks {
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly dbs: Db[];
+  readonly clients = new Map<number, Client>();
+  readonly commands: Map<string, CommandSpec>;
+  readonly pubsub = new PubSub();
+  readonly blocking: Blocking;
+  readonly stats = new Stats();
+  readonly observers = new Set<ChangeObserver>();
+  readonly propagationSinks: PropagationSink[] = [];
+  /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
+  dirty = 0;
+  lastSaveTime = Math.floor(Date.now() / 1000);
+  lastSaveOk = true;
+  /** True while this node replicates from a master (set by the replication module). */
+  isReplica = false;
+  /** True while the replica's link to its master is up. */
+  masterLinkUp = false;
+  /** True while a snapshot is being loaded at start or from a master. */
+  loading = false;
+  /** The client whose command is running; the master link client makes expired keys visible. */
+  currentClient: Client | null = null;
+  /** Time of the running command (Redis caches mstime per call), or undefined between commands. */
+  private commandTime: number | undefined;
+  private propagationDepth = 0;
+  private pending: { db: number; args: string[] }[] = [];
+  /** Hook for the replication module: the min-replicas / fencing check before a write. */
+  writeGate: ((client: Client) => Reply | undefined) | undefined;
+  /** Port the listener bound (0 until listening). */
+  port = 0;
+  /** Set by main.ts: how SHUTDOWN and signals end the process. */
+  shutdownHandler: ((save: boolean | undefined) => Promise<Reply | undefined>) | undefined;
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    const count = config.num('databases');
+    this.dbs = Array.from({ length: count }, (_, id) => new Db(id, this));
+    this.commands = buildCommandTable();
+    this.blocking = new Blocking(this);
+  }
+
+  // ---- KeyspaceHooks -------------------------------------------------------------------------
+
+  now(): number {
+    return this.commandTime ?? Date.now();
+  }
+
+  expiresPassively(): boolean {
+    return this.isReplica;
+  }
+
+  executingMasterCommand(): boolean {
+    return this.currentClient !== null && this.currentClient.isMaster;
+  }
+
+  keyExpired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    // Redis db.c propagateDeletion: expirations travel to replicas as DEL (UNLINK when lazy).
+    const verb = this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL';
+    this.emit(db.id, [[verb, key]]);
+  }
+
+  beforeChange(db: Db, key: string): void {
+    this.dirty++;
+    if (this.observers.size > 0) for (const observer of this.observers) observer.beforeChange(db, key);
+    this.touchWatched(db.id, key);
+  }
+
+  keyReady(db: Db, key: string): void {
+    this.blocking.markReady(db, key);
+  }
+
+  // ---- WATCH ----------------------------------------------------------------------------------
+
+  private readonly watchedKeys = new Map<number, Map<string, Set<Client>>>();
+
+  watch(client: Client, dbId: number, key: string): void {
+    let keys = this.watchedKeys.get(dbId);
+    if (!keys) this.watchedKeys.set(dbId, (keys = new Map()));
+    let clients = keys.get(key);
+    if (!clients) keys.set(key, (clients = new Set()));
+    clients.add(client);
+    let mine = client.watched.get(dbId);
+    if (!mine) client.watched.set(dbId, (mine = new Set()));
+    mine.add(key);
+  }
+
+  unwatchAll(client: Client): void {
+    for (const [dbId, keys] of client.watched) {
+      const table = this.watchedKeys.get(dbId);
+      for (const key of keys) {
+        const clients = table?.get(key);
+        clients?.delete(client);
+        if (clients && clients.size === 0) table!.delete(key);
+      }
+    }
+    client.watched.clear();
+    client.watchDirty = false;
+  }
+
+  touchWatched(dbId: number, key: string): void {
+    if (this.watchedKeys.size === 0) return;
+    const clients = this.watchedKeys.get(dbId)?.get(key);
+    if (clients) for (const client of clients) client.watchDirty = true;
+  }
+
+  /** FLUSHDB/FLUSHALL/SWAPDB invalidate every watcher of the database. */
+  touchAllWatched(dbId: number): void {
+    const keys = this.watchedKeys.get(dbId);
+    if (keys) for (const clients of keys.values()) for (const client of clients) client.watchDirty = true;
+  }
+
+  // ---- Running commands -----------------------------------------------------------------------
+
+  /** Starts a top-level execution unit: propagation is gathered until the matching end. */
+  beginCall(): void {
+    if (this.propagationDepth++ === 0) this.commandTime = Date.now();
+  }
+
+  endCall(): void {
+    if (--this.propagationDepth > 0) return;
+    this.commandTime = undefined;
+    if (this.pending.length > 0) {
+      const pending = this.pending;
+      this.pending = [];
+      this.flushPropagation(pending);
+    }
+    if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /** Queues commands of the current execution unit for propagation. */
+  alsoPropagate(dbId: number, args: string[]): void {
+    this.pending.push({ db: dbId, args });
+  }
+
+  /**
+   * Sends commands to the propagation sinks at once, outside the current unit: an expiry's DEL goes
+   * on its own, ahead of the command that found the key expired.
+   */
+  emit(dbId: number, commands: string[][]): void {
+    for (const sink of this.propagationSinks) sink.propagate(dbId, commands);
+  }
+
+  private flushPropagation(pending: { db: number; args: string[] }[]): void {
+    if (this.propagationSinks.length === 0) return;
+    // One unit; all commands of a unit run in one db except SELECT-switching EXECs, split by db.
+    let start = 0;
+    for (let i = 1; i <= pending.length; i++) {
+      if (i === pending.length || pending[i]!.db !== pending[start]!.db) {
+        const commands = pending.slice(start, i).map((p) => p.args);
+        for (const sink of this.propagationSinks) sink.propagate(pending[start]!.db, commands);
+        start = i;
+      }
+    }
+  }
+
+  createClient(addr: string, laddr: string, sink: Client['sink']): Client {
+    const client = new Client(addr, laddr, sink, this.config.str('requirepass') !== '');
+    this.clients.set(client.id, client);
+    this.stats.totalConnections++;
+    return client;
+  }
+
+  removeClient(client: Client): void {
+    this.clients.delete(client.id);
+    this.unwatchAll(client);
+    this.pubsub.unsubscribeAll(client);
+    this.blocking.unblock(client, undefined);
+  }
+
+  retryBlocked(client: Client, db: Db, request: BlockRequest): Reply | undefined {
+    return retryBlocked(this, client, db, request);
+  }
+
+  private readonly cronTasks: ((now: number) => void)[] = [];
+  private cronTimer: NodeJS.Timeout | undefined;
+
+  /** Registers work for the server cron (Redis serverCron), run `hz` times per second. */
+  addCronTask(task: (now: number) => void): void {
+    this.cronTasks.push(task);
+  }
+
+  startCron(): void {
+    const tick = () => {
+      const now = Date.now();
+      this.stats.sample(now);
+      for (const task of this.cronTasks) {
+        try {
+          task(now);
+        } catch (error) {
+          this.log.warning(`cron task failed: ${(error as Error).stack ?? String(error)}`);
+        }
+      }
+      this.cronTimer = setTimeout(tick, 1000 / this.config.num('hz'));
+    };
+    this.cronTimer = setTimeout(tick, 1000 / this.config.num('hz'));
+  }
+
+  stopCron(): void {
+    if (this.cronTimer) clearTimeout(this.cronTimer);
+  }
+
+  db(index: number): Db {
+    return this.dbs[index]!;
+  }
+}
