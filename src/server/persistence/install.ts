@@ -21,6 +21,6 @@ export async function saveBeforeShutdown(server: Server, force: boolean | undefi
 }
 
 /** DEBUG RELOAD: save the dataset, flush it, load it back (Redis debug.c). */
-export async function debugReload(server: Server): Promise<void> {
+export function debugReload(server: Server): void {
   void server;
 }
