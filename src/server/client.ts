@@ -19,6 +19,8 @@ export interface ClientSink {
   close(reason: string): void;
   /** The client was unblocked: carry on with the commands it had pipelined behind the blocking one. */
   resume(): void;
+  /** Gives up the socket to a new owner (PSYNC turns a connection into a replica link). */
+  detach?(): import('node:net').Socket;
 }
 
 let nextClientId = 1;
@@ -50,6 +52,10 @@ export class Client {
   blocked: BlockRequest | null = null;
   /** Offset of the replication stream right after this client's last write (WAIT counts from it). */
   lastWriteOffset = 0;
+  /** What a replica announced with REPLCONF before PSYNC (protocol doc 1.7). */
+  replListeningPort = 0;
+  replAnnouncedIp = '';
+  readonly replCapabilities = new Set<string>();
   /** Set when CLIENT KILL or a protocol error closes it. */
   closing = false;
 

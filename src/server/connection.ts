@@ -125,13 +125,16 @@ export class Connection implements ClientSink {
     this.teardown();
   }
 
-  /** Hands the socket to another owner (a replica link after PSYNC); no more parsing here. */
-  detach(): { socket: Socket; pending: string } {
+  /**
+   * Hands the socket to another owner (a replica link after PSYNC): replies queued so far are
+   * written first, then this connection stops parsing and writing.
+   */
+  detach(): Socket {
+    this.flush();
     this.detached = true;
-    const pending = this.out;
-    this.out = '';
     this.socket.removeAllListeners('data');
-    return { socket: this.socket, pending };
+    this.socket.removeAllListeners('drain');
+    return this.socket;
   }
 
   /** Pub/sub clients over their hard output limit are dropped, as Redis's client-output-buffer-limit. */

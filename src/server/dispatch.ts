@@ -55,35 +55,56 @@ export function execute(server: Server, client: Client, args: string[]): Reply |
   const resolved = resolveCommand(server, args);
   if (resolved instanceof ErrorReply) {
     if (client.multi !== null) client.multiError = true;
-    return resolved;
+    return rejected(server, undefined, resolved);
   }
   const { spec, fullName } = resolved;
   const flags = spec.flags;
-  if (!client.authenticated && !flags.includes('no_auth')) return ERR_NOAUTH;
+  if (!client.authenticated && !flags.includes('no_auth')) return rejected(server, fullName, ERR_NOAUTH);
   client.lastCommand = fullName;
 
   const baseName = fullName.split('|')[0]!;
   if (client.multi !== null && !TRANSACTION_CONTROL.has(baseName)) {
     if (flags.includes('no_multi')) {
       client.multiError = true;
-      return new ErrorReply(`ERR Command not allowed inside a transaction`);
+      return rejected(server, fullName, new ErrorReply(`ERR Command not allowed inside a transaction`));
+    }
+    // Redis processCommand refuses (READONLY, NOREPLICAS, ...) before queueing, flagging the MULTI.
+    const queueRefusal = refuseBeforeCall(server, client, spec);
+    if (queueRefusal) {
+      client.multiError = true;
+      return rejected(server, fullName, queueRefusal);
     }
     client.multi.push({ args });
     return QUEUED;
   }
   if (client.inPubSubContext && !PUBSUB_ALLOWED.has(baseName)) {
-    return new ErrorReply(
-      `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    return rejected(
+      server,
+      fullName,
+      new ErrorReply(
+        `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      ),
     );
   }
   const refusal = refuseBeforeCall(server, client, spec);
-  if (refusal) return refusal;
+  if (refusal) return rejected(server, fullName, refusal);
   return call(server, client, spec, fullName, args);
 }
 
+/** Counts a command refused before running (INFO errorstats, commandstats rejected_calls). */
+function rejected(server: Server, fullName: string | undefined, reply: Reply): Reply {
+  if (reply instanceof ErrorReply) server.stats.recordError(reply.message);
+  if (fullName !== undefined) {
+    let entry = server.stats.commandCalls.get(fullName);
+    if (!entry) server.stats.commandCalls.set(fullName, (entry = { calls: 0, usec: 0, failed: 0 }));
+    entry.rejected = (entry.rejected ?? 0) + 1;
+  }
+  return reply;
+}
+
 /**
- * The checks that also apply to each command of an EXEC (Redis re-checks OOM/readonly/min-replicas
- * for the transaction as a whole; we check per command, which refuses the same transactions).
+ * The checks that also apply to each command of an EXEC: Redis re-checks OOM/readonly/min-replicas
+ * for the transaction as a whole, so EXEC aborts the whole transaction when one command is refused.
  */
 export function refuseBeforeCall(server: Server, client: Client, spec: CommandSpec): Reply | undefined {
   const isWrite = spec.flags.includes('write');
@@ -118,9 +139,10 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
     server.log.warning(`Command '${fullName}' failed: ${(error as Error).stack ?? String(error)}`);
     reply = new ErrorReply(`ERR internal error running '${fullName}': ${(error as Error).message}`);
   } finally {
-    server.currentClient = previousClient;
     recordStats(server, fullName, started, reply!);
+    // Propagation is flushed while the caller is still current, so its write offset is known.
     server.endCall();
+    server.currentClient = previousClient;
   }
   return reply;
 }
@@ -143,7 +165,7 @@ function recordStats(server: Server, fullName: string, started: number, reply: R
   entry.usec += Math.round((performance.now() - started) * 1000);
   if (reply instanceof ErrorReply) {
     entry.failed++;
-    stats.errorReplies++;
+    stats.recordError(reply.message);
   }
 }
 
@@ -159,7 +181,7 @@ export function retryBlocked(server: Server, client: Client, db: Db, request: Bl
     if (reply !== undefined) propagateResult(server, ctx, db, [], dirtyBefore);
     return reply;
   } finally {
-    server.currentClient = previousClient;
     server.endCall();
+    server.currentClient = previousClient;
   }
 }

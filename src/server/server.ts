@@ -14,6 +14,7 @@ import { PubSub } from './pubsub.js';
 import { Blocking } from './blocking.js';
 import { Stats } from './stats.js';
 import type { Logger } from '../shared/log.js';
+import type { Replication } from './replication/replication.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -55,6 +56,8 @@ export class Server implements KeyspaceHooks {
   private pending: { db: number; args: string[] }[] = [];
   /** Hook for the replication module: the min-replicas / fencing check before a write. */
   writeGate: ((client: Client) => Reply | undefined) | undefined;
+  /** Replication state; set by installReplication (absent in socket-less unit tests). */
+  replication: Replication | undefined;
   /** Port the listener bound (0 until listening). */
   port = 0;
   /** Set by main.ts: how SHUTDOWN and signals end the process. */
@@ -142,6 +145,11 @@ export class Server implements KeyspaceHooks {
   }
 
   // ---- Running commands -----------------------------------------------------------------------
+
+  /** True while a command runs inside another (EXEC, a script): it must not block (CLIENT_DENY_BLOCKING). */
+  get inNestedCall(): boolean {
+    return this.propagationDepth > 1;
+  }
 
   /** Starts a top-level execution unit: propagation is gathered until the matching end. */
   beginCall(): void {

@@ -1,0 +1,42 @@
+// Wires replication into a server: the stream as a propagation sink, role control, the
+// min-replicas write gate, the replication cron, and the `replicaof` directive at boot.
+
+import type { Server } from '../server.js';
+import { ERR_NOREPLICAS } from '../commands/errors.js';
+import type { SnapshotProducer } from './full-sync.js';
+import type { SnapshotLoader } from './master-link.js';
+import { Replication } from './replication.js';
+import { RoleControl } from './role.js';
+
+export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
+  const replication = new Replication(server, producer);
+  replication.role = new RoleControl(server, replication, loader);
+  server.replication = replication;
+  server.propagationSinks.push(replication);
+
+  // min-replicas-to-write / min-replicas-max-lag (protocol doc 5.2): only on a master, only when both set.
+  const previousGate = server.writeGate;
+  server.writeGate = (client) => {
+    const config = server.config;
+    const min = config.num('min-replicas-to-write');
+    if (!server.isReplica && min > 0 && config.num('min-replicas-max-lag') > 0 && replication.goodReplicas() < min) {
+      return ERR_NOREPLICAS;
+    }
+    return previousGate?.(client);
+  };
+
+  let lastSecond = 0;
+  let lastPing = Date.now();
+  server.addCronTask((now) => {
+    const secondElapsed = now - lastSecond >= 1000;
+    if (secondElapsed) lastSecond = now;
+    const pingDue = now - lastPing >= server.config.num('repl-ping-replica-period') * 1000;
+    if (pingDue) lastPing = now;
+    replication.cron(now, secondElapsed, pingDue);
+    if (secondElapsed) replication.role.masterLink?.cron(now);
+  });
+
+  const replicaof = server.config.list('replicaof');
+  if (replicaof.length === 2) replication.role.replicaOf(replicaof[0]!, Number(replicaof[1]), false);
+  return replication;
+}

@@ -1,0 +1,285 @@
+// This node's replication state and the master side of it: the one replication stream (backlog +
+// attached replicas are views of the same bytes at different offsets), PSYNC handling, full-sync
+// jobs, ACKs, WAIT, min-replicas, output-buffer limits and the replication cron. The replica side
+// (our link to a master) lives in master-link.ts and feeds the same stream for sub-replicas.
+
+import type { Socket } from 'node:net';
+import { encodeCommand } from '../../shared/resp/encoder.js';
+import type { Client } from '../client.js';
+import type { PropagationSink, Server } from '../server.js';
+import { Backlog } from './backlog.js';
+import { SnapshotJob, type SnapshotProducer } from './full-sync.js';
+import { Identity } from './identity.js';
+import { decidePsync } from './psync-decision.js';
+import { ReplicaLink } from './replica-link.js';
+import type { RoleControl } from './role.js';
+
+const MULTI = encodeCommand(['MULTI']);
+const EXEC = encodeCommand(['EXEC']);
+
+export class Replication implements PropagationSink {
+  readonly identity = new Identity();
+  backlog: Backlog | null = null;
+  readonly links = new Set<ReplicaLink>();
+  private readonly jobOf = new Map<ReplicaLink, SnapshotJob>();
+  private currentJob: SnapshotJob | null = null;
+  /** Replicas waiting for a delayed diskless job to start (repl-diskless-sync-delay). */
+  private waitingForJob: ReplicaLink[] = [];
+  private delayTimer: NodeJS.Timeout | undefined;
+  /** db last selected in the stream (Redis slaveseldb): global, -1 forces a SELECT. */
+  selectedDb = -1;
+  /** When the last replica went away (ms), for repl-backlog-ttl. */
+  noReplicasSince = Date.now();
+  /** Clients blocked in WAIT: resolved on ACKs or timeout. */
+  readonly waiters = new Set<{ client: Client; offset: number; needed: number; deadline: number; done(count: number): void }>();
+  private getackRequested = false;
+  /** True while this node follows a master: propagation from local commands is ignored. */
+  isReplica = false;
+  /** REPLICAOF handling; set by installReplication. */
+  role!: RoleControl;
+
+  constructor(
+    private readonly server: Server,
+    private readonly producer: SnapshotProducer,
+  ) {
+    server.config.onChange('repl-backlog-size', (size) => this.backlog?.resize(size as number));
+  }
+
+  // ---- The stream -----------------------------------------------------------------------------
+
+  /** PropagationSink: a write made on this master, as one execution unit. */
+  propagate(dbId: number, commands: string[][]): void {
+    if (this.isReplica) return;
+    // No backlog and no replicas: nothing is fed and the offset does not move (protocol doc 2.3).
+    if (this.backlog === null && this.links.size === 0) return;
+    let text = '';
+    if (dbId !== this.selectedDb) {
+      text += encodeCommand(['SELECT', String(dbId)]);
+      this.selectedDb = dbId;
+    }
+    if (commands.length > 1) text += MULTI;
+    for (const command of commands) text += encodeCommand(command);
+    if (commands.length > 1) text += EXEC;
+    this.feed(Buffer.from(text, 'latin1'));
+  }
+
+  /** Appends bytes to the stream: offset, backlog, and every replica (directly or via its job). */
+  feed(data: Buffer): void {
+    this.identity.masterReplOffset += data.length;
+    this.backlog?.append(data);
+    if (this.currentJob) this.currentJob.feed(data);
+    for (const link of this.links) {
+      if (!this.jobOf.has(link) && !this.waitingForJob.includes(link)) link.send(data);
+    }
+    // WAIT counts from the offset right after the caller's last write (Redis c->woff).
+    const writer = this.server.currentClient;
+    if (writer && !writer.isMaster) writer.lastWriteOffset = this.identity.masterReplOffset;
+  }
+
+  /** Creates the backlog on demand (first replica): a fresh history starts (protocol doc 2.3). */
+  ensureBacklog(): Backlog {
+    if (!this.backlog) {
+      if (!this.isReplica) this.identity.reset();
+      this.backlog = new Backlog(this.server.config.num('repl-backlog-size'), this.identity.masterReplOffset);
+    }
+    return this.backlog;
+  }
+
+  // ---- PSYNC ---------------------------------------------------------------------------------
+
+  /**
+   * Handles PSYNC/SYNC from a connection: decides partial or full, takes over its socket.
+   * Returns an error text when the request must be refused (the connection stays a client).
+   */
+  handlePsync(client: Client, socket: Socket, replid: string, offset: number, legacySync: boolean): void {
+    client.isReplica = true;
+    const link = new ReplicaLink(socket, client, {
+      ack: () => this.onAck(),
+      closed: (l, reason) => this.onLinkClosed(l, reason),
+    });
+    this.links.add(link);
+    const log = this.server.log;
+    const name = `${link.ip}:${link.port}`;
+    const backlog = this.backlog;
+    const decision = legacySync
+      ? ({ kind: 'full', counted: false, reason: 'SYNC' } as const)
+      : decidePsync(replid, offset, this.identity, backlog);
+    if (decision.kind === 'continue' && backlog) {
+      this.server.stats.syncPartialOk++;
+      link.writeNow(link.capaPsync2 ? `+CONTINUE ${this.identity.replid}\r\n` : '+CONTINUE\r\n');
+      const missing = backlog.readFrom(decision.fromOffset);
+      link.goOnline(false);
+      if (missing.length > 0) link.send(missing);
+      log.notice(
+        `Partial resynchronization request from ${name} accepted. Sending ${missing.length} bytes of backlog starting from offset ${decision.fromOffset}.`,
+      );
+      return;
+    }
+    if (decision.kind === 'full' && decision.counted) {
+      this.server.stats.syncPartialErr++;
+      log.notice(`Partial resynchronization not accepted: ${decision.reason}`);
+    }
+    this.server.stats.syncFull++;
+    log.notice(`Replica ${name} asks for synchronization; full resync`);
+    this.ensureBacklog();
+    this.startFullSync(link);
+  }
+
+  private startFullSync(link: ReplicaLink): void {
+    // Join a running job: its snapshot instant is still reachable through the bytes it keeps.
+    if (this.currentJob && !this.currentJob.isFinished) {
+      this.jobOf.set(link, this.currentJob);
+      this.currentJob.attach(link);
+      return;
+    }
+    const diskless = this.server.config.bool('repl-diskless-sync') && link.capaEof;
+    const delay = diskless ? this.server.config.num('repl-diskless-sync-delay') : 0;
+    this.waitingForJob.push(link);
+    const maxReplicas = this.server.config.num('repl-diskless-sync-max-replicas');
+    if (delay === 0 || (maxReplicas > 0 && this.waitingForJob.length >= maxReplicas)) {
+      this.startJob();
+    } else if (!this.delayTimer) {
+      this.delayTimer = setTimeout(() => this.startJob(), delay * 1000);
+    }
+  }
+
+  private startJob(): void {
+    if (this.delayTimer) clearTimeout(this.delayTimer);
+    this.delayTimer = undefined;
+    const waiting = this.waitingForJob.filter((l) => !l.isClosed);
+    this.waitingForJob = [];
+    if (waiting.length === 0) return;
+    // Redis resets slaveseldb on full-sync setup, so the stream after the snapshot starts with SELECT.
+    this.selectedDb = -1;
+    const job = new SnapshotJob(this.identity.replid, this.identity.masterReplOffset, (finished, error) => {
+      for (const [link, owner] of this.jobOf) if (owner === finished) this.jobOf.delete(link);
+      if (this.currentJob === finished) this.currentJob = null;
+      if (error) this.server.log.warning(`Snapshot for replicas failed: ${error.message}`);
+      else this.server.log.notice('Synchronization with replica(s) succeeded (snapshot sent)');
+    });
+    this.currentJob = job;
+    for (const link of waiting) {
+      this.jobOf.set(link, job);
+      job.attach(link);
+    }
+    job.start(this.producer, 0);
+  }
+
+  // ---- ACKs, WAIT, min-replicas ---------------------------------------------------------------
+
+  private onAck(): void {
+    if (this.waiters.size === 0) return;
+    for (const waiter of [...this.waiters]) {
+      const count = this.countAcked(waiter.offset);
+      if (count >= waiter.needed) {
+        this.waiters.delete(waiter);
+        waiter.done(count);
+      }
+    }
+  }
+
+  /** Online replicas whose ACK offset reached `offset`. */
+  countAcked(offset: number): number {
+    let count = 0;
+    for (const link of this.links) if (link.state === 'online' && link.ackOffset >= offset) count++;
+    return count;
+  }
+
+  /** Asks every replica for an ACK now (WAIT); sent once per event-loop turn at most. */
+  requestAcks(): void {
+    if (this.getackRequested) return;
+    this.getackRequested = true;
+    setImmediate(() => {
+      this.getackRequested = false;
+      if (this.links.size > 0) this.propagateRaw(['REPLCONF', 'GETACK', '*']);
+    });
+  }
+
+  /** Stream commands that must not trigger a SELECT (ping, GETACK: Redis feeds them with slaveseldb). */
+  propagateRaw(command: string[]): void {
+    if (this.isReplica) return;
+    this.feed(Buffer.from(encodeCommand(command), 'latin1'));
+  }
+
+  /** Replicas counted as "good" by min-replicas-to-write: online and ACKed within max-lag seconds. */
+  goodReplicas(now = Date.now()): number {
+    const maxLag = this.server.config.num('min-replicas-max-lag');
+    let good = 0;
+    for (const link of this.links) {
+      if (link.state === 'online' && Math.floor((now - link.ackTime) / 1000) <= maxLag) good++;
+    }
+    return good;
+  }
+
+  private onLinkClosed(link: ReplicaLink, reason: string): void {
+    this.links.delete(link);
+    const job = this.jobOf.get(link);
+    job?.detach(link);
+    this.jobOf.delete(link);
+    this.waitingForJob = this.waitingForJob.filter((l) => l !== link);
+    if (this.links.size === 0) this.noReplicasSince = Date.now();
+    this.server.log.notice(`Connection with replica ${link.ip}:${link.port} lost (${reason}).`);
+  }
+
+  /** Drops every attached replica (promotion, full resync of this node, SHUTDOWN). */
+  disconnectReplicas(reason: string): void {
+    for (const link of [...this.links]) link.close(reason);
+  }
+
+  // ---- Cron ------------------------------------------------------------------------------------
+
+  /** Runs every tick: keepalives, pings, output limits, timeouts, backlog ttl, WAIT deadlines. */
+  cron(now: number, secondElapsed: boolean, pingDue: boolean): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline > 0 && now >= waiter.deadline) {
+        this.waiters.delete(waiter);
+        waiter.done(this.countAcked(waiter.offset));
+      }
+    }
+    this.enforceOutputLimits(now);
+    if (!secondElapsed) return;
+    for (const link of this.waitingForJob) if (!link.isClosed) link.writeNow('\n');
+    if (pingDue && !this.isReplica && this.links.size > 0) this.propagateRaw(['ping']);
+    const timeout = this.server.config.num('repl-timeout') * 1000;
+    for (const link of [...this.links]) {
+      if (link.state === 'online' && !link.holdUntilAck && now - link.ackTime > timeout) {
+        this.server.log.warning(`Disconnecting timedout replica (streaming sync): ${link.ip}:${link.port}`);
+        link.close('timeout');
+      }
+    }
+    const ttl = this.server.config.num('repl-backlog-ttl');
+    if (!this.isReplica && this.backlog && this.links.size === 0 && ttl > 0 && now - this.noReplicasSince > ttl * 1000) {
+      this.backlog = null;
+      this.identity.reset();
+      this.server.log.notice(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
+    }
+  }
+
+  /** client-output-buffer-limit replica <hard> <soft> <seconds> (protocol doc 5.5). */
+  private enforceOutputLimits(now: number): void {
+    const limits = this.server.config.list('client-output-buffer-limit');
+    const index = limits.indexOf('slave');
+    let hard = Number(limits[index + 1]);
+    const soft = Number(limits[index + 2]);
+    const softSeconds = Number(limits[index + 3]);
+    const backlogSize = this.server.config.num('repl-backlog-size');
+    if (hard > 0 && hard < backlogSize) hard = backlogSize;
+    for (const link of [...this.links]) {
+      const used = link.outputBytes + (this.jobOf.get(link)?.bufferedStreamBytes ?? 0);
+      if (hard > 0 && used > hard) {
+        this.server.log.warning(`Client ${link.ip}:${link.port} (replica) scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        link.close('output buffer limit');
+        continue;
+      }
+      if (soft > 0 && used > soft) {
+        if (link.softLimitSince === 0) link.softLimitSince = now;
+        else if (now - link.softLimitSince > softSeconds * 1000) {
+          this.server.log.warning(`Client ${link.ip}:${link.port} (replica) closed for overcoming of output buffer soft limit.`);
+          link.close('output buffer soft limit');
+        }
+      } else {
+        link.softLimitSince = 0;
+      }
+    }
+  }
+}

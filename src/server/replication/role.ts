@@ -1,0 +1,46 @@
+// Role changes (REPLICAOF host port / NO ONE, protocol doc 3.3-3.4): becoming a replica offers our
+// own history to the new master (PSYNC <our replid> <offset+1>); being promoted starts a new
+// history while keeping the old one as replid2, so our former peers continue partially with us.
+
+import type { Server } from '../server.js';
+import { MasterLink, type SnapshotLoader } from './master-link.js';
+import type { Replication } from './replication.js';
+
+export class RoleControl {
+  masterLink: MasterLink | null = null;
+
+  constructor(
+    private readonly server: Server,
+    private readonly replication: Replication,
+    private readonly loader: SnapshotLoader,
+  ) {}
+
+  /** Follows a master. `cachedHistory` false = PSYNC ? -1 (boot with a replicaof directive). */
+  replicaOf(host: string, port: number, cachedHistory = true): void {
+    const wasReplica = this.masterLink !== null;
+    this.masterLink?.stop();
+    const offer = wasReplica ? this.masterLink!.hasCachedHistory : cachedHistory;
+    this.replication.isReplica = true;
+    this.server.isReplica = true;
+    this.server.masterLinkUp = false;
+    this.server.log.notice(`Connecting to MASTER ${host}:${port} (REPLICAOF)`);
+    if (!wasReplica) this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
+    this.masterLink = new MasterLink(this.server, this.replication, host, port, this.loader, offer);
+    this.masterLink.start();
+  }
+
+  /** REPLICAOF NO ONE: a new history starts; sub-replicas reconnect and continue via replid2. */
+  promote(): void {
+    if (!this.masterLink) return;
+    this.masterLink.stop();
+    this.masterLink = null;
+    this.replication.isReplica = false;
+    this.server.isReplica = false;
+    this.server.masterLinkUp = false;
+    this.replication.ensureBacklog();
+    this.replication.identity.shift();
+    this.replication.selectedDb = -1;
+    this.replication.disconnectReplicas('promoted to master: new replication ID');
+    this.server.log.notice(`MASTER MODE enabled (user request). New replication ID ${this.replication.identity.replid}`);
+  }
+}
