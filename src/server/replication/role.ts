@@ -23,6 +23,7 @@ export class RoleControl {
     this.replication.isReplica = true;
     this.server.isReplica = true;
     this.server.masterLinkUp = false;
+    this.server.log.role = 'S';
     this.server.log.notice(`Connecting to MASTER ${host}:${port} (REPLICAOF)`);
     if (!wasReplica) this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
     this.masterLink = new MasterLink(this.server, this.replication, host, port, this.loader, offer);
@@ -37,6 +38,7 @@ export class RoleControl {
     this.replication.isReplica = false;
     this.server.isReplica = false;
     this.server.masterLinkUp = false;
+    this.server.log.role = 'M';
     this.replication.ensureBacklog();
     this.replication.identity.shift();
     this.replication.selectedDb = -1;
