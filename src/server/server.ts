@@ -89,6 +89,9 @@ export class Server implements KeyspaceHooks {
 
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
+    // Redis deleteExpiredKeyAndPropagate leaves server.dirty alone: undo beforeChange's count, or
+    // the command that found the key expired (a GET) would be propagated as if it had written.
+    this.dirty--;
     // Redis db.c propagateDeletion: expirations travel to replicas as DEL (UNLINK when lazy).
     const verb = this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL';
     this.emit(db.id, [[verb, key]]);
