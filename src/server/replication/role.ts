@@ -2,6 +2,7 @@
 // own history to the new master (PSYNC <our replid> <offset+1>); being promoted starts a new
 // history while keeping the old one as replid2, so our former peers continue partially with us.
 
+import { ErrorReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 import { MasterLink, type SnapshotLoader } from './master-link.js';
 import type { Replication } from './replication.js';
@@ -25,9 +26,18 @@ export class RoleControl {
     this.server.masterLinkUp = false;
     this.server.log.role = 'S';
     this.server.log.notice(`Connecting to MASTER ${host}:${port} (REPLICAOF)`);
+    this.unblockClients();
     if (!wasReplica) this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
     this.masterLink = new MasterLink(this.server, this.replication, host, port, this.loader, offer);
     this.masterLink.start();
+  }
+
+  /** Clients blocked on keys would wait for writes that can no longer happen here (Redis 7.0 does the same). */
+  private unblockClients(): void {
+    const error = new ErrorReply('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
+    for (const client of this.server.clients.values()) {
+      if (client.blocked && client.blocked.keys.length > 0) this.server.blocking.unblock(client, error);
+    }
   }
 
   /** REPLICAOF NO ONE: a new history starts; sub-replicas reconnect and continue via replid2. */
