@@ -2,6 +2,9 @@
 // gains elements is marked ready; after the command that did it, waiting clients are retried in
 // the order they blocked, each retry running as its own command (so a served BLPOP propagates as
 // LPOP). Timeouts are checked by the server cron and by a timer for the nearest deadline.
+// As in Redis 7.0 (serveClientsBlockedOnListKey) a client is served from the key that became
+// ready, not from the first of its keys; keys made ready while serving (BLMOVE's destination) are
+// served in the same loop, never by re-entering it.
 
 import { type Reply } from '../shared/resp/reply.js';
 import type { Client } from './client.js';
@@ -9,12 +12,17 @@ import type { BlockRequest } from './commands/types.js';
 import type { Db } from './keyspace/db.js';
 import type { Server } from './server.js';
 
+/** Longest delay setTimeout honours. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 export class Blocking {
   /** db id -> key -> clients in blocking order. */
   private readonly waiters = new Map<number, Map<string, Client[]>>();
   private readonly blockedDb = new Map<Client, Db>();
   private ready: { db: Db; key: string }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** True inside serveReady: a served client's own command end must not re-enter the loop. */
+  private serving = false;
 
   constructor(private readonly server: Server) {}
 
@@ -31,7 +39,8 @@ export class Blocking {
     this.blockedDb.set(client, db);
     let keys = this.waiters.get(db.id);
     if (!keys) this.waiters.set(db.id, (keys = new Map()));
-    for (const key of request.keys) {
+    // A key named twice (BLPOP k k 0) waits once, so unblock removes every trace of the client.
+    for (const key of new Set(request.keys)) {
       let list = keys.get(key);
       if (!list) keys.set(key, (list = []));
       list.push(client);
@@ -46,19 +55,30 @@ export class Blocking {
 
   /** Serves clients blocked on ready keys, FIFO per key, until the keys run dry. */
   serveReady(): void {
-    while (this.ready.length > 0) {
-      const batch = this.ready;
-      this.ready = [];
-      for (const { db, key } of batch) {
-        const list = this.waiters.get(db.id)?.get(key);
-        if (!list) continue;
-        for (const client of [...list]) {
-          const request = client.blocked;
-          if (!request) continue;
-          const reply = this.server.retryBlocked(client, db, request);
-          if (reply !== undefined) this.unblock(client, reply);
-        }
+    // Each retry ends its own execution unit, whose end calls back here: without this guard a
+    // BLMOVE ping-pong between two keys would recurse forever and serve a client twice.
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.ready.length > 0) {
+        const batch = this.ready;
+        this.ready = [];
+        for (const { db, key } of batch) this.serveKey(db, key);
       }
+    } finally {
+      this.serving = false;
+    }
+  }
+
+  private serveKey(db: Db, key: string): void {
+    const list = this.waiters.get(db.id)?.get(key);
+    if (!list) return;
+    for (const client of [...list]) {
+      const request = client.blocked;
+      if (!request || this.blockedDb.get(client) !== db) continue;
+      const fromKey: BlockRequest = { ...request, retry: (ctx) => request.retry(ctx, key) };
+      const reply = this.server.retryBlocked(client, db, fromKey);
+      if (reply !== undefined) this.unblock(client, reply);
     }
   }
 
@@ -70,7 +90,7 @@ export class Blocking {
     client.blocked = null;
     this.blockedDb.delete(client);
     const keys = this.waiters.get(db.id);
-    for (const key of request.keys) {
+    for (const key of new Set(request.keys)) {
       const list = keys?.get(key);
       if (!list) continue;
       const index = list.indexOf(client);
@@ -104,7 +124,9 @@ export class Blocking {
       if (deadline > 0 && deadline < nearest) nearest = deadline;
     }
     if (nearest === Infinity) return;
-    this.timer = setTimeout(() => this.expireTimeouts(), Math.max(0, nearest - Date.now()));
+    // setTimeout fires after 1 ms for delays above 2^31-1 ms (~24.8 days): clamp, then re-arm.
+    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, nearest - Date.now()));
+    this.timer = setTimeout(() => this.expireTimeouts(), delay);
     this.timer.unref();
   }
 }

@@ -1,7 +1,7 @@
 // The CommandContext handed to a handler: the client, its database, the command's time, and the
 // ways a handler shapes propagation (rewrite, suppress) or parks its client (block).
 
-import { NO_REPLY, type NoReply } from '../shared/resp/reply.js';
+import { NO_REPLY, type NoReply, type Reply } from '../shared/resp/reply.js';
 import type { Client } from './client.js';
 import type { BlockRequest, CommandContext } from './commands/types.js';
 import type { Db } from './keyspace/db.js';
@@ -29,7 +29,8 @@ export class ExecutionContext implements CommandContext {
     this.suppressed = true;
   }
 
-  block(request: BlockRequest): NoReply {
+  block(request: BlockRequest): Reply | NoReply {
+    if (this.server.inNestedCall || this.client.multi !== null) return request.timeoutReply;
     this.server.blocking.block(this.client, this.db, request);
     return NO_REPLY;
   }

@@ -49,8 +49,11 @@ export interface BlockRequest {
   keys: string[];
   /** Absolute deadline in ms, 0 = forever. */
   deadline: number;
-  /** Tries to serve the client now; returns the reply, or undefined to keep waiting. */
-  retry(ctx: CommandContext): Reply | undefined;
+  /**
+   * Tries to serve the client now; returns the reply, or undefined to keep waiting. `readyKey` is
+   * the key that gained elements: Redis 7.0 serves a client from that key, not its first non-empty one.
+   */
+  retry(ctx: CommandContext, readyKey?: string): Reply | undefined;
   /** Reply on timeout (a null array for BLPOP, a null bulk for BLMOVE). */
   timeoutReply: Reply;
 }
@@ -67,8 +70,12 @@ export interface CommandContext {
   propagateAs(...commands: string[][]): void;
   /** Propagate nothing for this command even though it changed data. */
   suppressPropagation(): void;
-  /** Parks the client until a key is ready or the deadline passes; return its result from the handler. */
-  block(request: BlockRequest): NoReply;
+  /**
+   * Parks the client until a key is ready or the deadline passes; return its result from the handler.
+   * A command inside MULTI/EXEC (or any nested call) cannot block: this answers the timeout reply
+   * at once, as Redis does for clients flagged CLIENT_DENY_BLOCKING.
+   */
+  block(request: BlockRequest): Reply | NoReply;
 }
 
 /** Builds a table entry with the usual defaults (no keys). */

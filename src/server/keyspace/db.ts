@@ -80,6 +80,9 @@ export class Db {
     this.hooks.beforeChange(this, key);
     this.data.set(key, value);
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    // Redis dbAdd signals every new key: RENAME/COPY/RESTORE of a list onto a key that clients
+    // block on wakes them (the retry checks the type).
+    this.signalReady(key);
   }
 
   /** Deletes a key; returns whether it existed (expired keys count as absent). */

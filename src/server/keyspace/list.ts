@@ -1,13 +1,18 @@
 // A list value: a growable ring buffer, so pushes and pops at both ends are O(1) and LINDEX/LSET
 // are O(1) too (Redis's quicklist gives O(1) ends and O(n) index; we do no worse anywhere).
+// Capacity is a power of two (index arithmetic is a mask) and shrinks when a list drains, so a
+// queue that once held a million items does not keep a million slots.
+
+const MIN_CAPACITY = 8;
 
 export class ListValue {
   private items: (string | undefined)[];
   private head = 0;
   private count = 0;
+  private mask = MIN_CAPACITY - 1;
 
   constructor(initial: Iterable<string> = []) {
-    this.items = new Array(8);
+    this.items = new Array(MIN_CAPACITY);
     for (const item of initial) this.pushBack(item);
   }
 
@@ -15,22 +20,29 @@ export class ListValue {
     return this.count;
   }
 
-  private grow(): void {
-    const bigger: (string | undefined)[] = new Array(this.items.length * 2);
-    for (let i = 0; i < this.count; i++) bigger[i] = this.items[(this.head + i) % this.items.length];
-    this.items = bigger;
+  /** Moves the content into a buffer of `capacity` slots (a power of two >= count). */
+  private resize(capacity: number): void {
+    const next: (string | undefined)[] = new Array(capacity);
+    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & this.mask];
+    this.items = next;
     this.head = 0;
+    this.mask = capacity - 1;
+  }
+
+  private shrinkIfSparse(): void {
+    const capacity = this.mask + 1;
+    if (capacity > MIN_CAPACITY && this.count < capacity >>> 2) this.resize(capacity >>> 1);
   }
 
   pushBack(item: string): void {
-    if (this.count === this.items.length) this.grow();
-    this.items[(this.head + this.count) % this.items.length] = item;
+    if (this.count > this.mask) this.resize((this.mask + 1) * 2);
+    this.items[(this.head + this.count) & this.mask] = item;
     this.count++;
   }
 
   pushFront(item: string): void {
-    if (this.count === this.items.length) this.grow();
-    this.head = (this.head - 1 + this.items.length) % this.items.length;
+    if (this.count > this.mask) this.resize((this.mask + 1) * 2);
+    this.head = (this.head - 1) & this.mask;
     this.items[this.head] = item;
     this.count++;
   }
@@ -39,35 +51,37 @@ export class ListValue {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.items.length;
+    this.head = (this.head + 1) & this.mask;
     this.count--;
+    this.shrinkIfSparse();
     return item;
   }
 
   popBack(): string | undefined {
     if (this.count === 0) return undefined;
-    const index = (this.head + this.count - 1) % this.items.length;
+    const index = (this.head + this.count - 1) & this.mask;
     const item = this.items[index];
     this.items[index] = undefined;
     this.count--;
+    this.shrinkIfSparse();
     return item;
   }
 
   /** Element at a zero-based index from the head; undefined when out of range. */
   at(index: number): string | undefined {
     if (index < 0 || index >= this.count) return undefined;
-    return this.items[(this.head + index) % this.items.length];
+    return this.items[(this.head + index) & this.mask];
   }
 
   set(index: number, item: string): void {
     if (index < 0 || index >= this.count) throw new RangeError('index out of range');
-    this.items[(this.head + index) % this.items.length] = item;
+    this.items[(this.head + index) & this.mask] = item;
   }
 
   /** Elements from start to end inclusive (already clamped by the caller). */
   range(start: number, end: number): string[] {
-    const out: string[] = [];
-    for (let i = start; i <= end; i++) out.push(this.items[(this.head + i) % this.items.length]!);
+    const out: string[] = new Array(Math.max(0, end - start + 1));
+    for (let i = start; i <= end; i++) out[i - start] = this.items[(this.head + i) & this.mask]!;
     return out;
   }
 
@@ -75,14 +89,25 @@ export class ListValue {
     return this.count === 0 ? [] : this.range(0, this.count - 1);
   }
 
-  /** Replaces the whole content (LREM, LINSERT, LTRIM rebuild: all O(n) in Redis too). */
+  /** Inserts before the element at `index` (index === length appends): O(n), as LINSERT is. */
+  insertAt(index: number, item: string): void {
+    if (index < 0 || index > this.count) throw new RangeError('index out of range');
+    if (index === 0) return this.pushFront(item);
+    if (index === this.count) return this.pushBack(item);
+    const items = this.toArray();
+    items.splice(index, 0, item);
+    this.replaceAll(items);
+  }
+
+  /** Replaces the whole content (LREM, LINSERT rebuild: both O(n) in Redis too). */
   replaceAll(items: string[]): void {
-    let capacity = 8;
+    let capacity = MIN_CAPACITY;
     while (capacity < items.length) capacity *= 2;
     this.items = new Array(capacity);
     for (let i = 0; i < items.length; i++) this.items[i] = items[i];
     this.head = 0;
     this.count = items.length;
+    this.mask = capacity - 1;
   }
 
   clone(): ListValue {
@@ -92,6 +117,6 @@ export class ListValue {
   }
 
   *[Symbol.iterator](): IterableIterator<string> {
-    for (let i = 0; i < this.count; i++) yield this.items[(this.head + i) % this.items.length]!;
+    for (let i = 0; i < this.count; i++) yield this.items[(this.head + i) & this.mask]!;
   }
 }
