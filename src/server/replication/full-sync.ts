@@ -68,7 +68,7 @@ export class SnapshotJob {
   /** Adds a replica: +FULLRESYNC with this job's offset, then whatever payload is ready. */
   attach(link: ReplicaLink): void {
     this.links.add(link);
-    link.writeNow(`+FULLRESYNC ${this.replid} ${this.startOffset}\r\n`);
+    if (!link.legacySync) link.writeNow(`+FULLRESYNC ${this.replid} ${this.startOffset}\r\n`);
     if (link.capaEof) {
       link.state = 'send_bulk';
       link.writeNow(`$EOF:${this.eofMark}\r\n`);

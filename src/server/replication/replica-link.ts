@@ -33,6 +33,8 @@ export class ReplicaLink {
   constructor(
     readonly socket: Socket,
     readonly client: Client,
+    /** Came with the pre-PSYNC `SYNC`: no +FULLRESYNC line, no ACKs expected (Redis CLIENT_PRE_PSYNC). */
+    readonly legacySync: boolean,
     private readonly events: ReplicaLinkEvents,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

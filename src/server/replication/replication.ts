@@ -93,7 +93,8 @@ export class Replication implements PropagationSink {
    */
   handlePsync(client: Client, socket: Socket, replid: string, offset: number, legacySync: boolean): void {
     client.isReplica = true;
-    const link = new ReplicaLink(socket, client, {
+    if (legacySync) client.replCapabilities.clear(); // old SYNC: length form, no ACKs expected
+    const link = new ReplicaLink(socket, client, legacySync, {
       ack: () => this.onAck(),
       closed: (l, reason) => this.onLinkClosed(l, reason),
     });
@@ -162,7 +163,9 @@ export class Replication implements PropagationSink {
       this.jobOf.set(link, job);
       job.attach(link);
     }
-    job.start(this.producer, 0);
+    // A master's stream restarts with a SELECT; a replica forwards its master's stream as is, so
+    // its sub-replicas must start in the db that stream is in (Redis rdbPopulateSaveInfo).
+    job.start(this.producer, this.isReplica ? (this.role.masterLink?.masterClient.db ?? 0) : 0);
   }
 
   // ---- ACKs, WAIT, min-replicas ---------------------------------------------------------------
@@ -242,7 +245,7 @@ export class Replication implements PropagationSink {
     if (pingDue && !this.isReplica && this.links.size > 0) this.propagateRaw(['ping']);
     const timeout = this.server.config.num('repl-timeout') * 1000;
     for (const link of [...this.links]) {
-      if (link.state === 'online' && !link.holdUntilAck && now - link.ackTime > timeout) {
+      if (link.state === 'online' && !link.legacySync && !link.holdUntilAck && now - link.ackTime > timeout) {
         this.server.log.warning(`Disconnecting timedout replica (streaming sync): ${link.ip}:${link.port}`);
         link.close('timeout');
       }
