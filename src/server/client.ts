@@ -40,6 +40,8 @@ export class Client {
   isMaster = false;
   isReplica = false;
   noEvict = false;
+  /** CLIENT REPLY: 'off' drops replies, 'skip-next' turns into 'skip' which drops one reply. */
+  replyMode: 'on' | 'off' | 'skip-next' | 'skip' = 'on';
   /** MULTI state: null when not in a transaction. */
   multi: QueuedCommand[] | null = null;
   /** A queue-time error happened: EXEC answers EXECABORT. */

@@ -77,7 +77,10 @@ export class Connection implements ClientSink {
       if (this.client.authenticated && this.parser.limits.maxMultibulkLength === 10) {
         this.parser.limits = { ...this.parser.limits, maxMultibulkLength: 2147483647 };
       }
-      if (reply !== NO_REPLY) this.out += encodeReply(reply, this.client.proto);
+      if (reply !== NO_REPLY && this.client.replyMode === 'on') this.out += encodeReply(reply, this.client.proto);
+      // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
+      if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
+      else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';
       // QUIT, or CLIENT KILL naming the caller: answer first, then close.
       if (this.client.closing) {
         this.close('closed by its own command');

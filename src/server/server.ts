@@ -48,6 +48,8 @@ export class Server implements KeyspaceHooks {
   masterLinkUp = false;
   /** True while a snapshot is being loaded at start or from a master. */
   loading = false;
+  /** DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lazy expiry on access goes on). */
+  activeExpireEnabled = true;
   /** The client whose command is running; the master link client makes expired keys visible. */
   currentClient: Client | null = null;
   /** Time of the running command (Redis caches mstime per call), or undefined between commands. */

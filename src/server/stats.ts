@@ -14,8 +14,10 @@ export class Stats {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
-  /** Per command: calls and microseconds (INFO commandstats). */
-  readonly commandCalls = new Map<string, { calls: number; usec: number; failed: number }>();
+  /** Per command: calls and microseconds (INFO commandstats); `rejected` = refused before running. */
+  readonly commandCalls = new Map<string, { calls: number; usec: number; failed: number; rejected?: number }>();
+  /** Error replies by their first word, `ERR`, `WRONGTYPE`, ... (INFO errorstats). */
+  readonly errorCodes = new Map<string, number>();
   private opsSamples: number[] = [];
   private lastSampleCommands = 0;
   private lastSampleTime = Date.now();
@@ -36,6 +38,14 @@ export class Stats {
     return Math.round(this.opsSamples.reduce((a, b) => a + b, 0) / this.opsSamples.length);
   }
 
+  /** Counts an error reply sent to a client (total_error_replies and errorstat_<CODE>). */
+  recordError(message: string): void {
+    this.errorReplies++;
+    const space = message.indexOf(' ');
+    const code = space === -1 ? message : message.slice(0, space);
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
   reset(): void {
     this.totalConnections = 0;
     this.rejectedConnections = 0;
@@ -51,5 +61,6 @@ export class Stats {
     this.syncPartialOk = 0;
     this.syncPartialErr = 0;
     this.commandCalls.clear();
+    this.errorCodes.clear();
   }
 }

@@ -1,5 +1,19 @@
-// Commands of this family are added by their owner; the table entry list starts empty.
+// The server/admin command family: INFO, CONFIG, CLIENT, COMMAND, DEBUG and the whole-dataset and
+// process commands. Each lives in its own module; this file only gathers their table entries.
 
 import type { CommandSpec } from './types.js';
+import { infoCommands } from './info.js';
+import { configCommands } from './config-command.js';
+import { clientCommands } from './client-command.js';
+import { commandCommands } from './command-command.js';
+import { debugCommands } from './debug.js';
+import { dbAdminCommands } from './db-admin.js';
 
-export const serverCommands: CommandSpec[] = [];
+export const serverCommands: CommandSpec[] = [
+  ...infoCommands,
+  ...configCommands,
+  ...clientCommands,
+  ...commandCommands,
+  ...debugCommands,
+  ...dbAdminCommands,
+];

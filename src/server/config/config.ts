@@ -50,6 +50,15 @@ export class Config {
    * Redis's wording when the name or value is invalid.
    */
   set(name: string, args: string[], origin: 'file' | 'runtime'): void {
+    const { directive, value } = this.parse(name, args, origin);
+    this.apply(directive, value);
+  }
+
+  /**
+   * Validates a directive's new value without changing anything (CONFIG SET checks every pair
+   * before applying any, so a multi-pair SET is all or none). Throws ConfigError.
+   */
+  parse(name: string, args: string[], origin: 'file' | 'runtime'): { directive: Directive; value: ConfigValue } {
     const directive = findDirective(name);
     if (!directive) throw new ConfigError(`Bad directive or wrong number of arguments`);
     if (origin === 'runtime' && directive.immutable) {
@@ -72,6 +81,11 @@ export class Config {
         );
       }
     }
+    return { directive, value };
+  }
+
+  /** Stores a value `parse` accepted and tells the directive's listeners. */
+  apply(directive: Directive, value: ConfigValue): void {
     this.values.set(directive.name, value);
     this.explicit.add(directive.name);
     for (const listener of this.listeners.get(directive.name) ?? []) listener(value);

@@ -1,0 +1,36 @@
+// Which documentation group (COMMAND DOCS `group`, the ACL category family) a command belongs to,
+// from the family module that defines it. Computed on first use so that importing this module never
+// depends on the order in which the family modules load.
+
+import { connectionCommands } from './connection.js';
+import { stringCommands } from './strings.js';
+import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
+import { sortedSetCommands } from './sorted-sets.js';
+import { transactionCommands } from './transactions.js';
+import { pubsubCommands } from './pubsub.js';
+import type { CommandSpec } from './types.js';
+
+let groups: Map<CommandSpec, string> | undefined;
+
+export function commandGroup(spec: CommandSpec): string {
+  if (!groups) {
+    groups = new Map();
+    const families: [readonly CommandSpec[], string][] = [
+      [connectionCommands, 'connection'],
+      [stringCommands, 'string'],
+      [keyCommands, 'generic'],
+      [listCommands, 'list'],
+      [hashCommands, 'hash'],
+      [setCommands, 'set'],
+      [sortedSetCommands, 'sorted-set'],
+      [transactionCommands, 'transactions'],
+      [pubsubCommands, 'pubsub'],
+    ];
+    for (const [family, group] of families) for (const member of family) groups.set(member, group);
+  }
+  // Admin, persistence and replication commands are all in Redis's `server` group.
+  return groups.get(spec) ?? 'server';
+}
