@@ -9,6 +9,7 @@ import { ConfigLoadError, loadConfig } from './config/load.js';
 import { listen, ListenError } from './listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
 import { Server } from './server.js';
+import { installExpireCycle } from './keyspace/expire-cycle.js';
 import { REDIS_COMPAT_VERSION } from './commands/connection.js';
 import { ErrorReply } from '../shared/resp/reply.js';
 
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<void> {
   const pidfile = config.str('pidfile');
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
   installPersistence(server);
+  installExpireCycle(server);
   server.startCron();
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice('Ready to accept connections');
