@@ -1,0 +1,78 @@
+// Decisions behind the SENTINEL sub-commands that change or judge state (Redis 7.0
+// sentinelCommand): is-master-down-by-addr (the vote), failover, monitor, remove, reset, ckquorum.
+// The server layer parses arguments and shapes replies; the rules live here, testable on a fake clock.
+
+import { voteLeader } from './election.js';
+import { EV } from './events.js';
+import { startFailover } from './failover.js';
+import { addMaster, resetMaster, sameAddress } from './instances.js';
+import { globMatch } from './glob.js';
+import { selectReplica } from './select-replica.js';
+import type { SentinelCore } from './sentinel-core.js';
+import type { MasterInstance, MasterSettings } from './types.js';
+
+/** `[down, leader runid or '*', leader epoch]`: the master looked up by address; a vote when runId is not '*'. */
+export function isMasterDownByAddr(core: SentinelCore, host: string, port: number, epoch: number, runId: string): [number, string, number] {
+  let master: MasterInstance | undefined;
+  for (const candidate of core.masters.values()) if (sameAddress(candidate, host, port)) master = candidate;
+  const down = !core.tilt && master !== undefined && master.sdown ? 1 : 0;
+  let leader: string | null = null;
+  let leaderEpoch = 0;
+  if (master && runId !== '*') {
+    const vote = voteLeader(core, master, epoch, runId);
+    leader = vote.leader;
+    leaderEpoch = vote.epoch;
+  }
+  return [down, leader ?? '*', leaderEpoch];
+}
+
+export type FailoverResult = 'ok' | 'no-such-master' | 'in-progress' | 'no-good-slave';
+
+/** SENTINEL FAILOVER: start at once, skipping ODOWN and the election (force_failover). */
+export function forceFailover(core: SentinelCore, name: string): FailoverResult {
+  const master = core.masters.get(name);
+  if (!master) return 'no-such-master';
+  if (master.failoverInProgress) return 'in-progress';
+  if (!selectReplica(master, core.now)) return 'no-good-slave';
+  core.log('warning', `Executing user requested FAILOVER of '${name}'`);
+  startFailover(core, master);
+  master.forceFailover = true;
+  return 'ok';
+}
+
+export function monitor(core: SentinelCore, name: string, host: string, port: number, settings: MasterSettings): MasterInstance {
+  const master = addMaster(core, name, host, port, settings);
+  core.event('warning', EV.monitor, master, `quorum ${settings.quorum}`);
+  core.save();
+  return master;
+}
+
+export function remove(core: SentinelCore, name: string): boolean {
+  const master = core.masters.get(name);
+  if (!master) return false;
+  core.event('warning', EV.unmonitor, master);
+  core.masters.delete(name);
+  core.save();
+  return true;
+}
+
+/** SENTINEL RESET: forget replicas, sentinels and failover state of every master matching the pattern. */
+export function reset(core: SentinelCore, pattern: string): number {
+  let count = 0;
+  for (const master of [...core.masters.values()]) {
+    if (!globMatch(pattern, master.name)) continue;
+    const fresh = resetMaster(core, master, false);
+    core.event('warning', EV.resetMaster, fresh);
+    count++;
+  }
+  if (count > 0) core.save();
+  return count;
+}
+
+/** sentinelIsQuorumReachable: usable sentinels (not down, us included) against quorum and majority. */
+export function checkQuorum(master: MasterInstance): { usable: number; quorum: boolean; majority: boolean } {
+  const voters = master.sentinels.size + 1;
+  let usable = 1;
+  for (const sentinel of master.sentinels.values()) if (!sentinel.sdown && !sentinel.odown) usable++;
+  return { usable, quorum: usable >= master.settings.quorum, majority: usable >= Math.floor(voters / 2) + 1 };
+}

@@ -1,0 +1,204 @@
+// The failover state machine (Redis 7.0 sentinelStartFailover ... sentinelFailoverSwitchToPromotedSlave):
+// one handler per state, each with the time it was entered and a deadline (protocol doc 7.8).
+
+import { ELECTION_TIMEOUT, SLAVE_RECONF_TIMEOUT, START_JITTER } from './constants.js';
+import type { CoreContext } from './context.js';
+import { getLeader } from './election.js';
+import { EV } from './events.js';
+import { changeMasterAddress } from './instances.js';
+import { selectReplica } from './select-replica.js';
+import type { FailoverState, MasterInstance } from './types.js';
+
+/** Starts a failover when the master is ODOWN, none runs, and the retry cool-down has passed. */
+export function startFailoverIfNeeded(ctx: CoreContext, master: MasterInstance, jitter: Map<MasterInstance, number>): boolean {
+  if (!master.odown || master.failoverInProgress) {
+    jitter.delete(master);
+    return false;
+  }
+  if (ctx.now - master.failoverStartTime < master.settings.failoverTimeoutMs * 2) {
+    if (master.failoverDelayLogged !== master.failoverStartTime) {
+      master.failoverDelayLogged = master.failoverStartTime;
+      const at = new Date(master.failoverStartTime + master.settings.failoverTimeoutMs * 2).toTimeString().slice(0, 8);
+      ctx.log('warning', `Next failover delay: I will not start a failover before ${at}`);
+    }
+    return false;
+  }
+  // Short random delay against split votes between sentinels that saw ODOWN at the same moment.
+  let due = jitter.get(master);
+  if (due === undefined) {
+    due = ctx.now + Math.floor(ctx.random() * START_JITTER);
+    jitter.set(master, due);
+  }
+  if (ctx.now < due) return false;
+  jitter.delete(master);
+  startFailover(ctx, master);
+  return true;
+}
+
+export function startFailover(ctx: CoreContext, master: MasterInstance): void {
+  master.failoverInProgress = true;
+  master.failoverEpoch = ++ctx.currentEpoch;
+  ctx.save();
+  ctx.event('warning', EV.newEpoch, null, String(ctx.currentEpoch));
+  ctx.event('warning', EV.tryFailover, master);
+  // Only the retry cool-down uses this time, so its random part desynchronises retries.
+  master.failoverStartTime = ctx.now + Math.floor(ctx.random() * 1000);
+  setState(ctx, master, 'wait_start');
+}
+
+function setState(ctx: CoreContext, master: MasterInstance, state: FailoverState): void {
+  master.failoverState = state;
+  master.failoverStateChangeTime = ctx.now;
+}
+
+export function abortFailover(ctx: CoreContext, master: MasterInstance): void {
+  master.failoverInProgress = false;
+  master.forceFailover = false;
+  setState(ctx, master, 'none');
+  if (master.promotedReplica) {
+    master.promotedReplica.promoted = false;
+    master.promotedReplica = null;
+  }
+}
+
+/** Runs the handler of the current state; returns true when the master should switch address now. */
+export function runFailover(ctx: CoreContext, master: MasterInstance): boolean {
+  if (!master.failoverInProgress) return false;
+  switch (master.failoverState) {
+    case 'wait_start':
+      waitStart(ctx, master);
+      break;
+    case 'select_slave':
+      selectSlave(ctx, master);
+      break;
+    case 'send_slaveof_noone':
+      sendSlaveofNoOne(ctx, master);
+      break;
+    case 'wait_promotion':
+      if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
+        ctx.event('warning', EV.abortSlaveTimeout, master);
+        abortFailover(ctx, master);
+      }
+      break;
+    case 'reconf_slaves':
+      reconfNextReplicas(ctx, master);
+      break;
+    default:
+      break;
+  }
+  return master.failoverState === 'update_config';
+}
+
+function waitStart(ctx: CoreContext, master: MasterInstance): void {
+  const leader = getLeader(ctx, master, master.failoverEpoch);
+  const isLeader = leader !== null && leader.toLowerCase() === ctx.myid.toLowerCase();
+  if (!isLeader && !master.forceFailover) {
+    const electionTimeout = Math.min(ELECTION_TIMEOUT, master.settings.failoverTimeoutMs);
+    if (ctx.now - master.failoverStartTime > electionTimeout) {
+      ctx.event('warning', EV.abortNotElected, master);
+      abortFailover(ctx, master);
+    }
+    return;
+  }
+  ctx.event('warning', EV.electedLeader, master);
+  setState(ctx, master, 'select_slave');
+  ctx.event('warning', EV.stateSelectSlave, master);
+  // Go on at once rather than at the next timer tick: every step here costs clients time.
+  selectSlave(ctx, master);
+}
+
+function selectSlave(ctx: CoreContext, master: MasterInstance): void {
+  const replica = selectReplica(master, ctx.now);
+  if (!replica) {
+    ctx.event('warning', EV.abortNoGoodSlave, master);
+    abortFailover(ctx, master);
+    return;
+  }
+  ctx.event('warning', EV.selectedSlave, replica);
+  replica.promoted = true;
+  master.promotedReplica = replica;
+  setState(ctx, master, 'send_slaveof_noone');
+  ctx.event('notice', EV.stateSendSlaveofNoone, replica);
+  sendSlaveofNoOne(ctx, master);
+}
+
+function sendSlaveofNoOne(ctx: CoreContext, master: MasterInstance): void {
+  const replica = master.promotedReplica!;
+  if (replica.disconnected) {
+    if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
+      ctx.event('warning', EV.abortSlaveTimeout, master);
+      abortFailover(ctx, master);
+    }
+    return;
+  }
+  sendSlaveOf(ctx, replica.id, null, 0, replica);
+  ctx.event('notice', EV.stateWaitPromotion, replica);
+  setState(ctx, master, 'wait_promotion');
+}
+
+/** The SLAVEOF transaction; an INFO follows it on the same link so the result is seen at once. */
+export function sendSlaveOf(ctx: CoreContext, id: number, host: string | null, port: number, target: { link: { pendingCommands: number; infoPending: boolean } }): void {
+  target.link.pendingCommands += 2;
+  target.link.infoPending = true;
+  ctx.send({ type: 'slaveof', id, host, port });
+}
+
+/** sentinelFailoverReconfNextSlave: repoint the other replicas, at most parallel-syncs at a time. */
+function reconfNextReplicas(ctx: CoreContext, master: MasterInstance): void {
+  const promoted = master.promotedReplica!;
+  let inProgress = 0;
+  for (const replica of master.replicas.values()) if (replica.reconfSent || replica.reconfInprog) inProgress++;
+  for (const replica of master.replicas.values()) {
+    if (inProgress >= master.settings.parallelSyncs) break;
+    if (replica.promoted || replica.reconfDone) continue;
+    if (replica.reconfSent && ctx.now - replica.slaveReconfSentTime > SLAVE_RECONF_TIMEOUT) {
+      ctx.event('notice', EV.slaveReconfSentTimeout, replica);
+      replica.reconfSent = false;
+      replica.reconfDone = true;
+    }
+    if (replica.reconfSent || replica.reconfInprog || replica.reconfDone) continue;
+    if (replica.disconnected) continue;
+    sendSlaveOf(ctx, replica.id, promoted.host, promoted.port, replica);
+    replica.reconfSent = true;
+    replica.slaveReconfSentTime = ctx.now;
+    ctx.event('notice', EV.slaveReconfSent, replica);
+    inProgress++;
+  }
+  detectEnd(ctx, master);
+}
+
+/** sentinelFailoverDetectEnd: done when every reachable replica follows the new master, or on timeout. */
+export function detectEnd(ctx: CoreContext, master: MasterInstance): void {
+  const promoted = master.promotedReplica;
+  if (!promoted || promoted.sdown) return;
+  let notReconfigured = 0;
+  for (const replica of master.replicas.values()) {
+    if (replica.promoted || replica.reconfDone || replica.sdown) continue;
+    notReconfigured++;
+  }
+  let timeout = false;
+  if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
+    notReconfigured = 0;
+    timeout = true;
+    ctx.event('warning', EV.failoverEndForTimeout, master);
+  }
+  if (notReconfigured === 0) {
+    ctx.event('warning', EV.failoverEnd, master);
+    setState(ctx, master, 'update_config');
+  }
+  if (!timeout) return;
+  // Best effort for the stragglers: send them SLAVEOF anyway (+slave-reconf-sent-be).
+  for (const replica of master.replicas.values()) {
+    if (replica.promoted || replica.reconfDone || replica.reconfSent || replica.disconnected) continue;
+    sendSlaveOf(ctx, replica.id, promoted.host, promoted.port, replica);
+    ctx.event('notice', EV.slaveReconfSentBe, replica);
+    replica.reconfSent = true;
+  }
+}
+
+/** sentinelFailoverSwitchToPromotedSlave: `+switch-master`, then the record moves to the new address. */
+export function switchToPromoted(ctx: CoreContext, master: MasterInstance): MasterInstance {
+  const target = master.promotedReplica ?? master;
+  ctx.event('warning', EV.switchMaster, null, `${master.name} ${master.host} ${master.port} ${target.host} ${target.port}`);
+  return changeMasterAddress(ctx, master, target.host, target.port);
+}

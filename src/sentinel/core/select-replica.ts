@@ -1,0 +1,41 @@
+// Which replica to promote (Redis 7.0 sentinelSelectSlave / compareSlavesForPromotion, protocol doc
+// 7.9): drop the down, disconnected, silent, priority-0 and stale ones; then lowest priority, largest
+// replication offset, smallest run id (case-insensitive; an unknown run id sorts last).
+
+import { INFO_PERIOD, PING_PERIOD } from './constants.js';
+import type { Instance, MasterInstance } from './types.js';
+
+export function selectReplica(master: MasterInstance, now: number): Instance | null {
+  const candidates = eligibleReplicas(master, now);
+  candidates.sort(compareForPromotion);
+  return candidates[0] ?? null;
+}
+
+export function eligibleReplicas(master: MasterInstance, now: number): Instance[] {
+  // A replica whose link to the master has been down much longer than the master itself is stale.
+  let maxMasterDownTime = 0;
+  if (master.sdown) maxMasterDownTime += now - master.sDownSince;
+  maxMasterDownTime += master.settings.downAfterMs * 10;
+  const infoValidity = master.sdown ? PING_PERIOD * 5 : INFO_PERIOD * 3;
+  const eligible: Instance[] = [];
+  for (const replica of master.replicas.values()) {
+    if (replica.sdown || replica.odown) continue;
+    if (replica.disconnected) continue;
+    if (now - replica.link.lastAvailTime > PING_PERIOD * 5) continue;
+    if (replica.slavePriority === 0) continue;
+    if (now - replica.infoRefresh > infoValidity) continue;
+    if (replica.masterLinkDownTime > maxMasterDownTime) continue;
+    eligible.push(replica);
+  }
+  return eligible;
+}
+
+export function compareForPromotion(a: Instance, b: Instance): number {
+  if (a.slavePriority !== b.slavePriority) return a.slavePriority - b.slavePriority;
+  if (a.slaveReplOffset !== b.slaveReplOffset) return b.slaveReplOffset - a.slaveReplOffset;
+  if (a.runId === null) return b.runId === null ? 0 : 1;
+  if (b.runId === null) return -1;
+  const x = a.runId.toLowerCase();
+  const y = b.runId.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,163 @@
+// The data of the pure decision core: instance records (masters, replicas, other sentinels), the
+// actions the core asks the I/O shell to perform, and the core's view of itself. Mirrors the
+// sentinelRedisInstance / instanceLink records of Redis 7.0 sentinel.c.
+
+export type InstanceKind = 'master' | 'slave' | 'sentinel';
+export type Role = 'master' | 'slave';
+
+/** Failover states, named as `failover-state` shows them in SENTINEL MASTER. */
+export type FailoverState =
+  | 'none'
+  | 'wait_start'
+  | 'select_slave'
+  | 'send_slaveof_noone'
+  | 'wait_promotion'
+  | 'reconf_slaves'
+  | 'update_config';
+
+export const FAILOVER_ORDER: readonly FailoverState[] = [
+  'none',
+  'wait_start',
+  'select_slave',
+  'send_slaveof_noone',
+  'wait_promotion',
+  'reconf_slaves',
+  'update_config',
+];
+
+/** The link side of an instance: what the sentinel knows about its connections and pings. */
+export interface LinkState {
+  cmdConnected: boolean;
+  /** Masters and replicas also need the pub/sub link; sentinels have none (always true). */
+  pubsubConnected: boolean;
+  pendingCommands: number;
+  /** Time of the oldest unanswered PING (0 = none pending): the SDOWN clock. */
+  actPingTime: number;
+  lastPingTime: number;
+  /** Last reply of any kind to a PING. */
+  lastPongTime: number;
+  /** Last PING reply meaning "available" (+PONG, -LOADING, -MASTERDOWN). */
+  lastAvailTime: number;
+  infoPending: boolean;
+  askPending: boolean;
+}
+
+export interface MasterSettings {
+  quorum: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  parallelSyncs: number;
+  authPass: string | null;
+  authUser: string | null;
+}
+
+export class Instance {
+  runId: string | null = null;
+  sdown = false;
+  odown = false;
+  sDownSince = 0;
+  oDownSince = 0;
+  /** Sentinel peers: their last is-master-down-by-addr answer said the master is down. */
+  masterDown = false;
+  promoted = false;
+  reconfSent = false;
+  reconfInprog = false;
+  reconfDone = false;
+  link: LinkState;
+  /** Time of the last INFO reply (0 = never). */
+  infoRefresh = 0;
+  infoText: string | null = null;
+  roleReported: Role;
+  roleReportedTime: number;
+  // Replica fields parsed from INFO.
+  masterLinkDownTime = 0;
+  slaveMasterHost: string | null = null;
+  slaveMasterPort = 0;
+  slaveMasterLinkUp = false;
+  slavePriority = 100;
+  slaveReplOffset = 0;
+  replicaAnnounced = true;
+  slaveConfChangeTime: number;
+  slaveReconfSentTime = 0;
+  // Sentinel peers.
+  lastHelloTime = 0;
+  lastMasterDownReplyTime = 0;
+  /** For a peer: its vote (leader runid) as last reported; for a master: our own vote. */
+  leader: string | null = null;
+  leaderEpoch = 0;
+  lastPubTime = 0;
+
+  constructor(
+    readonly id: number,
+    readonly kind: InstanceKind,
+    /** Master: configured name; replica: ip:port; sentinel: its runid. */
+    readonly name: string,
+    public host: string,
+    public port: number,
+    /** The master record a replica or sentinel belongs to (null for masters). */
+    readonly master: MasterInstance | null,
+    now: number,
+  ) {
+    this.link = {
+      cmdConnected: false,
+      pubsubConnected: kind === 'sentinel',
+      pendingCommands: 0,
+      actPingTime: now,
+      lastPingTime: 0,
+      lastPongTime: now,
+      lastAvailTime: now,
+      infoPending: false,
+      askPending: false,
+    };
+    this.roleReported = kind === 'slave' ? 'slave' : 'master';
+    this.roleReportedTime = now;
+    this.slaveConfChangeTime = now;
+  }
+
+  get disconnected(): boolean {
+    return !this.link.cmdConnected || !this.link.pubsubConnected;
+  }
+
+  get downAfterMs(): number {
+    return (this.master ?? (this as unknown as MasterInstance)).settings.downAfterMs;
+  }
+
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+}
+
+export class MasterInstance extends Instance {
+  declare readonly kind: 'master';
+  readonly replicas = new Map<string, Instance>();
+  /** Other sentinels monitoring this master, keyed by runid. */
+  readonly sentinels = new Map<string, Instance>();
+  configEpoch = 0;
+  failoverInProgress = false;
+  forceFailover = false;
+  failoverEpoch = 0;
+  failoverState: FailoverState = 'none';
+  failoverStateChangeTime = 0;
+  failoverStartTime = 0;
+  failoverDelayLogged = 0;
+  promotedReplica: Instance | null = null;
+
+  constructor(id: number, name: string, host: string, port: number, readonly settings: MasterSettings, now: number) {
+    super(id, 'master', name, host, port, null, now);
+  }
+}
+
+/** What the core asks the I/O shell to do. `id` names the instance whose command link is used. */
+export type Action =
+  | { type: 'ping'; id: number }
+  | { type: 'info'; id: number }
+  /** PUBLISH __sentinel__:hello `<ip>,<rest>`; ip null = the link's local address. */
+  | { type: 'hello'; id: number; ip: string | null; rest: string }
+  | { type: 'ask'; id: number; masterHost: string; masterPort: number; epoch: number; runId: string }
+  /** The SLAVEOF transaction (host null = NO ONE), then an INFO right behind it on the same link. */
+  | { type: 'slaveof'; id: number; host: string | null; port: number }
+  | { type: 'event'; level: EventLevel; channel: string; message: string }
+  | { type: 'log'; level: EventLevel; message: string }
+  | { type: 'save' };
+
+export type EventLevel = 'debug' | 'verbose' | 'notice' | 'warning';
