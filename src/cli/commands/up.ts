@@ -1,0 +1,40 @@
+// clusterctl up: start the cluster the topology describes and return once every replica is in sync.
+
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base.js';
+import { up, type UpResult } from '../ops/up.js';
+import { clusterPaths, defaultRoot } from '../state/run-state.js';
+import { formatDuration } from '../util/duration.js';
+import { durationFlag } from '../util/duration-flag.js';
+
+export default class Up extends BaseCommand {
+  static override summary = 'Start the cluster and wait until every replica is in sync.';
+  static override description =
+    'Reads ./clusterctl.yaml (or -f FILE, or the built-in default: one master, two replicas), checks every port, ' +
+    'starts each node in its own directory under .clusterctl/<cluster>/, wires replication and returns once every ' +
+    'replica reports master_link_status:up with its offset caught up. Running it again on a running cluster changes nothing. ' +
+    'Ctrl-C stops what it started.';
+  static override examples = ['<%= config.bin %> up', '<%= config.bin %> up -f cluster.yaml --timeout 30s', '<%= config.bin %> up --json > cluster.json'];
+  static override flags = {
+    timeout: Flags.string({ summary: 'Give up (and stop what was started) after this long: 60s, 500ms, 2m.', default: '60s' }),
+  };
+
+  async run(): Promise<UpResult> {
+    const { flags } = await this.parse(Up);
+    const timeoutMs = durationFlag(flags.timeout);
+    const spec = this.loadSpec(flags.file);
+    const paths = clusterPaths(defaultRoot(flags.dir), spec.name);
+    const result = await up({ spec, paths, timeoutMs, json: this.jsonEnabled() });
+    this.printSummary(result);
+    return result;
+  }
+
+  private printSummary(result: UpResult): void {
+    for (const name of result.stale) this.log(`! ${name}: its recorded pid now belongs to another program (stale record replaced)`);
+    const took = formatDuration(result.durationMs);
+    this.log(result.changed ? `Cluster "${result.cluster}" is up in ${took}.` : `Cluster "${result.cluster}" is already up; nothing changed.`);
+    if (result.master) this.log(`  connect:  redis-cli -p ${result.master.port}            (master ${result.master.node})`);
+    const flag = result.cluster === 'default' ? '' : ` --cluster ${result.cluster}`;
+    this.log(`  next:     clusterctl status${flag} · clusterctl kill master${flag} · clusterctl down${flag}`);
+  }
+}

@@ -1,0 +1,46 @@
+// Checks before `up` starts anything: the engine's program exists, and every port it needs is free
+// (naming the process that holds a busy one).
+
+import { existsSync } from 'node:fs';
+import { CliError, EXIT } from '../errors.js';
+import { busyPorts } from '../proc/ports.js';
+import { NODE_BIN } from '../supervisor/spawn.js';
+import type { NodeRecord, RunState } from '../state/run-state.js';
+import { which } from '../util/which.js';
+
+export function checkBinaries(state: RunState): string {
+  const { engine, spec } = state;
+  if (engine === 'redis') {
+    const program = spec.binaries.server || 'redis-server';
+    const found = which(program);
+    if (!found) {
+      throw new CliError(`${program} not found${program.includes('/') ? '' : ' on PATH'}`, {
+        code: 'NO_BINARY',
+        suggestion: 'Install Redis (e.g. apt install redis-server), or set binaries.server in the topology.',
+      });
+    }
+    return found;
+  }
+  const script = spec.binaries.server || NODE_BIN;
+  const built = script !== NODE_BIN || existsSync(new URL('../../server/main.js', import.meta.url));
+  if (!existsSync(script) || !built) {
+    throw new CliError(`clusterctl-node is not available (${script})`, { code: 'NO_BINARY', suggestion: 'Run `npm run build` first.' });
+  }
+  return script;
+}
+
+/** Fails with PORT_BUSY when any of `records`' ports is taken. */
+export async function checkPorts(records: NodeRecord[]): Promise<void> {
+  const busy = await busyPorts(records.map((record) => record.port));
+  if (busy.length === 0) return;
+  const describe = busy.map(({ port, owner }) => {
+    const node = records.find((record) => record.port === port)!.name;
+    return owner ? `Port ${port} (${node}) is in use by ${owner.program} (pid ${owner.pid})` : `Port ${port} (${node}) is in use`;
+  });
+  throw new CliError(describe.join('; '), {
+    exit: EXIT.PORT_BUSY,
+    code: 'PORT_BUSY',
+    suggestion: 'Free it, or set ports.base (or the node\'s port) in the topology.',
+    data: { ports: busy.map(({ port, owner }) => ({ port, pid: owner?.pid ?? null, program: owner?.program ?? null })) },
+  });
+}

@@ -1,0 +1,103 @@
+// `status`: the cluster as it is now, from live probes: per node its process state, role, upstream,
+// link, offset and how far behind its upstream it is, and memory; plus the problems an operator
+// should know about (stopped or paused nodes, stale records, broken links, several masters).
+
+import type { RunState } from '../state/run-state.js';
+import { liveCluster, type LiveNode, type ProcessState } from './live.js';
+import { describeProcess } from '../proc/proc.js';
+
+export interface NodeStatus {
+  name: string;
+  port: number;
+  pid: number | null;
+  process: ProcessState;
+  reachable: boolean;
+  role: 'master' | 'replica' | null;
+  /** live: from the node's INFO; recorded: the node cannot tell (no INFO), so from the state file. */
+  roleSource: 'live' | 'recorded' | null;
+  upstream: string | null;
+  link: 'up' | 'down' | null;
+  offset: number | null;
+  /** Bytes of replication stream the upstream has and this replica has not processed yet. */
+  behind: number | null;
+  memory: number | null;
+  memoryHuman: string | null;
+  connectedReplicas: number | null;
+}
+
+export interface StatusResult {
+  cluster: string;
+  engine: RunState['engine'];
+  stateFile: string;
+  /** Every node running and answering. */
+  healthy: boolean;
+  /** Every replica linked and caught up (null when the nodes cannot report it). */
+  synced: boolean | null;
+  nodes: NodeStatus[];
+  problems: string[];
+}
+
+export async function clusterStatus(state: RunState, stateFile: string): Promise<StatusResult> {
+  const live = await liveCluster(state);
+  const nodes = live.map((node) => nodeStatus(node, live));
+  const problems = live.flatMap((node) => nodeProblems(node));
+  const masters = nodes.filter((node) => node.role === 'master' && node.roleSource === 'live' && node.process === 'running');
+  if (masters.length > 1 && state.nodes.filter((n) => n.replicaof === null).length < masters.length) {
+    problems.push(`${masters.length} masters (${masters.map((m) => m.name).join(', ')}): writes may go to different nodes`);
+  }
+  const replicas = nodes.filter((node) => node.role === 'replica');
+  const unknown = replicas.some((node) => node.roleSource !== 'live');
+  return {
+    cluster: state.name,
+    engine: state.engine,
+    stateFile,
+    healthy: nodes.every((node) => node.process === 'running' && node.reachable),
+    synced: unknown ? null : replicas.every((node) => node.link === 'up' && node.behind === 0) && nodes.every((n) => n.process === 'running'),
+    nodes,
+    problems,
+  };
+}
+
+function nodeStatus(node: LiveNode, all: LiveNode[]): NodeStatus {
+  const probe = node.probe;
+  const upstream = node.role === 'replica' ? all.find((other) => other.record.name === node.upstream) : undefined;
+  const upstreamOffset = upstream?.probe?.streamOffset ?? null;
+  const offset = probe?.offset ?? null;
+  return {
+    name: node.record.name,
+    port: node.record.port,
+    pid: node.process === 'stopped' ? null : node.record.pid,
+    process: node.process,
+    reachable: probe?.reachable ?? false,
+    role: node.role,
+    roleSource: node.role === null ? null : node.roleIsLive ? 'live' : 'recorded',
+    upstream: node.role === 'replica' ? node.upstream : null,
+    link: probe?.link ?? null,
+    offset,
+    behind: node.role === 'replica' && offset !== null && upstreamOffset !== null ? Math.max(0, upstreamOffset - offset) : null,
+    memory: probe?.usedMemory ?? null,
+    memoryHuman: probe?.usedMemoryHuman ?? null,
+    connectedReplicas: probe?.connectedReplicas ?? null,
+  };
+}
+
+function nodeProblems(node: LiveNode): string[] {
+  const { record } = node;
+  switch (node.process) {
+    case 'stopped':
+      return [`${record.name}: not running`];
+    case 'paused':
+      return [`${record.name}: paused (SIGSTOP); \`clusterctl resume ${record.name}\` continues it`];
+    case 'stale': {
+      const owner = record.pid === null ? undefined : describeProcess(record.pid);
+      return [`${record.name}: stale record — pid ${record.pid} now belongs to another program${owner ? ` (${owner})` : ''}; the node is not running`];
+    }
+  }
+  const problems: string[] = [];
+  if (!node.probe?.reachable) problems.push(`${record.name}: running but not answering on port ${record.port} (${node.probe?.error ?? 'no reply'})`);
+  if (node.role === 'replica' && node.probe?.link === 'down') problems.push(`${record.name}: replication link to ${node.upstream} is down`);
+  if (node.roleIsLive && (node.upstream ?? null) !== record.replicaof) {
+    problems.push(`${record.name}: ${node.upstream ? `replicates from ${node.upstream}` : 'is a master'}, the records say ${record.replicaof ? `replica of ${record.replicaof}` : 'master'}`);
+  }
+  return problems;
+}

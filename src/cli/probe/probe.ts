@@ -1,0 +1,84 @@
+// A live look at one node: is it answering, and what INFO says about its role, replication link,
+// offsets and memory. Status, selectors, waits and failover all decide from probes, never records.
+
+import { withClient } from './client.js';
+import { intField, parseInfo, replicaLines, type InfoFields, type ReplicaLine } from './info.js';
+
+export interface NodeProbe {
+  port: number;
+  reachable: boolean;
+  /** False when the node answers PING but not INFO (an early builtin node): role is then unknown. */
+  info: boolean;
+  role: 'master' | 'replica' | null;
+  /** For a replica: the address it replicates from. */
+  masterPort: number | null;
+  masterHost: string | null;
+  link: 'up' | 'down' | null;
+  /** Replication offset: master_repl_offset on a master, slave_repl_offset on a replica. */
+  offset: number | null;
+  /** master_repl_offset: the offset of the stream this node serves (to its own replicas). */
+  streamOffset: number | null;
+  connectedReplicas: number | null;
+  replicas: ReplicaLine[];
+  usedMemory: number | null;
+  usedMemoryHuman: string | null;
+  error: string | null;
+}
+
+const EMPTY = {
+  info: false,
+  role: null,
+  masterPort: null,
+  masterHost: null,
+  link: null,
+  offset: null,
+  streamOffset: null,
+  connectedReplicas: null,
+  replicas: [],
+  usedMemory: null,
+  usedMemoryHuman: null,
+} as const;
+
+export async function probeNode(port: number, timeoutMs = 500): Promise<NodeProbe> {
+  try {
+    return await withClient(
+      port,
+      async (client) => {
+        let text: string;
+        try {
+          text = (await client.call('INFO')) as string;
+        } catch (error) {
+          const message = (error as Error).message;
+          if (!/unknown command/i.test(message)) throw error;
+          await client.ping();
+          return { port, reachable: true, ...EMPTY, replicas: [], error: null };
+        }
+        return fromInfo(port, parseInfo(text));
+      },
+      { timeoutMs },
+    );
+  } catch (error) {
+    return { port, reachable: false, ...EMPTY, replicas: [], error: (error as Error).message };
+  }
+}
+
+export function fromInfo(port: number, fields: InfoFields): NodeProbe {
+  const role = fields.role === 'master' ? 'master' : fields.role === 'slave' ? 'replica' : null;
+  const replica = role === 'replica';
+  return {
+    port,
+    reachable: true,
+    info: true,
+    role,
+    masterHost: replica ? (fields.master_host ?? null) : null,
+    masterPort: replica ? intField(fields, 'master_port') : null,
+    link: replica ? (fields.master_link_status === 'up' ? 'up' : 'down') : null,
+    offset: replica ? intField(fields, 'slave_repl_offset') : intField(fields, 'master_repl_offset'),
+    streamOffset: intField(fields, 'master_repl_offset'),
+    connectedReplicas: intField(fields, 'connected_slaves'),
+    replicas: replicaLines(fields),
+    usedMemory: intField(fields, 'used_memory'),
+    usedMemoryHuman: fields.used_memory_human ?? null,
+    error: null,
+  };
+}

@@ -1,0 +1,121 @@
+// The run-state file, .clusterctl/<cluster>/state.json: the resolved topology and, per node, its
+// port, paths, current upstream and the process identity (pid + start time). Written atomically
+// (temp file + rename) so a reader never sees half a file, even if clusterctl is killed mid-write.
+
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ClusterSpec, Engine } from '../topology/types.js';
+
+export const STATE_VERSION = 1;
+
+export interface ProcessRecord {
+  pid: number | null;
+  /** /proc start time (clock ticks) of `pid`: detects a pid recycled by another program. */
+  startTime: number | null;
+  startedAt: string | null;
+}
+
+export interface NodeRecord extends ProcessRecord {
+  name: string;
+  port: number;
+  /** Current upstream node (changes with failover); null for a master. */
+  replicaof: string | null;
+  dir: string;
+  configFile: string;
+  logFile: string;
+}
+
+export interface RunState {
+  version: number;
+  name: string;
+  engine: Engine;
+  /** Hash of the topology this cluster was created from: `up` with a changed file is refused. */
+  specHash: string;
+  spec: ClusterSpec;
+  createdAt: string;
+  updatedAt: string;
+  nodes: NodeRecord[];
+}
+
+export interface ClusterPaths {
+  /** The folder holding every cluster (.clusterctl). */
+  root: string;
+  cluster: string;
+  stateFile: string;
+  lockFile: string;
+}
+
+export function clusterPaths(root: string, name: string): ClusterPaths {
+  const cluster = join(resolve(root), name);
+  return { root: resolve(root), cluster, stateFile: join(cluster, 'state.json'), lockFile: join(cluster, 'lock') };
+}
+
+export function defaultRoot(dirFlag: string | undefined): string {
+  return resolve(dirFlag ?? process.env.CLUSTERCTL_DIR ?? '.clusterctl');
+}
+
+/** Names of the clusters that have a state file under `root`. */
+export function listClusters(root: string): string[] {
+  try {
+    return readdirSync(root).filter((name) => existsSync(join(root, name, 'state.json'))).sort();
+  } catch {
+    return [];
+  }
+}
+
+export function readState(paths: ClusterPaths): RunState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(paths.stateFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const state = JSON.parse(text) as RunState;
+  if (state.version !== STATE_VERSION) {
+    throw new Error(`${paths.stateFile}: state version ${state.version}, this clusterctl reads version ${STATE_VERSION}`);
+  }
+  return state;
+}
+
+export function writeState(paths: ClusterPaths, state: RunState): void {
+  mkdirSync(paths.cluster, { recursive: true });
+  state.updatedAt = new Date().toISOString();
+  const temp = `${paths.stateFile}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, paths.stateFile);
+}
+
+/** A stable hash of what defines the cluster's processes (not where the file came from). */
+export function specHash(spec: ClusterSpec): string {
+  const { source: _source, ...rest } = spec;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}
+
+/** A fresh state for `spec`: every node with its directory and no process yet. */
+export function newState(paths: ClusterPaths, spec: ClusterSpec): RunState {
+  const now = new Date().toISOString();
+  return {
+    version: STATE_VERSION,
+    name: spec.name,
+    engine: spec.engine,
+    specHash: specHash(spec),
+    spec,
+    createdAt: now,
+    updatedAt: now,
+    nodes: spec.nodes.map((node) => {
+      const dir = join(paths.cluster, node.name);
+      return {
+        name: node.name,
+        port: node.port,
+        replicaof: node.replicaof,
+        dir,
+        configFile: join(dir, 'node.conf'),
+        logFile: join(dir, 'node.log'),
+        pid: null,
+        startTime: null,
+        startedAt: null,
+      };
+    }),
+  };
+}

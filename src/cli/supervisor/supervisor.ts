@@ -1,0 +1,118 @@
+// The supervisor owns every process clusterctl starts: it writes the node's config, spawns it,
+// records its identity in the run-state at once (so even a crash mid-`up` leaves a record `down`
+// can use), waits for readiness, and stops processes by recorded pid. It remembers what this
+// invocation started so an interrupted or failed `up` can stop exactly those.
+
+import { CliError, EXIT } from '../errors.js';
+import { processInfo } from '../proc/proc.js';
+import { writeState, type ClusterPaths, type NodeRecord, type RunState } from '../state/run-state.js';
+import { writeNodeConfig } from './node-config.js';
+import { tail, waitReady } from './readiness.js';
+import { fileSize, spawnNode, stdioLogPath } from './spawn.js';
+import { stopProcess, type StopOptions, type StopOutcome } from './stop.js';
+
+/** Lines of a node's log shown when it fails to start. */
+const LOG_TAIL_LINES = 15;
+
+export interface StartOptions {
+  deadline: number;
+  /** Write `replicaof` into node.conf (restarts); `up` wires replication at run time instead. */
+  withReplicaof: boolean;
+}
+
+export class Supervisor {
+  /** Nodes started by this invocation, in start order. */
+  readonly started: NodeRecord[] = [];
+  /** Set by a signal handler: no new process may be started from then on. */
+  interrupted = false;
+
+  constructor(
+    readonly state: RunState,
+    readonly paths: ClusterPaths,
+  ) {}
+
+  node(name: string): NodeRecord {
+    const record = this.state.nodes.find((node) => node.name === name);
+    if (!record) throw new CliError(`no node named "${name}" in cluster "${this.state.name}"`, { exit: EXIT.USAGE });
+    return record;
+  }
+
+  save(): void {
+    writeState(this.paths, this.state);
+  }
+
+  /** Starts one node and waits until it is ready; on failure stops it and throws with its log tail. */
+  async start(record: NodeRecord, options: StartOptions): Promise<void> {
+    const spec = this.state.spec.nodes.find((node) => node.name === record.name)!;
+    const upstream = options.withReplicaof && record.replicaof ? this.node(record.replicaof).port : null;
+    writeNodeConfig(record, { clusterName: this.state.name, directives: spec.directives, upstreamPort: upstream });
+    const logOffset = fileSize(record.logFile);
+    if (this.interrupted) throw new CliError('interrupted', { exit: EXIT.INTERRUPTED, code: 'INTERRUPTED' });
+    const stdioOffset = fileSize(stdioLogPath(record.dir));
+    const child = spawnNode({ engine: this.state.engine, binary: this.state.spec.binaries.server, configFile: record.configFile, dir: record.dir });
+    let exitDetail = '';
+    void child.exited.then((code) => (exitDetail = `exited (${code})`));
+    record.pid = child.pid;
+    record.startTime = processInfo(child.pid)?.startTime ?? null;
+    record.startedAt = new Date().toISOString();
+    this.started.push(record);
+    this.save();
+    const outcome = await waitReady({
+      port: record.port,
+      logFile: record.logFile,
+      logOffset,
+      deadline: options.deadline,
+      hasExited: child.hasExited,
+      exitDetail: () => exitDetail || 'exited',
+    });
+    if (outcome.ready) return;
+    await this.stop(record, { graceMs: 1000 });
+    throw new CliError(`node ${record.name} (port ${record.port}) did not start: ${outcome.detail}`, {
+      exit: outcome.reason === 'timeout' ? EXIT.TIMEOUT : EXIT.FAILED,
+      code: 'NODE_START_FAILED',
+      suggestion: `Read its log: ${record.logFile}`,
+      details: this.logTail(record, logOffset, stdioOffset),
+      data: { node: record.name },
+    });
+  }
+
+  /** Stops one node (graceful, then harder) and clears its process record. */
+  async stop(record: NodeRecord, options?: StopOptions): Promise<StopOutcome> {
+    const outcome = await stopProcess({ pid: record.pid, startTime: record.startTime, port: record.port }, options);
+    record.pid = null;
+    record.startTime = null;
+    record.startedAt = null;
+    this.save();
+    return outcome;
+  }
+
+  /** Stops everything this invocation started (failed or interrupted `up`), replicas first. */
+  async stopStarted(): Promise<void> {
+    await Promise.all(this.started.map((record) => this.stop(record, { graceMs: 1000 })));
+  }
+
+  /** SIGKILL for everything this invocation started (a second Ctrl-C: no more waiting). */
+  async killStarted(): Promise<void> {
+    await Promise.all(this.started.map((record) => this.stop(record, { force: true })));
+  }
+
+  /** Log lines (node.log, then anything printed on stdout/stderr) written since this start. */
+  logTail(record: NodeRecord, logOffset = 0, stdioOffset = 0): string[] {
+    const lines = [...tailFrom(record.logFile, logOffset), ...tailFrom(stdioLogPath(record.dir), stdioOffset)];
+    return lines.slice(-LOG_TAIL_LINES).map((line) => `  ${record.name} | ${line}`);
+  }
+}
+
+function tailFrom(file: string, offset: number): string[] {
+  // Read the tail, then keep only what this start wrote (the file may hold earlier runs).
+  const all = tail(file, 200);
+  if (offset === 0) return all;
+  const size = fileSize(file);
+  let bytes = 0;
+  const fresh: string[] = [];
+  for (let i = all.length - 1; i >= 0 && bytes < size - offset; i--) {
+    bytes += Buffer.byteLength(all[i]!) + 1;
+    fresh.unshift(all[i]!);
+  }
+  return fresh;
+}
