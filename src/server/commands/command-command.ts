@@ -132,6 +132,8 @@ function keysOf(server: Server, line: string[]): { keys: string[]; spec: Command
     spec = spec.subcommands.find((s) => s.name === line[1]!.toLowerCase());
     if (!spec) return new ErrorReply('ERR Invalid command specified');
   }
+  // Redis checks for key arguments before the arity.
+  if (spec.firstKey === 0) return new ErrorReply('ERR The command has no key arguments');
   const arity = spec.arity;
   if ((arity >= 0 && line.length !== arity) || (arity < 0 && line.length < -arity)) {
     return new ErrorReply('ERR Invalid number of arguments specified for command');
@@ -188,8 +190,8 @@ export const commandCommands: CommandSpec[] = [
       command('list', -2, FLAGS, commandList, undefined, { summary: 'Get an array of Redis command names' }),
       command('info', -2, FLAGS, commandInfoCmd, undefined, { summary: 'Get array of specific Redis command details, or all when no argument is given.' }),
       command('docs', -2, FLAGS, commandDocsCmd, undefined, { summary: 'Get array of specific Redis command documentation' }),
-      command('getkeys', -3, FLAGS, commandGetKeys, undefined, { summary: 'Extract keys given a full Redis command' }),
-      command('getkeysandflags', -3, FLAGS, commandGetKeysAndFlags, undefined, { summary: 'Extract keys and access flags given a full Redis command' }),
+      command('getkeys', -4, FLAGS, commandGetKeys, undefined, { summary: 'Extract keys given a full Redis command' }),
+      command('getkeysandflags', -4, FLAGS, commandGetKeysAndFlags, undefined, { summary: 'Extract keys and access flags given a full Redis command' }),
       command('help', 2, FLAGS, () => helpReply('COMMAND', HELP), undefined, { summary: 'Show helpful text about the different subcommands' }),
     ],
   }),
