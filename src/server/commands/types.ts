@@ -23,7 +23,9 @@ export type CommandFlag =
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'
-  | 'allow_busy';
+  | 'allow_busy'
+  /** Keys found by parsing (numkeys): the key triple is 0 0 0, as COMMAND INFO shows in Redis. */
+  | 'movablekeys';
 
 export type Handler = (ctx: CommandContext, args: string[]) => Reply | NoReply;
 
@@ -54,8 +56,10 @@ export interface BlockRequest {
    * the key that gained elements: Redis 7.0 serves a client from that key, not its first non-empty one.
    */
   retry(ctx: CommandContext, readyKey?: string): Reply | undefined;
-  /** Reply on timeout (a null array for BLPOP, a null bulk for BLMOVE). */
+  /** Reply on timeout (a null array for every list and sorted-set command, BLMOVE included). */
   timeoutReply: Reply;
+  /** Reply when the client may not block (inside MULTI); defaults to timeoutReply (BLMOVE: null bulk). */
+  deniedReply?: Reply;
 }
 
 /** Everything a handler may use. One context per command execution. */
