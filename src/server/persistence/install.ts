@@ -1,26 +1,96 @@
-// Wires persistence into a server: loading the snapshot at start, the `save` schedule, and saving
-// on shutdown. SEED: no-ops until the persistence owner fills them in.
+// Wires persistence into a server: loading `dir/dbfilename` at start, the `save` schedule, saving
+// on shutdown, and DEBUG RELOAD (Redis loadDataFromDisk, serverCron, prepareForShutdown, debug.c).
 
+import { existsSync } from 'node:fs';
 import type { Server } from '../server.js';
+import { cancelBackgroundSave, checkSavePoints, savePoints, saveNow } from './background-save.js';
+import { loadRdbBuffer, type LoadResult } from './load.js';
+import { RdbError } from './rdb-format.js';
+import { rdbPath, readRdbFile, saveRdbFileSync } from './rdb-file.js';
+import { persistenceState } from './state.js';
 
 /** Loads `dir/dbfilename` if it exists. Throws with a clear message when the file is corrupt. */
 export async function loadDataOnStartup(server: Server): Promise<void> {
-  void server;
+  const path = rdbPath(server);
+  if (!existsSync(path)) return;
+  // A node configured as a replica keeps expired keys: its master will send the DELs (doc 4.14).
+  const keepExpired = server.isReplica || server.config.list('replicaof').length > 0;
+  loadFile(server, path, keepExpired);
+  server.dirty = 0;
+}
+
+/** Reads and applies an RDB file, logging like Redis; errors name the file and what is wrong. */
+function loadFile(server: Server, path: string, keepExpired: boolean): LoadResult {
+  const started = Date.now();
+  let data: Buffer;
+  try {
+    data = readRdbFile(path);
+  } catch (error) {
+    throw new Error(`Can't read the RDB file '${path}': ${(error as Error).message}`);
+  }
+  server.loading = true;
+  let result: LoadResult;
+  try {
+    result = loadRdbBuffer(server, data, { keepExpired });
+  } catch (error) {
+    if (error instanceof RdbError) {
+      const where = error.offset === undefined ? '' : ` (at byte ${error.offset} of ${data.length})`;
+      throw new Error(`Bad RDB file '${path}': ${error.message}${where}`);
+    }
+    throw error;
+  } finally {
+    server.loading = false;
+  }
+  const log = server.log;
+  const producer = result.aux.get('redis-ver');
+  if (producer !== undefined) log.notice(`Loading RDB produced by version ${producer}`);
+  const ctime = Number(result.aux.get('ctime'));
+  if (Number.isFinite(ctime)) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000 - ctime))} seconds`);
+  log.notice(`Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}.`);
+  log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+  persistenceState(server).lastLoad = result;
+  return result;
 }
 
 /** Registers the `save <seconds> <changes>` schedule with the server cron. */
 export function installPersistence(server: Server): void {
-  void server;
+  server.addCronTask((now) => checkSavePoints(server, now));
 }
 
 /** Saves synchronously-to-completion before exit when save points are configured or forced. */
 export async function saveBeforeShutdown(server: Server, force: boolean | undefined): Promise<boolean> {
-  void server;
-  void force;
+  if (force === false) return true;
+  // Redis prepareForShutdown: a running background save is stopped and its temp file removed.
+  if (cancelBackgroundSave(server)) server.log.warning('There is a background save in progress. Stopping it!');
+  if (force !== true && savePoints(server).length === 0) return true;
+  server.log.notice('Saving the final RDB snapshot before exiting.');
+  const error = saveNow(server);
+  if (error !== undefined) {
+    server.log.warning("Error trying to save the DB, can't exit.");
+    return false;
+  }
   return true;
 }
 
-/** DEBUG RELOAD: save the dataset, flush it, load it back (Redis debug.c). */
+/**
+ * DEBUG RELOAD: save the dataset, flush it, load it back (Redis debug.c). Throws an Error whose
+ * message suits an `ERR` reply. The caller should suppress propagation (SAVE resets server.dirty).
+ */
 export function debugReload(server: Server): void {
-  void server;
+  const path = rdbPath(server);
+  const state = persistenceState(server);
+  try {
+    saveRdbFileSync(server, path, state.replicationAux?.());
+  } catch (error) {
+    throw new Error(`Error trying to save the DB: ${(error as Error).message}`);
+  }
+  server.dirty = 0;
+  server.lastSaveTime = Math.floor(Date.now() / 1000);
+  for (const db of server.dbs) db.clear();
+  try {
+    loadFile(server, path, server.isReplica);
+  } catch (error) {
+    throw new Error(`Error trying to load the RDB dump: ${(error as Error).message}`);
+  }
+  server.dirty = 0;
 }

@@ -1,0 +1,27 @@
+// The AUX fields at the head of every RDB we write, in Redis 7.0's order (protocol doc 4.5):
+// redis-ver, redis-bits, ctime, used-mem, [repl-stream-db, repl-id, repl-offset], aof-base.
+
+import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+
+/** Replication identity stored in a snapshot (a full resync's +FULLRESYNC values, or a restart's PSYNC). */
+export interface ReplicationAux {
+  replStreamDb: number;
+  replId: string;
+  replOffset: number;
+}
+
+export function buildAux(repl: ReplicationAux | undefined, now = Date.now()): [string, string][] {
+  const aux: [string, string][] = [
+    ['redis-ver', REDIS_COMPAT_VERSION],
+    ['redis-bits', '64'],
+    ['ctime', String(Math.floor(now / 1000))],
+    ['used-mem', String(process.memoryUsage().heapUsed)],
+  ];
+  if (repl) {
+    aux.push(['repl-stream-db', String(repl.replStreamDb)]);
+    aux.push(['repl-id', repl.replId]);
+    aux.push(['repl-offset', String(repl.replOffset)]);
+  }
+  aux.push(['aof-base', '0']);
+  return aux;
+}
