@@ -6,8 +6,8 @@ import type { Redis } from 'ioredis';
 export interface KeyDump {
   type: string;
   value: unknown;
-  /** Remaining TTL in ms, -1 for none. */
-  pttl: number;
+  /** Absolute expiry in unix ms (PEXPIRETIME), -1 for none: identical on a master and its replicas. */
+  expireAt: number;
 }
 
 export type DatasetDump = Map<string, KeyDump>;
@@ -19,8 +19,8 @@ export async function dumpDataset(client: Redis, databases = 16): Promise<Datase
     const keys = (await client.keys('*')) as string[];
     for (const key of keys.sort()) {
       const type = await client.type(key);
-      const pttl = await client.pttl(key);
-      out.set(`${db}:${key}`, { type, value: await readValue(client, key, type), pttl });
+      const expireAt = Number(await client.call('PEXPIRETIME', key));
+      out.set(`${db}:${key}`, { type, value: await readValue(client, key, type), expireAt });
     }
   }
   await client.select(0);
@@ -44,8 +44,8 @@ async function readValue(client: Redis, key: string, type: string): Promise<unkn
   }
 }
 
-/** Compares two dumps; TTLs must agree within `ttlToleranceMs`. Returns the differences found. */
-export function diffDatasets(a: DatasetDump, b: DatasetDump, ttlToleranceMs = 2000): string[] {
+/** Compares two dumps key by key, expiry times included. Returns the differences found. */
+export function diffDatasets(a: DatasetDump, b: DatasetDump): string[] {
   const problems: string[] = [];
   for (const [key, left] of a) {
     const right = b.get(key);
@@ -55,9 +55,7 @@ export function diffDatasets(a: DatasetDump, b: DatasetDump, ttlToleranceMs = 20
     }
     if (left.type !== right.type) problems.push(`${key}: type ${left.type} != ${right.type}`);
     else if (JSON.stringify(left.value) !== JSON.stringify(right.value)) problems.push(`${key}: values differ`);
-    if ((left.pttl < 0) !== (right.pttl < 0) || Math.abs(left.pttl - right.pttl) > ttlToleranceMs) {
-      problems.push(`${key}: ttl ${left.pttl} != ${right.pttl}`);
-    }
+    if (left.expireAt !== right.expireAt) problems.push(`${key}: expiry ${left.expireAt} != ${right.expireAt}`);
   }
   for (const key of b.keys()) if (!a.has(key)) problems.push(`${key}: missing on the first node`);
   return problems;
