@@ -1,0 +1,147 @@
+// The I/O shell around the decision core: a timer that runs the core's step (Redis's sentinelTimer),
+// an immediate extra step after every reply so decisions never wait for the next tick, and the
+// execution of the core's actions: links, events (log + own pub/sub), config rewrites.
+
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../shared/log.js';
+import { rewriteConfigFile, type PersistedOptions } from './config/rewrite.js';
+import { EV } from './core/events.js';
+import type { SentinelCore } from './core/sentinel-core.js';
+import type { Action } from './core/types.js';
+import { LinkManager } from './io/links.js';
+import type { ClientConn } from './server/client-conn.js';
+import type { SentinelHost } from './server/host.js';
+import { PubSubHub } from './server/pubsub.js';
+import { SentinelServer } from './server/server.js';
+
+/** Timer period: Redis runs its sentinel timer at ~10 Hz; we tick at ~20 Hz, randomised to desynchronise peers. */
+const TICK_BASE_MS = 40;
+const TICK_JITTER_MS = 20;
+
+export interface ShellOptions {
+  configPath: string;
+  persisted: PersistedOptions;
+  bind: string[];
+  requirepass: string | null;
+  logger: Logger;
+  /** Called after the server closed on SHUTDOWN or a signal. */
+  onExit: (code: number) => void;
+}
+
+export class SentinelShell implements SentinelHost {
+  readonly hub = new PubSubHub();
+  readonly clients = new Map<number, ClientConn>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly stats = { connectionsReceived: 0, commandsProcessed: 0 };
+  readonly port: number;
+  readonly configPath: string;
+  readonly requirepass: string | null;
+  readonly resolveHostnames: boolean;
+  private readonly links: LinkManager;
+  private readonly server: SentinelServer;
+  private timer: NodeJS.Timeout | null = null;
+  private scheduled = false;
+  private stopped = false;
+
+  constructor(readonly core: SentinelCore, private readonly options: ShellOptions) {
+    this.port = options.persisted.port;
+    this.configPath = options.configPath;
+    this.requirepass = options.requirepass;
+    this.resolveHostnames = options.persisted.resolveHostnames;
+    this.links = new LinkManager(core, () => Date.now(), () => this.schedule(), `sentinel-${core.myid.slice(0, 8)}`);
+    this.server = new SentinelServer(this);
+  }
+
+  async start(): Promise<void> {
+    await this.server.listen(this.port, this.options.bind);
+    const log = this.options.logger;
+    log.notice(`Running mode=sentinel, port=${this.port}.`);
+    if (this.saveConfig()) log.notice('Sentinel new configuration saved on disk');
+    log.warning(`Sentinel ID is ${this.core.myid}`);
+    // sentinelGenerateInitialMonitorEvents: one +monitor per configured master.
+    for (const master of this.core.masters.values()) this.core.event('warning', EV.monitor, master, `quorum ${master.settings.quorum}`);
+    this.runActions();
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.step();
+      this.armTimer();
+    }, TICK_BASE_MS + Math.floor(Math.random() * TICK_JITTER_MS));
+  }
+
+  /** Run a step soon (after the current I/O callbacks), at most one queued at a time. */
+  schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.step();
+    });
+  }
+
+  private step(): void {
+    if (this.stopped) return;
+    this.links.reconcile();
+    this.core.tick(Date.now());
+    this.runActions();
+    // Instances created during this step (new replicas, a moved master) get links at once.
+    this.links.reconcile();
+    this.runActions();
+  }
+
+  /** For command handlers: carry out what the command made the core decide, then let it act again soon. */
+  flush(): void {
+    this.runActions();
+    this.schedule();
+  }
+
+  private runActions(): void {
+    for (let actions = this.core.drain(); actions.length > 0; actions = this.core.drain()) {
+      for (const action of actions) this.perform(action);
+    }
+  }
+
+  private perform(action: Action): void {
+    const log = this.options.logger;
+    switch (action.type) {
+      case 'save':
+        this.saveConfig();
+        break;
+      case 'event':
+        log[action.level](`${action.channel} ${action.message}`);
+        this.hub.publish(action.channel, action.message);
+        break;
+      case 'log':
+        log[action.level](action.message);
+        break;
+      default:
+        this.links.perform(action);
+    }
+  }
+
+  saveConfig(): boolean {
+    try {
+      rewriteConfigFile(this.configPath, this.core, this.options.persisted);
+      return true;
+    } catch (error) {
+      this.options.logger.warning(`Error writing the config file ${this.configPath}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  shutdown(): void {
+    if (this.stopped) return;
+    this.options.logger.warning('User requested shutdown...');
+    this.saveConfig();
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.links.closeAll();
+    this.server.close();
+    this.options.logger.warning('Sentinel is now ready to exit, bye bye...');
+    this.options.onExit(0);
+  }
+}
