@@ -30,7 +30,9 @@ export class ExecutionContext implements CommandContext {
   }
 
   block(request: BlockRequest): Reply | NoReply {
-    if (this.server.inNestedCall || this.client.multi !== null) return request.timeoutReply;
+    if (this.server.inNestedCall || this.client.multi !== null) {
+      return request.deniedReply !== undefined ? request.deniedReply : request.timeoutReply;
+    }
     this.server.blocking.block(this.client, this.db, request);
     return NO_REPLY;
   }

@@ -24,11 +24,15 @@ export function parseBlockTimeout(ctx: CommandContext, text: string): number | E
   return ms === 0 ? 0 : ctx.now + ms;
 }
 
-/** Serves now if it can, otherwise blocks (or, inside MULTI, answers the timeout reply). */
-function serveOrBlock(ctx: CommandContext, keys: string[], deadline: number, attempt: Attempt, timeoutReply: Reply) {
+/**
+ * Serves now if it can, otherwise blocks. Redis answers every list timeout with a null array
+ * (blocked.c replyToBlockedClientTimedOut), but a BLMOVE that may not block (inside MULTI) with a
+ * null bulk, as LMOVE would: hence the separate denied reply.
+ */
+function serveOrBlock(ctx: CommandContext, keys: string[], deadline: number, attempt: Attempt, deniedReply: Reply) {
   const now = attempt(ctx);
   if (now !== undefined) return now;
-  return ctx.block({ keys, deadline, retry: attempt, timeoutReply });
+  return ctx.block({ keys, deadline, retry: attempt, timeoutReply: NULL_ARRAY, deniedReply });
 }
 
 /** BLPOP/BRPOP key [key ...] timeout: [key, element] from the first non-empty list. */
@@ -105,5 +109,5 @@ export const blockingListCommands: CommandSpec[] = [
     step: 1,
   }),
   // Movable keys: the legacy key triple is 0 0 0, as COMMAND INFO shows in Redis.
-  command('blmpop', -5, ['write', 'blocking'], blmpop, { first: 0, last: 0, step: 0 }),
+  command('blmpop', -5, ['write', 'blocking', 'movablekeys'], blmpop, { first: 0, last: 0, step: 0 }),
 ];

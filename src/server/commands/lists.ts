@@ -164,6 +164,6 @@ export const listCommands: CommandSpec[] = [
   command('lpos', -3, ['readonly'], lpos, KEY1),
   command('lmove', 5, ['write', 'denyoom'], moveCommand(), { first: 1, last: 2, step: 1 }),
   command('rpoplpush', 3, ['write', 'denyoom'], moveCommand(['right', 'left']), { first: 1, last: 2, step: 1 }),
-  command('lmpop', -4, ['write'], lmpop, MOVABLE_KEYS),
+  command('lmpop', -4, ['write', 'movablekeys'], lmpop, MOVABLE_KEYS),
   ...blockingListCommands,
 ];
