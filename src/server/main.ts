@@ -10,6 +10,8 @@ import { listen, ListenError } from './listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
+import { installReplication } from './replication/install.js';
+import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
 import { REDIS_COMPAT_VERSION } from './commands/connection.js';
 import { ErrorReply } from '../shared/resp/reply.js';
 
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
   installPersistence(server);
   installExpireCycle(server);
+  installReplication(server, snapshotProducer(server), snapshotLoader(server));
   server.startCron();
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice('Ready to accept connections');
