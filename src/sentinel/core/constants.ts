@@ -9,6 +9,8 @@ export const INFO_PERIOD = 10_000;
 export const INFO_PERIOD_FAST = 1000;
 /** INFO to the replica being promoted: Redis waits for its next 1 s poll; we look every 50 ms. */
 export const INFO_PERIOD_PROMOTION = 50;
+/** INFO to a replica being repointed during reconf-slaves (Redis: 1000): the failover ends sooner. */
+export const INFO_PERIOD_RECONF = 100;
 /** Upper bound of the PING period (SENTINEL_PING_PERIOD); the real period is min(this, down-after). */
 export const PING_PERIOD = 1000;
 /** Hello PUBLISH period (SENTINEL_PUBLISH_PERIOD). */

@@ -8,6 +8,7 @@ import {
   INFO_PERIOD,
   INFO_PERIOD_FAST,
   INFO_PERIOD_PROMOTION,
+  INFO_PERIOD_RECONF,
   MAX_PENDING_COMMANDS,
   PING_PERIOD,
   PUBLISH_PERIOD,
@@ -37,6 +38,7 @@ function infoPeriod(instance: Instance): number {
   if (instance.kind !== 'slave' || !master) return INFO_PERIOD;
   // The replica being promoted: look often, promotion is confirmed by its INFO (Redis waits 1 s).
   if (instance.promoted && master.failoverState === 'wait_promotion') return INFO_PERIOD_PROMOTION;
+  if (instance.reconfSent || instance.reconfInprog) return INFO_PERIOD_RECONF;
   if (master.odown || master.failoverInProgress || instance.masterLinkDownTime !== 0) return INFO_PERIOD_FAST;
   // A replica claiming to be a master is a candidate for +convert-to-slave: watch it at 1 s.
   if (instance.roleReported === 'master') return INFO_PERIOD_FAST;
