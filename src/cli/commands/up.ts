@@ -25,16 +25,15 @@ export default class Up extends BaseCommand {
     const spec = this.loadSpec(flags.file);
     const paths = clusterPaths(defaultRoot(flags.dir), spec.name);
     const result = await up({ spec, paths, timeoutMs, json: this.jsonEnabled() });
-    this.printSummary(result);
+    this.printSummary(result, flags.file ? ` -f ${flags.file}` : '');
     return result;
   }
 
-  private printSummary(result: UpResult): void {
+  private printSummary(result: UpResult, flag: string): void {
     for (const name of result.stale) this.log(`! ${name}: its recorded pid now belongs to another program (stale record replaced)`);
     const took = formatDuration(result.durationMs);
     this.log(result.changed ? `Cluster "${result.cluster}" is up in ${took}.` : `Cluster "${result.cluster}" is already up; nothing changed.`);
     if (result.master) this.log(`  connect:  redis-cli -p ${result.master.port}            (master ${result.master.node})`);
-    const flag = result.cluster === 'default' ? '' : ` --cluster ${result.cluster}`;
     this.log(`  next:     clusterctl status${flag} · clusterctl kill master${flag} · clusterctl down${flag}`);
   }
 }

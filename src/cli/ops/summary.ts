@@ -18,7 +18,8 @@ export interface NodeSummary {
 export function describeTopology(spec: ClusterSpec): string {
   const masters = spec.nodes.filter((node) => node.replicaof === null).length;
   const replicas = spec.nodes.length - masters;
-  const parts = [plural(masters, 'master'), plural(replicas, 'replica')];
+  const parts = [plural(masters, 'master')];
+  if (replicas > 0) parts.push(plural(replicas, 'replica'));
   if (spec.sentinels) parts.push(plural(spec.sentinels.count, 'sentinel'));
   return `${spec.source} (${parts.join(', ')}) — name "${spec.name}", engine ${spec.engine}`;
 }

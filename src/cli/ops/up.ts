@@ -105,7 +105,7 @@ async function runTasks(supervisor: Supervisor, toStart: NodeRecord[], deadline:
         task: () => {},
       },
       {
-        title: toStart.length ? `Ports ${portRange(toStart)} are free` : 'Every node is already running',
+        title: toStart.length ? `${toStart.length === 1 ? 'Port' : 'Ports'} ${portRange(toStart)} ${toStart.length === 1 ? 'is' : 'are'} free` : 'Every node is already running',
         task: async () => {
           if (toStart.length === 0) return;
           checkBinaries(state);
@@ -114,7 +114,7 @@ async function runTasks(supervisor: Supervisor, toStart: NodeRecord[], deadline:
       },
       {
         title: `Start ${toStart.map((r) => r.name).join(', ')}`,
-        skip: () => toStart.length === 0,
+        enabled: toStart.length > 0,
         task: async (_ctx, task) => {
           await Promise.all(toStart.map((record) => supervisor.start(record, { deadline, withReplicaof: false })));
           task.title = `Started ${toStart.map((r) => `${r.name} :${r.port}`).join(', ')}`;
@@ -122,7 +122,7 @@ async function runTasks(supervisor: Supervisor, toStart: NodeRecord[], deadline:
       },
       {
         title: 'Replicas in sync',
-        skip: () => replicas.length === 0,
+        enabled: replicas.length > 0,
         task: async (_ctx, task) => {
           const reports: SyncReport[] = [];
           const onSynced = (report: SyncReport) => {

@@ -15,11 +15,14 @@ const TOP_KEYS = ['name', 'engine', 'binaries', 'ports', 'defaults', 'nodes', 's
 const ENGINES: Engine[] = ['builtin', 'redis'];
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** The built-in default: one master and two replicas (sentinels join once they exist). */
-export const DEFAULT_TOPOLOGY_YAML = `# clusterctl topology: one master, two replicas.
+/** The built-in default: one master and two replicas (sentinels join once they exist); = templates/default.yaml. */
+export const DEFAULT_TOPOLOGY_YAML = `# One master, two replicas (the built-in default).
 name: default
 engine: builtin
 ports: { base: 7000 }
+defaults:
+  # redis.conf directives for every node (the node sections can override them).
+  repl-backlog-size: 1mb
 nodes:
   m1: {}
   r1: { replicaof: m1 }

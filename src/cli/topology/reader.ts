@@ -104,7 +104,8 @@ export class Reader {
     }
     const text = scalarText(node);
     if (text === undefined) {
-      this.report(node ?? entry.keyNode, entry.path, `${entry.path} needs a value`, 'Write "" for an empty value (e.g. save: "").');
+      const empty = node === null || (isScalar(node) && node.value === null);
+    this.report(empty ? entry.keyNode : node, entry.path, `${entry.path} needs a value`, 'Write "" for an empty value (e.g. save: "").');
       return undefined;
     }
     return [text];

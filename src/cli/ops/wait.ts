@@ -1,0 +1,53 @@
+// `wait`: block until the cluster is healthy (every node running and answering) or synced (also
+// every replica linked to its upstream and caught up), for CI scripts; fail with what is still wrong.
+
+import { CliError, EXIT } from '../errors.js';
+import type { RunState } from '../state/run-state.js';
+import { sleep } from '../util/sleep.js';
+import { liveCluster } from './live.js';
+import { syncOf, type SyncReport } from './replication.js';
+
+export type WaitFor = 'healthy' | 'synced';
+
+export interface WaitResult {
+  cluster: string;
+  for: WaitFor;
+  waitedMs: number;
+  replicas: SyncReport[];
+}
+
+const POLL_MS = 50;
+
+export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: number): Promise<WaitResult> {
+  const begin = Date.now();
+  for (;;) {
+    const problems = await unhealthy(state);
+    let replicas: SyncReport[] = [];
+    if (problems.length === 0 && condition === 'synced') {
+      replicas = await Promise.all(state.nodes.filter((node) => node.replicaof).map((node) => syncOf(state, node)));
+      const noInfo = replicas.find((report) => report.problem?.includes('no INFO'));
+      if (noInfo) throw new CliError(`cannot tell whether ${noInfo.node} is in sync: it ${noInfo.problem}`, { code: 'NO_INFO' });
+      problems.push(...replicas.filter((r) => r.problem).map((r) => `${r.node}: ${r.problem}`));
+    }
+    if (problems.length === 0) return { cluster: state.name, for: condition, waitedMs: Date.now() - begin, replicas };
+    if (Date.now() - begin >= timeoutMs) {
+      throw new CliError(`cluster "${state.name}" is not ${condition} after ${timeoutMs} ms`, {
+        exit: EXIT.TIMEOUT,
+        code: 'TIMEOUT',
+        details: problems.map((problem) => `  ${problem}`),
+        suggestion: '`clusterctl status` shows every node; `clusterctl logs NODE` its log.',
+        data: { problems },
+      });
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function unhealthy(state: RunState): Promise<string[]> {
+  const live = await liveCluster(state);
+  return live.flatMap((node) => {
+    if (node.process !== 'running') return [`${node.record.name}: ${node.process}`];
+    if (!node.probe?.reachable) return [`${node.record.name}: not answering (${node.probe?.error ?? 'no reply'})`];
+    return [];
+  });
+}

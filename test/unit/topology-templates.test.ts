@@ -1,0 +1,60 @@
+// Shipped topologies and the shared directive-name list: every template validates, the built-in
+// default is templates/default.yaml, and every directive the node knows is a name topologies accept.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TOPOLOGY_YAML, formatIssue, parseTopology } from '../../src/cli/topology/load.js';
+import { isKnownDirective, REDIS_DIRECTIVE_NAMES } from '../../src/shared/directive-names.js';
+import { DIRECTIVES } from '../../src/server/config/directives.js';
+
+const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
+const names = readdirSync(TEMPLATES).filter((name) => name.endsWith('.yaml'));
+
+describe('templates', () => {
+  it('ships default, single, chain and fan-out, each on both engines', () => {
+    expect(names.sort()).toEqual(
+      ['chain', 'default', 'fan-out', 'single'].flatMap((n) => [`${n}.yaml`, `redis-${n}.yaml`]).sort(),
+    );
+  });
+
+  it.each(names)('%s validates, with a unique name and port range', (name) => {
+    const result = parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name);
+    expect(result.issues.map(formatIssue)).toEqual([]);
+    expect(result.spec!.engine).toBe(name.startsWith('redis-') ? 'redis' : 'builtin');
+    expect(result.spec!.name).toBe(name.replace(/\.yaml$/, ''));
+  });
+
+  it('no two templates share a port, so they can run side by side', () => {
+    const ports = names.flatMap((name) => parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name).spec!.nodes.map((n) => n.port));
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('the built-in default is templates/default.yaml: one master, two replicas', () => {
+    expect(DEFAULT_TOPOLOGY_YAML).toBe(readFileSync(join(TEMPLATES, 'default.yaml'), 'utf8'));
+    const spec = parseTopology(DEFAULT_TOPOLOGY_YAML, 'built-in').spec!;
+    expect(spec.nodes.map((n) => n.replicaof)).toEqual([null, 'm1', 'm1']);
+  });
+
+  it('the fan-out template has sub-replicas and the chain template a two-level chain', () => {
+    const fan = parseTopology(readFileSync(join(TEMPLATES, 'fan-out.yaml'), 'utf8'), 'f').spec!;
+    expect(fan.nodes.filter((n) => n.replicaof === 'r1').length).toBe(2);
+    const chain = parseTopology(readFileSync(join(TEMPLATES, 'chain.yaml'), 'utf8'), 'c').spec!;
+    expect(chain.nodes.map((n) => n.replicaof)).toEqual([null, 'm1', 'r1']);
+  });
+});
+
+describe('shared directive names', () => {
+  it('include every directive (and alias) clusterctl-node knows', () => {
+    const unknown = DIRECTIVES.flatMap((d) => [d.name, ...(d.aliases ?? [])]).filter((name) => !isKnownDirective(name, 'builtin'));
+    expect(unknown).toEqual([]);
+  });
+
+  it('know Redis 7.0 directives and refuse invented ones', () => {
+    expect(REDIS_DIRECTIVE_NAMES.has('repl-diskless-sync-delay')).toBe(true);
+    expect(isKnownDirective('Maxmemory', 'redis')).toBe(true);
+    expect(isKnownDirective('sync-replicas', 'redis')).toBe(false);
+    expect(isKnownDirective('sync-replicas', 'builtin')).toBe(true);
+    expect(isKnownDirective('max-memory', 'builtin')).toBe(false);
+  });
+});
