@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import { encodeReply } from '../shared/resp/encoder.js';
-import { NO_REPLY, type Reply } from '../shared/resp/reply.js';
+import { ErrorReply, NO_REPLY, type Reply } from '../shared/resp/reply.js';
 import { ProtocolError, RequestParser } from '../shared/resp/request-parser.js';
 import type { Client, ClientSink } from './client.js';
 import { execute } from './dispatch.js';
@@ -32,7 +32,7 @@ export class Connection implements ClientSink {
     this.client = server.createClient(addr, laddr, this);
     this.parser = new RequestParser({
       maxBulkLength: server.config.num('proto-max-bulk-len'),
-      maxMultibulkLength: this.client.authenticated ? 2147483647 : 10,
+      maxMultibulkLength: 2147483647,
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -48,6 +48,8 @@ export class Connection implements ClientSink {
     this.server.stats.netInputBytes += chunk.length;
     this.client.lastInteraction = Date.now();
     this.parser.feed(chunk);
+    // Redis reads proto-max-bulk-len at parse time, so CONFIG SET applies to open connections too.
+    this.parser.limits.maxBulkLength = this.server.config.num('proto-max-bulk-len');
     if (this.parser.bufferedBytes > this.server.config.num('client-query-buffer-limit')) {
       this.server.log.warning(`Closing client that reached max query buffer length: id=${this.client.id} addr=${this.client.addr}`);
       this.teardown();
@@ -62,21 +64,19 @@ export class Connection implements ClientSink {
   private processInput(): void {
     while (!this.client.blocked && !this.closed && !this.detached) {
       let args: string[] | null;
+      // Before AUTH, Redis caps requests at 10 arguments of 16KB (authRequired in networking.c).
+      this.parser.authRequired = !this.client.authenticated;
       try {
         args = this.parser.next();
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         this.server.log.verbose(`Protocol error (${error.message}) from client id=${this.client.id} addr=${this.client.addr}`);
-        this.out += `-ERR ${error.message}\r\n`;
+        this.out += encodeReply(new ErrorReply(`ERR ${error.message}`), this.client.proto);
         this.close('protocol error');
         return;
       }
       if (args === null) return;
-      if (!this.client.authenticated) this.parser.limits = { ...this.parser.limits, maxMultibulkLength: 10 };
       const reply = execute(this.server, this.client, args);
-      if (this.client.authenticated && this.parser.limits.maxMultibulkLength === 10) {
-        this.parser.limits = { ...this.parser.limits, maxMultibulkLength: 2147483647 };
-      }
       if (reply !== NO_REPLY && this.client.replyMode === 'on') this.out += encodeReply(reply, this.client.proto);
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';

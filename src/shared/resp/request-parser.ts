@@ -1,18 +1,28 @@
 // Incremental parser for client requests: RESP multibulk arrays and inline commands, fed socket
 // chunks, yielding whole commands. "Need more bytes" is a normal result (null), never an exception.
-// Limits and error texts follow Redis 7.0 networking.c (processMultibulkBuffer/processInlineBuffer).
+// Framing, limits and error texts follow Redis 7.0 networking.c (processMultibulkBuffer,
+// processInlineBuffer), checked byte for byte against a real redis-server.
+
+import { constants } from 'node:buffer';
 
 /** Longest inline request or count line Redis accepts without a newline (PROTO_INLINE_MAX_SIZE). */
 export const INLINE_MAX_SIZE = 64 * 1024;
+/** Before AUTH, Redis refuses more than 10 arguments and arguments over 16384 bytes (authRequired). */
+const UNAUTH_MAX_MULTIBULK = 10;
+const UNAUTH_MAX_BULK = 16384;
+/** Arguments become JS strings; V8 cannot make one longer than this (a little under 512MB). */
+const MAX_ARG_LENGTH = constants.MAX_STRING_LENGTH;
+/** A missing tail above this is gathered chunk by chunk and joined once (Redis PROTO_MBULK_BIG_ARG). */
+const BIG_ARG = 32 * 1024;
 
 export interface ParserLimits {
   /** `proto-max-bulk-len`: largest bulk string argument. */
   maxBulkLength: number;
-  /** Largest multibulk count (Redis: INT_MAX; 10 before AUTH when a password is set). */
+  /** Largest multibulk count (Redis: INT_MAX). */
   maxMultibulkLength: number;
 }
 
-export const DEFAULT_LIMITS: ParserLimits = {
+export const DEFAULT_LIMITS: Readonly<ParserLimits> = {
   maxBulkLength: 512 * 1024 * 1024,
   maxMultibulkLength: 2147483647,
 };
@@ -25,9 +35,17 @@ export class ProtocolError extends Error {
 
 const CR = 13;
 const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
 const EMPTY = Buffer.alloc(0);
 
 export class RequestParser {
+  /** This parser's own copy: the connection updates it when CONFIG SET changes a limit. */
+  readonly limits: ParserLimits;
+  /** Set while the client has not authenticated: the tighter pre-AUTH limits apply. */
+  authRequired = false;
+  /** Byte length of the last command returned (the replication stream counts offsets in bytes). */
+  lastFrameBytes = 0;
   private buf: Buffer = EMPTY;
   private pos = 0;
   /** Chunks held while a large bulk argument is still arriving, joined once it is complete. */
@@ -40,31 +58,39 @@ export class RequestParser {
   private remainingArgs = 0;
   private bulkLength = -1;
   private args: string[] = [];
-  /** Byte length of the last command returned (the replication stream counts offsets in bytes). */
-  lastFrameBytes = 0;
+  /** Where the line read by readCountLine ends (after its CR and the byte after it). */
+  private lineNext = 0;
 
-  constructor(public limits: ParserLimits = DEFAULT_LIMITS) {}
+  constructor(limits: Readonly<ParserLimits> = DEFAULT_LIMITS) {
+    this.limits = { ...limits };
+  }
 
   feed(chunk: Buffer): void {
     if (this.needBytes > 0) {
       this.waiting.push(chunk);
       this.waitingBytes += chunk.length;
       if (this.waitingBytes < this.needBytes) return;
-      chunk = Buffer.concat(this.waiting, this.waitingBytes);
-      this.waiting = [];
-      this.waitingBytes = 0;
-      this.needBytes = 0;
     }
     if (this.frameStart >= 0) {
       // The consumed part of a frame in progress leaves the buffer but still counts in its length.
       this.frameBytesBefore += this.pos - this.frameStart;
       this.frameStart = 0;
     }
-    this.buf = this.pos >= this.buf.length ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    const rest = this.buf.length - this.pos;
+    if (this.needBytes > 0) {
+      // One copy for the whole big argument, however many chunks it came in.
+      this.waiting.unshift(this.buf.subarray(this.pos));
+      this.buf = Buffer.concat(this.waiting, rest + this.waitingBytes);
+      this.waiting = [];
+      this.waitingBytes = 0;
+      this.needBytes = 0;
+    } else {
+      this.buf = rest === 0 ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk], rest + chunk.length);
+    }
     this.pos = 0;
   }
 
-  /** Bytes received but not yet returned as a command (for the query-buffer limit and INFO). */
+  /** Bytes received but not parsed yet (Redis's qbuf: the query-buffer limit and CLIENT LIST read it). */
   get bufferedBytes(): number {
     return this.buf.length - this.pos + this.waitingBytes;
   }
@@ -75,38 +101,34 @@ export class RequestParser {
   }
 
   /**
-   * Returns the next whole command, or null when more bytes are needed.
+   * Returns the next whole command, or null when more bytes are needed. Empty inline lines and
+   * `*0` / negative counts are skipped, as Redis does.
    * Throws ProtocolError on malformed input; the connection must then reply and close.
    */
   next(): string[] | null {
     for (;;) {
       if (this.frameStart < 0) {
-        if (this.pos >= this.buf.length) return null;
-        const first = this.buf[this.pos];
-        if (first !== 42 /* '*' */) {
+        if (this.pos >= this.buf.length || this.needBytes > 0) return null;
+        if (this.buf[this.pos] !== STAR) {
           const inline = this.parseInline();
           if (inline === null) return null;
           if (inline.length === 0) continue; // empty line: Redis ignores it (replica keepalive newline)
           return inline;
         }
-        const count = this.readCountLine(this.pos + 1, 'mbulk');
-        if (count === null) return null;
-        const [value, after] = count;
-        if (value > this.limits.maxMultibulkLength) throw new ProtocolError(this.multibulkLimitText());
-        if (value <= 0) {
-          // `*0` and `*-1` are skipped as no-ops, as Redis does.
-          this.pos = after;
-          continue;
-        }
-        this.frameStart = this.pos;
+        const start = this.pos;
+        const count = this.readCountLine('mbulk');
+        if (count === undefined) return null;
+        if (count > this.limits.maxMultibulkLength) throw new ProtocolError('invalid multibulk length');
+        if (count > UNAUTH_MAX_MULTIBULK && this.authRequired) throw new ProtocolError('unauthenticated multibulk length');
+        this.pos = this.lineNext;
+        if (count <= 0) continue; // `*0` and `*-1` are no-ops
+        this.frameStart = start;
         this.frameBytesBefore = 0;
-        this.pos = after;
-        this.remainingArgs = value;
+        this.remainingArgs = count;
         this.args = [];
         this.bulkLength = -1;
       }
-      const done = this.continueMultibulk();
-      if (!done) return null;
+      if (!this.continueMultibulk()) return null;
       const args = this.args;
       this.lastFrameBytes = this.frameBytesBefore + (this.pos - this.frameStart);
       this.args = [];
@@ -116,37 +138,24 @@ export class RequestParser {
     }
   }
 
-  private multibulkLimitText(): string {
-    return this.limits.maxMultibulkLength <= 10 ? 'unauthenticated multibulk length' : 'invalid multibulk length';
-  }
-
   private continueMultibulk(): boolean {
     const buf = this.buf;
     while (this.remainingArgs > 0) {
       if (this.bulkLength < 0) {
-        if (this.pos >= buf.length) return false;
-        if (buf[this.pos] !== 36 /* '$' */) {
-          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-        }
-        const count = this.readCountLine(this.pos + 1, 'bulk');
-        if (count === null) return false;
-        const [value, after] = count;
-        if (value < 0 || value > this.limits.maxBulkLength) {
-          throw new ProtocolError(
-            this.limits.maxMultibulkLength <= 10 ? 'unauthenticated bulk length' : 'invalid bulk length',
-          );
-        }
-        this.bulkLength = value;
-        this.pos = after;
+        const length = this.readCountLine('bulk');
+        if (length === undefined) return false;
+        this.bulkLength = length;
+        this.pos = this.lineNext;
       }
       const end = this.pos + this.bulkLength;
       if (end + 2 > buf.length) {
         // Wait for the whole argument; big values are gathered without re-concatenating per chunk.
         const missing = end + 2 - buf.length;
-        if (missing > 64 * 1024) this.needBytes = missing;
+        if (missing > BIG_ARG) this.needBytes = missing;
         return false;
       }
       this.args.push(buf.toString('latin1', this.pos, end));
+      // Redis skips the two bytes after the data without checking that they are CRLF.
       this.pos = end + 2;
       this.bulkLength = -1;
       this.remainingArgs--;
@@ -154,63 +163,112 @@ export class RequestParser {
     return true;
   }
 
-  /** Reads `<digits>\r\n` starting at `start`; returns [value, position after LF] or null. */
-  private readCountLine(start: number, kind: 'mbulk' | 'bulk'): [number, number] | null {
+  /**
+   * Reads a `*<count>\r` or `$<length>\r` line at `pos` as Redis does: the line ends at the first
+   * CR (a NUL byte first hides it, as strchr does), the byte after the CR is skipped unchecked,
+   * and the number follows string2ll. Returns the value (position after the line in lineNext),
+   * or undefined when more bytes are needed. Throws ProtocolError.
+   */
+  private readCountLine(kind: 'mbulk' | 'bulk'): number | undefined {
     const buf = this.buf;
-    const newline = buf.indexOf(LF, start);
-    if (newline < 0) {
-      if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError(`too big ${kind} count string`);
-      return null;
+    const start = this.pos;
+    const cr = buf.indexOf(CR, start);
+    if (cr < 0 || cr + 2 > buf.length) return this.lineNotFound(kind, cr < 0);
+    if (kind === 'bulk' && buf[start] !== DOLLAR) {
+      if (hasNulBefore(buf, start, cr)) return this.lineNotFound(kind, true);
+      throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[start]!)}'`);
     }
-    const lineEnd = newline > start && buf[newline - 1] === CR ? newline - 1 : newline;
-    if (newline - start > INLINE_MAX_SIZE) throw new ProtocolError(`too big ${kind} count string`);
-    let value = 0;
-    let negative = false;
-    let i = start;
-    if (buf[i] === 45 /* '-' */) {
-      negative = true;
-      i++;
+    const value = parseCount(buf, start + 1, cr);
+    if (value === undefined) {
+      if (hasNulBefore(buf, start, cr)) return this.lineNotFound(kind, true);
+      throw new ProtocolError(kind === 'mbulk' ? 'invalid multibulk length' : 'invalid bulk length');
     }
-    if (i >= lineEnd) throw new ProtocolError(kind === 'mbulk' ? 'invalid multibulk length' : 'invalid bulk length');
-    for (; i < lineEnd; i++) {
-      const digit = buf[i]! - 48;
-      if (digit < 0 || digit > 9 || value > 1e15) {
-        throw new ProtocolError(kind === 'mbulk' ? 'invalid multibulk length' : 'invalid bulk length');
-      }
-      value = value * 10 + digit;
+    if (kind === 'bulk') {
+      if (value < 0 || value > this.limits.maxBulkLength) throw new ProtocolError('invalid bulk length');
+      if (value > UNAUTH_MAX_BULK && this.authRequired) throw new ProtocolError('unauthenticated bulk length');
+      // Deviation: Redis takes up to proto-max-bulk-len (512MB) but a JS string stops just short.
+      if (value > MAX_ARG_LENGTH) throw new ProtocolError('invalid bulk length');
     }
-    return [negative ? -value : value, newline + 1];
+    this.lineNext = cr + 2;
+    return value;
+  }
+
+  /** No usable line end yet: wait, unless 64KB arrived without one (Redis's too-big checks). */
+  private lineNotFound(kind: 'mbulk' | 'bulk', noLineEnd: boolean): undefined {
+    if (noLineEnd && this.buf.length - this.pos > INLINE_MAX_SIZE) {
+      throw new ProtocolError(`too big ${kind} count string`);
+    }
+    return undefined;
   }
 
   /** Inline command: one line, arguments split on blanks, quotes as in redis-cli (sdssplitargs). */
   private parseInline(): string[] | null {
     const buf = this.buf;
-    const newline = buf.indexOf(LF, this.pos);
+    const start = this.pos;
+    let newline = buf.indexOf(LF, start);
+    // Redis finds the line end with strchr: a NUL byte before it hides the newline for good.
+    if (newline >= 0 && hasNulBefore(buf, start, newline)) newline = -1;
     if (newline < 0) {
-      if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+      if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
     }
-    const start = this.pos;
     const lineEnd = newline > start && buf[newline - 1] === CR ? newline - 1 : newline;
-    this.lastFrameBytes = newline + 1 - start;
-    this.pos = newline + 1;
     const args = splitArgs(buf.toString('latin1', start, lineEnd));
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
+    this.lastFrameBytes = newline + 1 - start;
+    this.pos = newline + 1;
     return args;
   }
 }
 
+function hasNulBefore(buf: Buffer, start: number, end: number): boolean {
+  const nul = buf.indexOf(0, start);
+  return nul >= 0 && nul < end;
+}
+
 /**
- * Splits a line into arguments like Redis's sdssplitargs: blanks separate, "double quotes" allow
- * \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes' allow \'. Returns null on unbalanced quotes.
+ * Redis string2ll over buf[start, end): optional '-', no leading zeros or '+', no blanks, within
+ * a signed 64-bit range. Returns undefined when it is not such a number.
  */
-export function splitArgs(line: string): string[] | null {
+function parseCount(buf: Buffer, start: number, end: number): number | undefined {
+  const length = end - start;
+  if (length === 1 && buf[start] === 48 /* '0' */) return 0;
+  let i = start;
+  const negative = buf[i] === 45; /* '-' */
+  if (negative) i++;
+  const digits = end - i;
+  if (digits <= 0 || digits > 19) return undefined;
+  const first = buf[i]! - 48;
+  if (first < 1 || first > 9) return undefined;
+  let value = first;
+  for (i++; i < end; i++) {
+    const digit = buf[i]! - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  // 19 digits may overflow a long long; compare exactly (doubles round there).
+  if (digits === 19) {
+    const text = buf.toString('latin1', end - 19, end);
+    if (text > (negative ? '9223372036854775808' : '9223372036854775807')) return undefined;
+  }
+  return negative ? -value : value;
+}
+
+/**
+ * Splits a line into arguments like Redis's sdssplitargs (inline requests, redis.conf lines):
+ * blanks separate, "double quotes" allow \n \r \t \b \a, \xHH and \<any> escapes, 'single quotes'
+ * allow only \'. A closing quote must be followed by a blank or the end. As in C, a NUL byte ends
+ * the line. Returns null on unbalanced quotes.
+ */
+export function splitArgs(input: string): string[] | null {
+  const nul = input.indexOf('\0');
+  const line = nul >= 0 ? input.slice(0, nul) : input;
   const out: string[] = [];
-  let i = 0;
   const n = line.length;
-  while (i < n) {
-    while (i < n && isBlank(line.charCodeAt(i))) i++;
-    if (i >= n) break;
+  let i = 0;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
     let current = '';
     let inDouble = false;
     let inSingle = false;
@@ -218,59 +276,57 @@ export function splitArgs(line: string): string[] | null {
       if (inDouble) {
         if (i >= n) return null;
         const c = line[i]!;
-        if (c === '\\' && i + 3 < n && line[i + 1] === 'x' && isHex(line[i + 2]!) && isHex(line[i + 3]!)) {
+        if (c === '\\' && line[i + 1] === 'x' && isHex(line.charCodeAt(i + 2)) && isHex(line.charCodeAt(i + 3))) {
           current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
           i += 4;
-          continue;
-        }
-        if (c === '\\' && i + 1 < n) {
+        } else if (c === '\\' && i + 1 < n) {
           const e = line[i + 1]!;
           current += ESCAPES[e] ?? e;
           i += 2;
-          continue;
-        }
-        if (c === '"') {
-          if (i + 1 < n && !isBlank(line.charCodeAt(i + 1))) return null;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
           i++;
           break;
+        } else {
+          current += c;
+          i++;
         }
-        current += c;
-        i++;
       } else if (inSingle) {
         if (i >= n) return null;
         const c = line[i]!;
         if (c === '\\' && line[i + 1] === "'") {
           current += "'";
           i += 2;
-          continue;
-        }
-        if (c === "'") {
-          if (i + 1 < n && !isBlank(line.charCodeAt(i + 1))) return null;
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
           i++;
           break;
+        } else {
+          current += c;
+          i++;
         }
-        current += c;
-        i++;
       } else {
-        if (i >= n || isBlank(line.charCodeAt(i))) break;
-        const c = line[i]!;
-        if (c === '"') inDouble = true;
-        else if (c === "'") inSingle = true;
-        else current += c;
+        // Outside quotes only space, \n, \r and \t end a word (\v and \f stay in it).
+        if (i >= n) break;
+        const code = line.charCodeAt(i);
+        if (code === 32 || code === 10 || code === 13 || code === 9) break;
+        if (code === 34) inDouble = true;
+        else if (code === 39) inSingle = true;
+        else current += line[i];
         i++;
       }
     }
     out.push(current);
   }
-  return out;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
 
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || code === 0;
+/** C isspace: space, \t, \n, \v, \f, \r. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
 }
 
-function isHex(c: string): boolean {
-  return /^[0-9a-fA-F]$/.test(c);
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
