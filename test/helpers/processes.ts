@@ -50,6 +50,8 @@ export interface StartOptions {
   /** Directory to run in (default: a fresh temp dir, removed on stop). */
   dir?: string;
   port?: number;
+  /** A redis.conf to start with (first argument, as `redis-server file --opt ...`). */
+  configFile?: string;
 }
 
 export class NodeProcess {
@@ -135,10 +137,11 @@ export async function startNode(options: StartOptions = {}): Promise<NodeProcess
       ...options.config,
     };
     const args = Object.entries(directives).flatMap(([k, v]) => [`--${k}`, ...(k === 'save' && v === '' ? [''] : v.split(' '))]);
+    const fileArgs = options.configFile === undefined ? [] : [options.configFile];
     const child =
       engine === 'redis'
-        ? spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, [NODE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        ? spawn('redis-server', [...fileArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(process.execPath, [NODE_BIN, ...fileArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     rememberPid(child.pid!);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
