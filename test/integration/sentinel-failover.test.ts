@@ -61,7 +61,9 @@ describe.each(engines)('sentinels managing %s nodes', (engine) => {
     });
     app.on('error', () => {});
     await app.set('before', 'kill');
-    await waitFor(async () => (await replicas[0]!.client().get('before')) === 'kill', { message: 'replication of the first write' });
+    const reader = replicas[0]!.client();
+    await waitFor(async () => (await reader.get('before')) === 'kill', { message: 'replication of the first write' });
+    reader.disconnect();
     let stop = false;
     let killedAt = 0;
     let firstWriteAfterKill = 0;
