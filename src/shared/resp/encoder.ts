@@ -64,9 +64,9 @@ function encodeAggregate(prefix: string, items: Reply[], proto: Protocol, count 
   return out;
 }
 
-/** Error and status lines cannot hold CR or LF (Redis replaces them with spaces). */
+/** Error lines cannot hold CR or LF: Redis (addReplyErrorFormat) turns each one into a space. */
 function oneLine(text: string): string {
-  return /[\r\n]/.test(text) ? text.replace(/[\r\n]+/g, ' ') : text;
+  return /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, ' ') : text;
 }
 
 /** A command as the replication stream and AOF carry it: a multibulk array of bulk strings. */
