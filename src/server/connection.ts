@@ -9,6 +9,7 @@ import { ErrorReply, NO_REPLY, type Reply } from '../shared/resp/reply.js';
 import { ProtocolError, RequestParser } from '../shared/resp/request-parser.js';
 import type { Client, ClientSink } from './client.js';
 import { execute } from './dispatch.js';
+import { mustWaitForPause, whenUnpaused } from './commands/client-pause.js';
 import type { Server } from './server.js';
 
 /** Unsent output above which we stop reading from the client until the socket drains. */
@@ -20,6 +21,8 @@ export class Connection implements ClientSink {
   private out = '';
   private flushScheduled = false;
   private closed = false;
+  /** A parsed request held back by CLIENT PAUSE, run first when the connection resumes. */
+  private postponed: string[] | null = null;
   /** Set when another module (replication) owns the socket from now on. */
   private detached = false;
 
@@ -67,7 +70,8 @@ export class Connection implements ClientSink {
       // Before AUTH, Redis caps requests at 10 arguments of 16KB (authRequired in networking.c).
       this.parser.authRequired = !this.client.authenticated;
       try {
-        args = this.parser.next();
+        args = this.postponed ?? this.parser.next();
+        this.postponed = null;
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         this.server.log.verbose(`Protocol error (${error.message}) from client id=${this.client.id} addr=${this.client.addr}`);
@@ -76,6 +80,12 @@ export class Connection implements ClientSink {
         return;
       }
       if (args === null) return;
+      // CLIENT PAUSE: park the request and carry on from it when the pause ends.
+      if (this.server.clientPause && mustWaitForPause(this.server, this.client, args)) {
+        this.postponed = args;
+        whenUnpaused(this.server, () => this.resume());
+        return;
+      }
       const reply = execute(this.server, this.client, args);
       if (reply !== NO_REPLY && this.client.replyMode === 'on') this.out += encodeReply(reply, this.client.proto);
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).

@@ -14,6 +14,7 @@ import { PubSub } from './pubsub.js';
 import { Blocking } from './blocking.js';
 import { Stats } from './stats.js';
 import type { Logger } from '../shared/log.js';
+import type { ClientPauseState } from './commands/client-pause.js';
 import type { Replication } from './replication/replication.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
@@ -50,6 +51,8 @@ export class Server implements KeyspaceHooks {
   loading = false;
   /** DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lazy expiry on access goes on). */
   activeExpireEnabled = true;
+  /** CLIENT PAUSE in force, if any (commands/client-pause.ts). */
+  clientPause: ClientPauseState | undefined;
   /** The client whose command is running; the master link client makes expired keys visible. */
   currentClient: Client | null = null;
   /** Time of the running command (Redis caches mstime per call), or undefined between commands. */

@@ -75,6 +75,21 @@ describe('admin commands on a running node', () => {
     expect(list).not.toContain('name=victim');
   });
 
+  it('CLIENT PAUSE WRITE holds writes until CLIENT UNPAUSE, reads go on', async () => {
+    const admin = client();
+    const writer = client();
+    const reader = client();
+    await Promise.all([admin.ping(), writer.ping(), reader.ping()]);
+    expect(await admin.client('PAUSE', '30000', 'WRITE')).toBe('OK');
+    let written = false;
+    const write = writer.set('paused-key', '1').then(() => (written = true));
+    expect(await reader.get('paused-key')).toBeNull();
+    expect(written).toBe(false);
+    expect(await admin.client('UNPAUSE')).toBe('OK');
+    await write;
+    expect(await reader.get('paused-key')).toBe('1');
+  });
+
   it('CLIENT REPLY OFF / SKIP silence replies on the wire', async () => {
     const raw = await rawClient(node.port);
     try {

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
 import { NO_REPLY, VerbatimReply } from '../../src/shared/resp/reply.js';
+import { mustWaitForPause } from '../../src/server/commands/client-pause.js';
 
 let server: Server;
 let c: TestClient;
@@ -118,6 +119,32 @@ describe('CLIENT misc', () => {
     expect(c.run('CLIENT', 'REPLY', 'SKIP')).toBe(NO_REPLY);
     expect(c.client.replyMode).toBe('skip-next');
     expect(c.wire('CLIENT', 'REPLY', 'MAYBE')).toBe('-ERR syntax error\r\n');
+  });
+
+  it('PAUSE holds writes (WRITE) or everything (ALL) from normal clients until UNPAUSE', () => {
+    const other = connect(server);
+    const waits = (...args: string[]) => mustWaitForPause(server, other.client, args);
+    expect(waits('SET', 'k', 'v')).toBe(false);
+    expect(c.wire('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
+    expect([waits('SET', 'k', 'v'), waits('PUBLISH', 'c', 'm'), waits('GET', 'k'), waits('NOSUCH')]).toEqual([true, true, false, false]);
+    other.run('MULTI');
+    other.run('SET', 'k', 'v');
+    expect(waits('EXEC')).toBe(true);
+    other.client.isReplica = true;
+    expect(waits('SET', 'k', 'v')).toBe(false);
+    other.client.isReplica = false;
+    c.run('CLIENT', 'PAUSE', '10', 'ALL');
+    expect(waits('GET', 'k')).toBe(true);
+    expect(c.wire('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+    expect(waits('SET', 'k', 'v')).toBe(false);
+    expect(server.clientPause).toBeUndefined();
+  });
+
+  it('PAUSE checks its arguments like Redis', () => {
+    expect(c.wire('CLIENT', 'PAUSE', 'abc')).toBe('-ERR timeout is not an integer or out of range\r\n');
+    expect(c.wire('CLIENT', 'PAUSE', '-1')).toBe('-ERR timeout is negative\r\n');
+    expect(c.wire('CLIENT', 'PAUSE', '100', 'foo')).toBe('-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n');
+    expect(c.wire('CLIENT', 'UNPAUSE', 'x')).toBe("-ERR wrong number of arguments for 'client|unpause' command\r\n");
   });
 
   it('NO-EVICT sets the e flag', () => {

@@ -1,10 +1,11 @@
-// CLIENT ID / SETNAME / GETNAME / LIST / INFO / KILL / SETINFO / NO-EVICT / REPLY / UNBLOCK / HELP
-// (Redis 7.0 networking.c clientCommand; SETINFO from 7.2 because ioredis sends it on connect).
+// CLIENT ID SETNAME GETNAME LIST INFO KILL SETINFO NO-EVICT REPLY PAUSE UNPAUSE UNBLOCK HELP (Redis 7.0
+// networking.c clientCommand; SETINFO from 7.2 because ioredis sends it on connect).
 
 import { ErrorReply, NO_REPLY, OK, VerbatimReply, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client, ClientKind } from '../client.js';
 import { is, parseInteger } from './args.js';
 import { clientInfoLine, clientKindByName } from './client-list.js';
+import { clientPause, clientUnpause } from './client-pause.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from './errors.js';
 import { helpReply } from './help.js';
 import { command, type CommandContext, type CommandSpec } from './types.js';
@@ -167,6 +168,7 @@ function clientReply(ctx: CommandContext, args: string[]): Reply | NoReply {
 }
 
 function clientUnblock(ctx: CommandContext, args: string[]): Reply {
+  if (args.length > 4) return ERR_SYNTAX;
   const id = parseInteger(args[2]!);
   if (id === null) return ERR_NOT_INTEGER;
   let asError = false;
@@ -207,6 +209,10 @@ const HELP = [
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
   '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
@@ -237,6 +243,8 @@ export const clientCommands: CommandSpec[] = [
       command('setinfo', 4, BASIC, clientSetInfo, undefined, { summary: 'Set client or connection specific info' }),
       command('no-evict', 3, ADMIN, clientNoEvict, undefined, { summary: 'Set client eviction mode for the current connection' }),
       command('reply', 3, BASIC, clientReply, undefined, { summary: 'Instruct the server whether to reply to commands' }),
+      command('pause', -3, ADMIN, clientPause, undefined, { summary: 'Stop processing commands from clients for some time' }),
+      command('unpause', 2, ADMIN, clientUnpause, undefined, { summary: 'Resume processing of clients that were paused' }),
       command('unblock', -3, ADMIN, clientUnblock, undefined, { summary: 'Unblock a client blocked in a blocking command from a different connection' }),
       command('help', 2, ['loading', 'stale'], () => helpReply('CLIENT', HELP), undefined, {
         summary: 'Show helpful text about the different subcommands',
