@@ -18,6 +18,8 @@ export interface SimNode {
   masterPort: number | null;
   offset: number;
   priority: number;
+  /** Ignores SLAVEOF (a node that never completes its promotion or repointing). */
+  ignoresSlaveOf?: boolean;
 }
 
 export interface SimEvent {
@@ -168,8 +170,8 @@ export class Sim {
       }
       case 'slaveof': {
         const node = this.nodes.get(instance.port)!;
-        node.role = action.host === null ? 'master' : 'slave';
-        node.masterPort = action.host === null ? null : action.port;
+        if (!node.ignoresSlaveOf) node.role = action.host === null ? 'master' : 'slave';
+        if (!node.ignoresSlaveOf) node.masterPort = action.host === null ? null : action.port;
         core.onReply(action.id, this.now);
         core.onInfo(action.id, this.info(instance.port), this.now);
         break;

@@ -161,3 +161,42 @@ describe('sentinel core: no failover without agreement', () => {
     expect(sim.events('+promoted-slave')).toEqual([]);
   });
 });
+
+describe('sentinel core: timeouts and repairs', () => {
+  it('aborts a promotion that never happens, and only retries after twice the failover-timeout', () => {
+    const sim = world();
+    sim.runUntil(() => discovered(sim), 5000);
+    sim.nodes.get(R2)!.ignoresSlaveOf = true; // the best replica never becomes a master
+    sim.nodes.get(M)!.alive = false;
+    expect(sim.runUntil(() => sim.events('-failover-abort-slave-timeout').length > 0, 10_000)).toBe(true);
+    const abortedAt = sim.events('-failover-abort-slave-timeout')[0]!.at;
+    // No second attempt overlaps: the next +try-failover comes after the 2 x 5000 ms cool-down.
+    expect(sim.runUntil(() => sim.events('+try-failover').length > 1, 20_000)).toBe(true);
+    const tries = sim.events('+try-failover').map((e) => e.at).sort((a, b) => a - b);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(2 * 5000);
+    expect(tries[1]!).toBeGreaterThan(abortedAt);
+    expect(sim.nodes.get(R2)!.role).toBe('slave');
+  });
+
+  it('repoints a replica that follows the wrong master after failover-timeout (+fix-slave-config)', () => {
+    const sim = world();
+    sim.runUntil(() => discovered(sim), 5000);
+    sim.addNode(7009, 'master', null); // a stray master
+    sim.nodes.get(R1)!.masterPort = 7009;
+    expect(sim.runUntil(() => sim.nodes.get(R1)!.masterPort === M, 30_000)).toBe(true);
+    expect(sim.events('+fix-slave-config')[0]!.message).toBe('slave 127.0.0.1:7001 127.0.0.1 7001 @ mymaster 127.0.0.1 7000');
+  });
+
+  it('a sentinel cut off during the failover adopts the new master once it hears a hello', () => {
+    const sim = world();
+    sim.runUntil(() => discovered(sim), 5000);
+    sim.isolate(S[2]!);
+    sim.nodes.get(M)!.alive = false;
+    sim.runUntil(() => sim.events('+switch-master').length === 2, 10_000);
+    expect(sim.sentinels[2]!.core.masters.get('mymaster')!.port).toBe(M);
+    sim.heal();
+    sim.nodes.get(M)!.alive = false;
+    expect(sim.runUntil(() => sim.sentinels[2]!.core.masters.get('mymaster')!.port === R2, 5000)).toBe(true);
+    expect(sim.sentinels[2]!.events.some((e) => e.channel === '+config-update-from')).toBe(true);
+  });
+});
