@@ -93,15 +93,10 @@ export function savePoints(server: Server): [number, number][] {
   return points;
 }
 
-/** Cron: start a scheduled BGSAVE, or one whose save point is reached. */
+/** Cron: start a BGSAVE when a save point is reached (Redis serverCron). */
 export function checkSavePoints(server: Server, now: number): void {
   const state = persistenceState(server);
   if (state.bgsave) return;
-  if (state.bgsaveScheduled) {
-    state.bgsaveScheduled = false;
-    startBackgroundSave(server);
-    return;
-  }
   const elapsed = now / 1000 - server.lastSaveTime;
   for (const [seconds, changes] of savePoints(server)) {
     if (server.dirty >= changes && elapsed > seconds && (state.lastBgsaveOk || now - state.lastBgsaveTry > BGSAVE_RETRY_DELAY_MS)) {

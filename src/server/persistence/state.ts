@@ -18,8 +18,6 @@ export interface BackgroundSave {
 
 export interface PersistenceState {
   bgsave: BackgroundSave | null;
-  /** BGSAVE SCHEDULE while one was running: the cron starts it afterwards. */
-  bgsaveScheduled: boolean;
   lastBgsaveOk: boolean;
   lastBgsaveTimeSec: number;
   /** When the last automatic BGSAVE was tried (Redis retries a failed one after 5 s). */
@@ -37,7 +35,6 @@ export function persistenceState(server: Server): PersistenceState {
   if (!state) {
     state = {
       bgsave: null,
-      bgsaveScheduled: false,
       lastBgsaveOk: true,
       lastBgsaveTimeSec: -1,
       lastBgsaveTry: 0,
