@@ -119,6 +119,9 @@ describe('CLIENT misc', () => {
     expect(c.run('CLIENT', 'REPLY', 'SKIP')).toBe(NO_REPLY);
     expect(c.client.replyMode).toBe('skip-next');
     expect(c.wire('CLIENT', 'REPLY', 'MAYBE')).toBe('-ERR syntax error\r\n');
+    c.run('CLIENT', 'REPLY', 'OFF');
+    expect(c.wire('RESET')).toBe('+RESET\r\n');
+    expect(c.client.replyMode).toBe('on');
   });
 
   it('PAUSE holds writes (WRITE) or everything (ALL) from normal clients until UNPAUSE', () => {

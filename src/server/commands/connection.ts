@@ -97,6 +97,8 @@ function reset(ctx: CommandContext): Reply {
   client.proto = 2;
   client.name = '';
   client.noEvict = false;
+  // RESET also turns CLIENT REPLY back on (Redis clearClientConnectionState), so +RESET is seen.
+  client.replyMode = 'on';
   client.authenticated = ctx.server.config.str('requirepass') === '';
   return new SimpleString('RESET');
 }
