@@ -114,6 +114,21 @@ describe.each(engines)('sentinels managing %s nodes', (engine) => {
     for (const s of sentinels) expect(s.log()).toMatch(/\+switch-master mymaster 127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+/);
   }, 30_000);
 
+  it('a restarted sentinel keeps its view, epochs and peers from its rewritten config', async () => {
+    expect(newMasterPort).toBeGreaterThan(0);
+    const first = sentinels[0]!;
+    expect(first.config()).toContain(`sentinel monitor ${NAME} 127.0.0.1 ${newMasterPort} 2`);
+    expect(first.config()).toMatch(/sentinel config-epoch mymaster 1\n/);
+    clients[0]!.disconnect();
+    await first.stop(5000, true);
+    sentinels[0] = await startSentinel({ monitors: [] }, { dir: first.dir, port: first.port });
+    clients[0] = sentinels[0].client();
+    // Straight from the file, before any INFO or hello could have told it.
+    const view = await sentinelMaster(clients[0], NAME);
+    expect(view).toMatchObject({ port: String(newMasterPort), 'config-epoch': '1', 'num-slaves': '2', 'num-other-sentinels': '2' });
+    expect(await clients[0].call('SENTINEL', 'MYID')).toBe(first.config().match(/sentinel myid (\w+)/)![1]);
+  });
+
   it('brings the restarted old master back as a replica of the new master', async () => {
     expect(newMasterPort).toBeGreaterThan(0);
     const oldPort = master.port;

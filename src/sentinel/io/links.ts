@@ -8,7 +8,7 @@ import type { ParsedReply } from '../../shared/resp/reply-parser.js';
 import { PING_PERIOD, PUBLISH_PERIOD } from '../core/constants.js';
 import type { SentinelCore } from '../core/sentinel-core.js';
 import type { Action, Instance } from '../core/types.js';
-import { RespClient } from './resp-client.js';
+import { CONNECTION_LOST, RespClient } from './resp-client.js';
 
 export const HELLO_CHANNEL = '__sentinel__:hello';
 /** A link older than this is recycled when pings stall or the pub/sub link goes silent (Redis: 15 s). */
@@ -137,7 +137,9 @@ export class LinkManager {
     const cmd = links?.cmd;
     const id = action.id;
     if (!cmd?.connected) return;
+    // A reply that never came (the link closed) is no observation: linkChanged() resets the counters.
     const done = (fn: (reply: ParsedReply) => void) => (reply: ParsedReply) => {
+      if (reply === CONNECTION_LOST) return;
       fn(reply);
       this.observed();
     };
