@@ -75,11 +75,22 @@ export function bytesToHuman(n: number): string {
   return `${n}B`;
 }
 
+/** Heap in use when the node had loaded its code, before any data (used_memory_startup). */
+const STARTUP_MEMORY = usedMemory(process.memoryUsage());
+
+function usedMemory(usage: NodeJS.MemoryUsage): number {
+  // The V8 heap plus buffers held outside it is what our dataset and clients occupy.
+  return usage.heapUsed + usage.external;
+}
+
+/** Ratios as Redis prints them (two decimals). */
+const ratio = (a: number, b: number) => (a / Math.max(1, b)).toFixed(2);
+
 export function memorySection(server: Server): string[] {
   const usage = process.memoryUsage();
-  // The V8 heap plus buffers held outside it is what our dataset and clients occupy.
-  const used = usage.heapUsed + usage.external;
+  const used = usedMemory(usage);
   peakMemory = Math.max(peakMemory, used);
+  const dataset = Math.max(0, used - STARTUP_MEMORY);
   const maxmemory = server.config.num('maxmemory');
   const system = totalmem();
   return [
@@ -90,17 +101,46 @@ export function memorySection(server: Server): string[] {
     `used_memory_peak:${peakMemory}`,
     `used_memory_peak_human:${bytesToHuman(peakMemory)}`,
     `used_memory_peak_perc:${((used / peakMemory) * 100).toFixed(2)}%`,
+    `used_memory_overhead:${used - dataset}`,
+    `used_memory_startup:${STARTUP_MEMORY}`,
+    `used_memory_dataset:${dataset}`,
+    `used_memory_dataset_perc:${((dataset / Math.max(1, used)) * 100).toFixed(2)}%`,
+    `allocator_allocated:${used}`,
+    `allocator_active:${usage.heapTotal + usage.external}`,
+    `allocator_resident:${usage.rss}`,
     `total_system_memory:${system}`,
     `total_system_memory_human:${bytesToHuman(system)}`,
     'used_memory_lua:0',
-    'used_memory_scripts:0',
+    'used_memory_vm_eval:0',
+    'used_memory_lua_human:0B',
+    'used_memory_scripts_eval:0',
     'number_of_cached_scripts:0',
+    'number_of_functions:0',
+    'number_of_libraries:0',
+    'used_memory_vm_functions:0',
+    'used_memory_vm_total:0',
+    'used_memory_vm_total_human:0B',
+    'used_memory_functions:0',
+    'used_memory_scripts:0',
+    'used_memory_scripts_human:0B',
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.str('maxmemory-policy')}`,
-    `mem_fragmentation_ratio:${(usage.rss / Math.max(1, used)).toFixed(2)}`,
+    `allocator_frag_ratio:${ratio(usage.heapTotal + usage.external, used)}`,
+    `allocator_frag_bytes:${usage.heapTotal - usage.heapUsed}`,
+    `allocator_rss_ratio:${ratio(usage.rss, usage.heapTotal + usage.external)}`,
+    `allocator_rss_bytes:${usage.rss - usage.heapTotal - usage.external}`,
+    'rss_overhead_ratio:1.00',
+    'rss_overhead_bytes:0',
+    `mem_fragmentation_ratio:${ratio(usage.rss, used)}`,
     `mem_fragmentation_bytes:${usage.rss - used}`,
     'mem_not_counted_for_evict:0',
+    'mem_replication_backlog:0',
+    'mem_total_replication_buffers:0',
+    'mem_clients_slaves:0',
+    'mem_clients_normal:0',
+    'mem_cluster_links:0',
+    'mem_aof_buffer:0',
     'mem_allocator:libc',
     'active_defrag_running:0',
     'lazyfree_pending_objects:0',
@@ -159,6 +199,8 @@ export function statsSection(server: Server): string[] {
     `total_writes_processed:${s.totalCommands}`,
     'io_threaded_reads_processed:0',
     'io_threaded_writes_processed:0',
+    'reply_buffer_shrinks:0',
+    'reply_buffer_expands:0',
   ];
 }
 
