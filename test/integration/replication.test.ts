@@ -1,6 +1,9 @@
 // Replication between our own nodes, observed as an operator would: INFO replication and stats,
 // ROLE, and every key/value/TTL read back from each node.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNode, type NodeProcess } from '../helpers/processes.js';
 import { dumpDataset, diffDatasets } from '../helpers/dataset.js';
@@ -139,6 +142,34 @@ describe('replication between clusterctl nodes', () => {
     await waitFor(async () => Number((await info(m, 'stats')).sync_full) > fullBefore, { message: 'a resync' });
     await waitInSync(m, r);
     expect(diffDatasets(await dumpDataset(m), await dumpDataset(r))).toEqual([]);
+  });
+
+  it('a restarted replica continues partially from the history saved in its RDB file', async () => {
+    const master = await node();
+    const dir = mkdtempSync(join(tmpdir(), 'clusterctl-restart-'));
+    try {
+      const config = { ...FAST_SYNC, replicaof: `127.0.0.1 ${master.port}`, save: '3600 1' };
+      const first = await startNode({ dir, config });
+      started.push(first);
+      const m = connect(master);
+      await m.set('before-restart', '1');
+      const firstClient = first.client();
+      await waitInSync(m, firstClient);
+      firstClient.disconnect();
+      await first.stop(); // SIGTERM: saves dump.rdb with repl-id / repl-offset
+      await m.set('while-down', '2');
+      const second = await startNode({ dir, port: first.port, config });
+      started.push(second);
+      const r = connect(second);
+      await waitInSync(m, r);
+      const stats = await info(m, 'stats');
+      expect(stats.sync_full).toBe('1');
+      expect(stats.sync_partial_ok).toBe('1');
+      expect(await r.get('while-down')).toBe('2');
+      expect(second.log()).toContain('Restored replication ID');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('WAIT counts acknowledging replicas; min-replicas-to-write refuses writes without enough', async () => {

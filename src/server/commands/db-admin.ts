@@ -7,6 +7,7 @@ import type { Db } from '../keyspace/db.js';
 import { is, parseInteger } from './args.js';
 import { ERR_DB_INDEX, ERR_SYNTAX } from './errors.js';
 import { command, type CommandContext, type CommandSpec } from './types.js';
+import { afterFlushAll } from '../persistence/background-save.js';
 
 /** FLUSHDB/FLUSHALL take nothing, ASYNC or SYNC; both flush at once here (no lazy-free thread). */
 function flushOptionValid(args: string[]): boolean {
@@ -24,6 +25,7 @@ function flushdb(ctx: CommandContext, args: string[]): Reply {
 function flushall(ctx: CommandContext, args: string[]): Reply {
   if (!flushOptionValid(args)) return ERR_SYNTAX;
   for (const db of ctx.server.dbs) db.clear();
+  afterFlushAll(ctx.server);
   ctx.propagateAs(args);
   return OK;
 }

@@ -7,6 +7,7 @@ import type { SnapshotProducer } from './full-sync.js';
 import type { SnapshotLoader } from './master-link.js';
 import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
+import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
   const replication = new Replication(server, producer);
@@ -36,7 +37,26 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
     if (secondElapsed) replication.role.masterLink?.cron(now);
   });
 
+  // RDB files we save carry our history (repl-id / repl-offset), so that after a restart we can
+  // continue partially instead of copying everything again (Redis rdbPopulateSaveInfo).
+  setReplicationAuxProvider(server, () => {
+    const masterLink = replication.role.masterLink;
+    if (!masterLink && !replication.backlog) return undefined;
+    const streamDb = masterLink ? masterLink.masterClient.db : Math.max(0, replication.selectedDb);
+    return { replStreamDb: streamDb, replId: replication.identity.replid, replOffset: replication.identity.masterReplOffset };
+  });
+  const loaded = lastLoadResult(server);
+  const restored = loaded?.replId !== undefined && loaded.replOffset !== undefined && loaded.replId.length === 40;
+  if (restored) {
+    replication.identity.adopt(loaded.replId!, loaded.replOffset!);
+    server.log.notice(`Restored replication ID ${loaded.replId} and offset ${loaded.replOffset} from the RDB file`);
+  }
   const replicaof = server.config.list('replicaof');
-  if (replicaof.length === 2) replication.role.replicaOf(replicaof[0]!, Number(replicaof[1]), false);
+  if (replicaof.length === 2) {
+    replication.role.replicaOf(replicaof[0]!, Number(replicaof[1]), restored);
+    if (restored && loaded.replStreamDb !== undefined) replication.role.masterLink!.masterClient.db = loaded.replStreamDb;
+  } else if (restored) {
+    replication.ensureBacklog(true);
+  }
   return replication;
 }

@@ -76,10 +76,13 @@ export class Replication implements PropagationSink {
     if (writer && !writer.isMaster) writer.lastWriteOffset = this.identity.masterReplOffset;
   }
 
-  /** Creates the backlog on demand (first replica): a fresh history starts (protocol doc 2.3). */
-  ensureBacklog(): Backlog {
+  /**
+   * Creates the backlog on demand. On a master's first replica a fresh history starts (protocol
+   * doc 2.3), unless the history was restored from an RDB file at start (`keepHistory`).
+   */
+  ensureBacklog(keepHistory = false): Backlog {
     if (!this.backlog) {
-      if (!this.isReplica) this.identity.reset();
+      if (!this.isReplica && !keepHistory) this.identity.reset();
       this.backlog = new Backlog(this.server.config.num('repl-backlog-size'), this.identity.masterReplOffset);
     }
     return this.backlog;
