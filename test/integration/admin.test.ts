@@ -64,6 +64,18 @@ describe('admin commands on a running node', () => {
     expect(await a.get('tx')).toBe('changed');
   });
 
+  it('DEBUG RELOAD saves and reloads the dataset: same digest before and after', async () => {
+    const c = client();
+    await c.set('reload:s', 'v', 'EX', 1000);
+    await c.rpush('reload:l', 'a', 'b');
+    await c.hset('reload:h', 'f', '1');
+    const before = await c.call('DEBUG', 'DIGEST');
+    expect(before).not.toBe('0'.repeat(40));
+    expect(await c.call('DEBUG', 'RELOAD')).toBe('OK');
+    expect(await c.call('DEBUG', 'DIGEST')).toBe(before);
+    expect(await c.lrange('reload:l', 0, -1)).toEqual(['a', 'b']);
+  });
+
   it('CLIENT KILL closes the other connection and answers the count', async () => {
     const killer = client();
     const victim = client({ retryStrategy: () => null, connectionName: 'victim' });

@@ -83,7 +83,7 @@ function reload(ctx: CommandContext, args: string[]): Reply {
     debugReload(ctx.server);
   } catch (error) {
     ctx.server.log.warning(`DEBUG RELOAD failed: ${(error as Error).message}`);
-    return new ErrorReply(`ERR Error trying to reload the DB: ${(error as Error).message}`);
+    return new ErrorReply(`ERR ${(error as Error).message}`);
   }
   ctx.server.log.warning('DB reloaded by DEBUG RELOAD');
   return OK;
