@@ -117,7 +117,7 @@ function intersect(request: Request, into: SortedSet | null): number {
     let score = weighted(base, smallest.weight);
     let everywhere = true;
     for (const other of others) {
-      const value = other === smallest ? base : scoreIn(other, member);
+      const value = scoreIn(other, member);
       if (value === undefined) {
         everywhere = false;
         break;

@@ -15,6 +15,21 @@
 //   clone()                      deep copy (snapshots copy-on-write)
 // `scores` is the member -> score map; writes through it (set/delete/clear) keep the order in sync.
 
+import {
+  isEmptyLexRange,
+  isEmptyScoreRange,
+  lexGteMin,
+  lexLteMax,
+  scoreGteMin,
+  scoreLteMax,
+  type LexRange,
+  type ScoreRange,
+} from './sorted-set-ranges.js';
+
+import { ScoreMap } from './sorted-set-scores.js';
+
+export * from './sorted-set-ranges.js';
+
 const MAX_LEVEL = 32;
 /** Redis ZSKIPLIST_P: each level holds about a quarter of the nodes of the level below. */
 const LEVEL_P = 0.25;
@@ -50,98 +65,14 @@ class SkipNode implements ZNode {
   }
 }
 
-/** Score interval (ZRANGEBYSCORE syntax: `(` makes a bound exclusive). */
-export interface ScoreRange {
-  min: number;
-  max: number;
-  minExclusive: boolean;
-  maxExclusive: boolean;
-}
-
-/** The `-` and `+` of a lex range: below and above every member. */
-export const LEX_MIN: unique symbol = Symbol('lex-min');
-export const LEX_MAX: unique symbol = Symbol('lex-max');
-export type LexBound = string | typeof LEX_MIN | typeof LEX_MAX;
-
-/** Member interval (ZRANGEBYLEX syntax: `[` inclusive, `(` exclusive, `-` and `+` the ends). */
-export interface LexRange {
-  min: LexBound;
-  max: LexBound;
-  minExclusive: boolean;
-  maxExclusive: boolean;
-}
-
 /** Orders (score, member) pairs: score first, then member bytes. */
 function before(node: SkipNode, score: number, member: string): boolean {
   return node.score < score || (node.score === score && node.member < member);
 }
 
-function compareLex(a: LexBound, b: LexBound): number {
-  if (a === b) return 0;
-  if (a === LEX_MIN || b === LEX_MAX) return -1;
-  if (a === LEX_MAX || b === LEX_MIN) return 1;
-  return a < b ? -1 : 1;
-}
-
-export function scoreGteMin(score: number, range: ScoreRange): boolean {
-  return range.minExclusive ? score > range.min : score >= range.min;
-}
-
-export function scoreLteMax(score: number, range: ScoreRange): boolean {
-  return range.maxExclusive ? score < range.max : score <= range.max;
-}
-
-export function lexGteMin(member: string, range: LexRange): boolean {
-  const cmp = compareLex(member, range.min);
-  return range.minExclusive ? cmp > 0 : cmp >= 0;
-}
-
-export function lexLteMax(member: string, range: LexRange): boolean {
-  const cmp = compareLex(member, range.max);
-  return range.maxExclusive ? cmp < 0 : cmp <= 0;
-}
-
-/** Redis zslIsInRange's first test: a range that can hold nothing. */
-export function isEmptyScoreRange(range: ScoreRange): boolean {
-  return range.min > range.max || (range.min === range.max && (range.minExclusive || range.maxExclusive));
-}
-
-export function isEmptyLexRange(range: LexRange): boolean {
-  const cmp = compareLex(range.min, range.max);
-  return cmp > 0 || (cmp === 0 && (range.minExclusive || range.maxExclusive));
-}
-
-/** The member -> score map; its writes go through the owning set so the order stays in sync. */
-class ScoreMap extends Map<string, number> {
-  owner: SortedSet | undefined;
-
-  override set(member: string, score: number): this {
-    if (this.owner) this.owner.add(member, score);
-    else super.set(member, score);
-    return this;
-  }
-
-  override delete(member: string): boolean {
-    return this.owner ? this.owner.remove(member) : super.delete(member);
-  }
-
-  override clear(): void {
-    if (this.owner) this.owner.clear();
-    else super.clear();
-  }
-
-  rawSet(member: string, score: number): void {
-    super.set(member, score);
-  }
-
-  rawDelete(member: string): void {
-    super.delete(member);
-  }
-
-  rawClear(): void {
-    super.clear();
-  }
-}
+/** Scratch paths for insert/delete, shared: the event loop never runs two of them at once. */
+const UPDATE = new Array<SkipNode>(MAX_LEVEL);
+const RANK = new Array<number>(MAX_LEVEL).fill(0);
 
 export class SortedSet {
   readonly scores: Map<string, number>;
@@ -314,8 +245,8 @@ export class SortedSet {
 
   /** Redis zslInsert: the caller guarantees the member is not in the list. */
   private insertNode(member: string, score: number): void {
-    const update = new Array<SkipNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
@@ -351,7 +282,7 @@ export class SortedSet {
 
   /** Redis zslDelete + zslDeleteNode: the (score, member) pair must be in the list. */
   private deleteNode(score: number, member: string): void {
-    const update = new Array<SkipNode>(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       while (x.forward[i] && before(x.forward[i]!, score, member)) x = x.forward[i]!;
