@@ -200,3 +200,29 @@ describe('sentinel core: timeouts and repairs', () => {
     expect(sim.sentinels[2]!.events.some((e) => e.channel === '+config-update-from')).toBe(true);
   });
 });
+
+describe('sentinel core: several masters', () => {
+  it('fails over only the master that died, each with its own epoch and replicas', () => {
+    const sim = new Sim();
+    sim.addNode(M, 'master', null, 10);
+    sim.addNode(R1, 'slave', M, 10);
+    sim.addNode(8000, 'master', null, 10);
+    sim.addNode(8001, 'slave', 8000, 10);
+    const monitors = [
+      { name: 'alpha', port: M, quorum: 2 },
+      { name: 'beta', port: 8000, quorum: 2 },
+    ];
+    for (const port of S) sim.addSentinel(port, monitors);
+    sim.runUntil(() => sim.sentinels.every((s) => [...s.core.masters.values()].every((m) => m.replicas.size === 1 && m.sentinels.size === 2)), 5000);
+    sim.nodes.get(8000)!.alive = false;
+    expect(sim.runUntil(() => sim.sentinels.every((s) => s.core.masters.get('beta')!.port === 8001), 10_000)).toBe(true);
+    sim.run(2000);
+    for (const s of sim.sentinels) {
+      expect(s.core.masters.get('alpha')!.port).toBe(M);
+      expect(s.core.masters.get('alpha')!.configEpoch).toBe(0);
+      expect(s.core.masters.get('beta')!.configEpoch).toBe(1);
+    }
+    expect(sim.events('+switch-master').map((e) => e.message)).toEqual(Array(3).fill('beta 127.0.0.1 8000 127.0.0.1 8001'));
+    expect(sim.nodes.get(R1)!).toMatchObject({ role: 'slave', masterPort: M });
+  });
+});
