@@ -3,14 +3,15 @@
 
 import { Args } from '@oclif/core';
 import { BaseCommand } from './base.js';
-import { nodeAction, type ActionOptions, type NodeAction, type NodeActionResult } from './ops/node-control.js';
-import { SELECTOR_HELP } from './ops/select.js';
+import type { ActionOptions, NodeAction, NodeActionResult } from './ops/node-control.js';
+import { SELECTOR_HELP } from './help-text.js';
 
 export const nodeArg = Args.string({ name: 'NODE', required: true, description: `Which node: ${SELECTOR_HELP}.` });
 
 export abstract class NodeCommand extends BaseCommand {
   protected async act(action: NodeAction, flags: { file?: string; dir?: string; cluster?: string }, selector: string, extra: Partial<ActionOptions> = {}): Promise<NodeActionResult> {
     const { state, paths } = this.openCluster(flags);
+    const { nodeAction } = await import('./ops/node-control.js');
     const result = await nodeAction(action, { state, paths, selector, ...extra });
     this.log(result.message);
     return result;

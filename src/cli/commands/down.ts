@@ -2,7 +2,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import { down, type DownResult } from '../ops/down.js';
+import type { DownResult } from '../ops/down.js';
 import { clusterPaths, defaultRoot, readState } from '../state/run-state.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -11,7 +11,7 @@ export default class Down extends BaseCommand {
   static override description = 'Data stays in .clusterctl/<cluster>/ for the next `up`, unless --purge. A cluster that is not there is not an error (CI: `down --purge` under `if: always()`).';
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --purge --json'];
   static override flags = {
-    purge: Flags.boolean({ summary: 'Also delete the cluster\'s directory: data, logs, state.' }),
+    purge: Flags.boolean({ summary: 'Also delete the cluster\'s directory: data, logs, state.', default: false }),
   };
 
   async run(): Promise<DownResult> {
@@ -23,6 +23,7 @@ export default class Down extends BaseCommand {
       this.log(`No cluster "${name}" in ${paths.root}; nothing to stop.`);
       return { cluster: name, stopped: [], purged: false, durationMs: 0 };
     }
+    const { down } = await import('../ops/down.js');
     const result = await down(state, paths, flags.purge);
     const running = result.stopped.filter((entry) => entry.outcome !== 'not-running' && entry.outcome !== 'stale');
     for (const entry of running) this.log(`Stopped ${entry.name} (pid ${entry.pid}, ${entry.outcome}).`);

@@ -3,8 +3,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { CliError, EXIT } from '../errors.js';
-import { call } from '../probe/client.js';
-import { SELECTOR_HELP, selectNode } from '../ops/select.js';
+import { SELECTOR_HELP } from '../help-text.js';
 
 export interface ExecResult {
   cluster: string;
@@ -28,6 +27,7 @@ export default class Exec extends BaseCommand {
       throw new CliError('no command given', { exit: EXIT.USAGE, suggestion: 'Write it after --, e.g. clusterctl exec master -- PING' });
     }
     const { state } = this.openCluster(flags);
+    const [{ call }, { selectNode }] = await Promise.all([import('../probe/client.js'), import('../ops/select.js')]);
     const { record } = await selectNode(state, args.node);
     let reply: unknown;
     try {

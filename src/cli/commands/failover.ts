@@ -2,8 +2,8 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import { failover, type FailoverResult } from '../ops/failover.js';
-import { SELECTOR_HELP } from '../ops/select.js';
+import type { FailoverResult } from '../ops/failover.js';
+import { SELECTOR_HELP } from '../help-text.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
 
@@ -21,6 +21,7 @@ export default class Failover extends BaseCommand {
   async run(): Promise<FailoverResult> {
     const { flags } = await this.parse(Failover);
     const { state, paths } = this.openCluster(flags);
+    const { failover } = await import('../ops/failover.js');
     const result = await failover(state, paths, flags.to, durationFlag(flags.timeout));
     this.log(`Failover done in ${formatDuration(result.durationMs)}: ${result.newMaster} is the master (was ${result.oldMaster}), at offset ${result.offset}.`);
     this.log(`  writes paused ${formatDuration(result.writesPausedMs)}; now replicating from ${result.newMaster}: ${result.repointed.join(', ')}`);

@@ -3,7 +3,8 @@
 import { Flags } from '@oclif/core';
 import { CliError, EXIT } from '../errors.js';
 import { NodeCommand, nodeArg } from '../node-command.js';
-import { KILL_SIGNALS, type NodeActionResult } from '../ops/node-control.js';
+import { KILL_SIGNALS, type KillSignal } from '../help-text.js';
+import type { NodeActionResult } from '../ops/node-control.js';
 
 export default class Kill extends NodeCommand {
   static override summary = 'Send a signal to one node: KILL (default, a crash), TERM (graceful) or STOP (freeze).';
@@ -15,7 +16,7 @@ export default class Kill extends NodeCommand {
 
   async run(): Promise<NodeActionResult> {
     const { args, flags } = await this.parse(Kill);
-    const signal = flags.signal.toUpperCase().replace(/^SIG/, '') as (typeof KILL_SIGNALS)[number];
+    const signal = flags.signal.toUpperCase().replace(/^SIG/, '') as KillSignal;
     if (!KILL_SIGNALS.includes(signal)) {
       throw new CliError(`--signal ${flags.signal}: not one of ${KILL_SIGNALS.join(', ')}`, { exit: EXIT.USAGE, suggestion: 'Use KILL (crash), TERM (graceful) or STOP (freeze).' });
     }

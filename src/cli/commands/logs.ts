@@ -2,9 +2,8 @@
 
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import { SELECTOR_HELP, selectNode } from '../ops/select.js';
-import { readFrom, tail } from '../supervisor/readiness.js';
-import { fileSize } from '../supervisor/spawn.js';
+import { SELECTOR_HELP } from '../help-text.js';
+import { fileSize, readFrom, tail } from '../util/files.js';
 import { sleep } from '../util/sleep.js';
 
 export interface LogsResult {
@@ -31,6 +30,7 @@ export default class Logs extends BaseCommand {
   async run(): Promise<LogsResult> {
     const { args, flags } = await this.parse(Logs);
     const { state } = this.openCluster(flags);
+    const { selectNode } = await import('../ops/select.js');
     const { record } = await selectNode(state, args.node);
     const lines = tail(record.logFile, flags.lines);
     const result = { cluster: state.name, node: record.name, logFile: record.logFile, lines };

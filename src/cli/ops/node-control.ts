@@ -3,6 +3,7 @@
 // Each waits until the effect is visible (process gone, stopped, answering) before returning.
 
 import { CliError, EXIT } from '../errors.js';
+import type { KillSignal } from '../help-text.js';
 import { liveness, signalProcess } from '../proc/proc.js';
 import { acquireLock } from '../state/lock.js';
 import type { ClusterPaths, NodeRecord, RunState } from '../state/run-state.js';
@@ -29,13 +30,12 @@ export interface NodeActionResult {
   message: string;
 }
 
-export const KILL_SIGNALS = ['KILL', 'TERM', 'STOP', 'INT', 'HUP'] as const;
 
 export interface ActionOptions {
   state: RunState;
   paths: ClusterPaths;
   selector: string;
-  signal?: (typeof KILL_SIGNALS)[number];
+  signal?: KillSignal;
   timeoutMs?: number;
 }
 

@@ -7,7 +7,9 @@ import { CliError, EXIT } from '../errors.js';
 import type { NodeRecord, RunState } from '../state/run-state.js';
 import { isAlive, liveCluster, type LiveNode } from './live.js';
 
-export const SELECTOR_HELP = 'a node name, or master, replica, replica:N (the Nth replica, 1-based)';
+import { SELECTOR_HELP } from '../help-text.js';
+
+export { SELECTOR_HELP };
 
 export interface Selected {
   record: NodeRecord;

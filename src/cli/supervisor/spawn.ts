@@ -2,7 +2,7 @@
 // clusterctl, which then stops what it started), with stdout/stderr appended to stdio.log beside
 // node.log so that even a config error printed before the log opens is kept.
 
-import { closeSync, openSync, statSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -68,13 +68,4 @@ export function spawnProcess(file: string, args: string[], dir: string): Spawned
 export function spawnNode(request: SpawnRequest): Spawned {
   const { file, args } = commandFor(request);
   return spawnProcess(file, args, request.dir);
-}
-
-/** Size of a file (0 when missing): readiness only reads log lines written after this offset. */
-export function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }

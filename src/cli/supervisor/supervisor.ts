@@ -7,8 +7,9 @@ import { CliError, EXIT } from '../errors.js';
 import { processInfo } from '../proc/proc.js';
 import { writeState, type ClusterPaths, type NodeRecord, type RunState } from '../state/run-state.js';
 import { writeNodeConfig } from './node-config.js';
-import { tail, waitReady } from './readiness.js';
-import { fileSize, spawnNode, stdioLogPath } from './spawn.js';
+import { fileSize, tail } from '../util/files.js';
+import { waitReady } from './readiness.js';
+import { spawnNode, stdioLogPath } from './spawn.js';
 import { stopProcess, type StopOptions, type StopOutcome } from './stop.js';
 
 /** Lines of a node's log shown when it fails to start. */
@@ -59,6 +60,7 @@ export class Supervisor {
     this.save();
     const outcome = await waitReady({
       port: record.port,
+      expectLine: !spec.directives.some((line) => line.name === 'loglevel' && /^(warning|nothing)$/i.test(line.value)),
       logFile: record.logFile,
       logOffset,
       deadline: options.deadline,
