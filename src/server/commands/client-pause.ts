@@ -1,7 +1,5 @@
-// CLIENT PAUSE / UNPAUSE (Redis 7.0 networking.c pauseClients, processCommand): while paused, a
-// normal or pub/sub client's next command waits (all commands in ALL mode; writes, PUBLISH and an
-// EXEC holding writes in WRITE mode). Replicas and the master link are never paused. The connection
-// asks `mustWaitForPause` before running a parsed request and parks it until `whenUnpaused` fires.
+// CLIENT PAUSE / UNPAUSE (Redis 7.0 pauseClients): normal and pub/sub clients' commands wait (all in
+// ALL mode; writes, PUBLISH, EXEC of writes in WRITE mode); replicas and the master link never do.
 
 import { ErrorReply, OK, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../client.js';

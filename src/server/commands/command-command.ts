@@ -1,6 +1,5 @@
-// COMMAND, COMMAND COUNT / LIST / INFO / DOCS / GETKEYS / GETKEYSANDFLAGS / HELP (Redis 7.0
-// commands.c shapes), built from the live command table: arity, flags and key positions come from
-// each CommandSpec, so what clients see is what the dispatcher enforces.
+// COMMAND, COMMAND COUNT / LIST / INFO / DOCS / GETKEYS / GETKEYSANDFLAGS / HELP (Redis 7.0 shapes),
+// built from the live command table, so clients see the arity, flags and keys the dispatcher uses.
 
 import { ErrorReply, MapReply, SetReply, SimpleString, type Reply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';

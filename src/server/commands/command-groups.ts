@@ -1,6 +1,5 @@
-// Which documentation group (COMMAND DOCS `group`, the ACL category family) a command belongs to,
-// from the family module that defines it. Computed on first use so that importing this module never
-// depends on the order in which the family modules load.
+// The documentation group (COMMAND DOCS `group`, ACL category family) of a command, from the family
+// module that defines it; computed on first use so module load order never matters.
 
 import { connectionCommands } from './connection.js';
 import { stringCommands } from './strings.js';

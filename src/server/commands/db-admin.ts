@@ -1,6 +1,5 @@
-// Whole-dataset and process commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN (Redis 7.0
-// db.c / server.c). Every key change goes through the Db funnel or ChangeObserver hooks, so WATCH,
-// point-in-time snapshots and the change counter see flushes and swaps like any other write.
+// DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN (Redis 7.0 db.c / server.c); flushes and swaps go
+// through the change hooks, so WATCH, snapshots and the change counter see them like any write.
 
 import { ErrorReply, NO_REPLY, OK, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Db } from '../keyspace/db.js';

@@ -1,6 +1,5 @@
-// DEBUG (Redis 7.0 debug.c), the subcommands tests and tools rely on: SLEEP, RELOAD, DIGEST,
-// DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, PROTOCOL, ERROR, LOG, CONFIG-REWRITE-FORCE-ALL, HELP.
-// Guarded by enable-debug-command (no / yes / local = loopback clients only), as Redis does.
+// DEBUG (Redis 7.0 debug.c): SLEEP RELOAD DIGEST DIGEST-VALUE POPULATE SET-ACTIVE-EXPIRE PROTOCOL ERROR
+// LOG CHANGE-REPL-ID CONFIG-REWRITE-FORCE-ALL HELP, behind enable-debug-command (no / yes / local).
 
 import { encodeReply } from '../../shared/resp/encoder.js';
 import {
@@ -133,6 +132,9 @@ function protocol(ctx: CommandContext, type: string): Reply {
 }
 
 const HELP = [
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
   'CONFIG-REWRITE-FORCE-ALL',
   '    Like CONFIG REWRITE but writes all configuration options, including',
   '    keywords not listed in original configuration file or default values.',
@@ -190,6 +192,12 @@ function debug(ctx: CommandContext, args: string[]): Reply {
     return OK;
   }
   if (sub === 'config-rewrite-force-all' && argc === 2) return configRewrite(ctx, true);
+  if (sub === 'change-repl-id' && argc === 2) {
+    // Redis changeReplicationId + clearReplicationId2: a fresh history, the previous one forgotten.
+    ctx.server.log.warning('Changing replication IDs after receiving DEBUG change-repl-id');
+    ctx.server.replication?.identity.reset();
+    return OK;
+  }
   return new ErrorReply(unknownSubcommandOrArity('DEBUG', args[1]!));
 }
 

@@ -1,6 +1,5 @@
-// DEBUG DIGEST and DEBUG DIGEST-VALUE, computed exactly as Redis 7.0 debug.c does (SHA1 mixing and
-// XOR), so a node's digest can be compared with a real redis-server's for the same data: insertion
-// order, hash/set iteration order and the database's internal layout do not change it.
+// DEBUG DIGEST / DIGEST-VALUE computed exactly as Redis 7.0 debug.c does (SHA1 mix and XOR), so the
+// digest equals a real redis-server's for the same data, whatever the insertion or iteration order.
 
 import { createHash } from 'node:crypto';
 import { formatG17 } from '../../shared/resp/format-double.js';

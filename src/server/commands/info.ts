@@ -1,6 +1,5 @@
-// INFO [section ...]: Redis 7.0's sections in Redis's fixed order whatever order they are asked in,
-// `default`, `all` and `everything` as in server.c genInfoSectionDict. A bulk string in RESP2 and a
-// verbatim string in RESP3; lines end with CRLF and sections are separated by an empty line.
+// INFO [section ...]: Redis 7.0's sections, in Redis's order whatever order they are asked in;
+// `default`, `all`, `everything` as genInfoSectionDict. RESP2 bulk string, RESP3 verbatim string.
 
 import { VerbatimReply, type Reply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';

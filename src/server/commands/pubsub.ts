@@ -1,7 +1,5 @@
 // SUBSCRIBE / UNSUBSCRIBE / PSUBSCRIBE / PUNSUBSCRIBE / PUBLISH / PUBSUB (Redis 7.0 pubsub.c) over
-// server.pubsub. Subscription changes answer one frame per channel (push frames in RESP3), so the
-// handler returns them pre-encoded; PUBLISH is always propagated, as Redis does (sentinels and
-// clients of replicas rely on it).
+// server.pubsub: one confirmation frame per channel (push frames in RESP3); PUBLISH always propagates.
 
 import { encodeReply } from '../../shared/resp/encoder.js';
 import { ErrorReply, PushReply, RawReply, type Reply } from '../../shared/resp/reply.js';

@@ -1,7 +1,5 @@
-// MULTI / EXEC / DISCARD / WATCH / UNWATCH (Redis 7.0 multi.c). The dispatcher queues commands while
-// client.multi is set and flags queue-time errors; EXEC runs the queue as ONE execution unit (it is
-// itself running inside `call`), so everything the transaction changed is propagated together:
-// wrapped in MULTI/EXEC by the propagation sink when it is two or more commands (protocol doc 2.7).
+// MULTI / EXEC / DISCARD / WATCH / UNWATCH (Redis 7.0 multi.c). EXEC runs the queue as ONE execution
+// unit, so the sink receives the transaction's writes together (protocol doc 2.7).
 
 import { ErrorReply, NO_REPLY, NULL_ARRAY, OK, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../client.js';
@@ -73,9 +71,13 @@ function watchedKeyExpired(server: Server, client: Client): boolean {
   return false;
 }
 
+/**
+ * EXEC is itself running inside dispatch's `call`, so every queued command run here through `call`
+ * propagates into that same unit: the sink wraps two or more in MULTI/EXEC, sends one bare, and
+ * nothing for a read-only transaction. EXEC itself is never propagated.
+ */
 function exec(ctx: CommandContext): Reply {
   const { client, server } = ctx;
-  // EXEC itself is never propagated: the queued commands propagate themselves, in this unit.
   ctx.suppressPropagation();
   const queue = client.multi;
   if (queue === null) return new ErrorReply('ERR EXEC without MULTI');
