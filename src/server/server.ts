@@ -24,8 +24,11 @@ export interface ChangeObserver {
 
 /** Receives every write as it should be replayed elsewhere (the replication stream). */
 export interface PropagationSink {
-  /** `commands` is one execution unit: two or more are wrapped in MULTI/EXEC by the sink. */
-  propagate(dbId: number, commands: string[][]): void;
+  /**
+   * `commands` is one execution unit: two or more are wrapped in MULTI/EXEC by the sink. They run in
+   * db `dbId`, or, when a transaction switched databases, each in `commandDbs[i]`.
+   */
+  propagate(dbId: number, commands: string[][], commandDbs?: number[]): void;
 }
 
 export class Server implements KeyspaceHooks {
@@ -188,17 +191,13 @@ export class Server implements KeyspaceHooks {
     for (const sink of this.propagationSinks) sink.propagate(dbId, commands);
   }
 
+  /** One execution unit, even when an EXEC switched databases (Redis wraps it all in MULTI/EXEC). */
   private flushPropagation(pending: { db: number; args: string[] }[]): void {
     if (this.propagationSinks.length === 0) return;
-    // One unit; all commands of a unit run in one db except SELECT-switching EXECs, split by db.
-    let start = 0;
-    for (let i = 1; i <= pending.length; i++) {
-      if (i === pending.length || pending[i]!.db !== pending[start]!.db) {
-        const commands = pending.slice(start, i).map((p) => p.args);
-        for (const sink of this.propagationSinks) sink.propagate(pending[start]!.db, commands);
-        start = i;
-      }
-    }
+    const commands = pending.map((p) => p.args);
+    const dbs = pending.map((p) => p.db);
+    const mixed = dbs.some((db) => db !== dbs[0]);
+    for (const sink of this.propagationSinks) sink.propagate(dbs[0]!, commands, mixed ? dbs : undefined);
   }
 
   createClient(addr: string, laddr: string, sink: Client['sink']): Client {

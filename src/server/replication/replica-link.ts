@@ -28,6 +28,8 @@ export class ReplicaLink {
   private closed = false;
   /** When the soft output limit was first exceeded (ms), 0 when under it. */
   softLimitSince = 0;
+  /** Snapshot payload bytes still in the socket buffer: not counted against the output limit. */
+  private payloadInFlight = 0;
   private readonly parser = new RequestParser();
 
   constructor(
@@ -38,6 +40,7 @@ export class ReplicaLink {
     private readonly events: ReplicaLinkEvents,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => (this.payloadInFlight = 0));
     socket.on('close', () => this.close('connection closed'));
     socket.on('error', () => this.close('connection error'));
   }
@@ -64,14 +67,19 @@ export class ReplicaLink {
     return this.closed;
   }
 
-  /** Bytes owed to this replica and not yet accepted by the kernel (output-buffer limit input). */
+  /**
+   * Stream bytes owed to this replica and not yet accepted by the kernel: the output-buffer limit
+   * input. The snapshot payload is left out, as in Redis, where the child process sends it.
+   */
   get outputBytes(): number {
-    return this.queuedBytes + this.socket.writableLength;
+    return this.queuedBytes + Math.max(0, this.socket.writableLength - this.payloadInFlight);
   }
 
   /** Writes immediately, bypassing the stream queue (handshake lines, snapshot payload). */
   writeNow(data: Buffer | string): void {
-    if (!this.closed) this.socket.write(data);
+    if (this.closed) return;
+    this.payloadInFlight += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    this.socket.write(data);
   }
 
   /** Queues stream bytes; they go out once per event-loop turn unless held. */

@@ -47,20 +47,29 @@ export class Replication implements PropagationSink {
 
   // ---- The stream -----------------------------------------------------------------------------
 
-  /** PropagationSink: a write made on this master, as one execution unit. */
-  propagate(dbId: number, commands: string[][]): void {
+  /**
+   * PropagationSink: a write made on this master, as one execution unit. A SELECT goes before the
+   * MULTI when needed, and inside it where a transaction switched databases (protocol doc 2.2, 2.7).
+   */
+  propagate(dbId: number, commands: string[][], commandDbs?: number[]): void {
     if (this.isReplica) return;
     // No backlog and no replicas: nothing is fed and the offset does not move (protocol doc 2.3).
     if (this.backlog === null && this.links.size === 0) return;
-    let text = '';
-    if (dbId !== this.selectedDb) {
-      text += encodeCommand(['SELECT', String(dbId)]);
-      this.selectedDb = dbId;
-    }
-    if (commands.length > 1) text += MULTI;
-    for (const command of commands) text += encodeCommand(command);
-    if (commands.length > 1) text += EXEC;
+    let text = this.selectText(dbId);
+    const wrap = commands.length > 1;
+    if (wrap) text += MULTI;
+    commands.forEach((command, i) => {
+      if (commandDbs) text += this.selectText(commandDbs[i]!);
+      text += encodeCommand(command);
+    });
+    if (wrap) text += EXEC;
     this.feed(Buffer.from(text, 'latin1'));
+  }
+
+  private selectText(dbId: number): string {
+    if (dbId === this.selectedDb) return '';
+    this.selectedDb = dbId;
+    return encodeCommand(['SELECT', String(dbId)]);
   }
 
   /** Appends bytes to the stream: offset, backlog, and every replica (directly or via its job). */
