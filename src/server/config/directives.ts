@@ -112,7 +112,8 @@ export const DIRECTIVES: readonly Directive[] = [
   fixed('supervised', 'no', 'enum', ['no', 'auto', 'upstart', 'systemd']),
   fixed('cluster-enabled', 'no', 'bool'),
   // Replication (the replication issue implements them)
-  { name: 'replicaof', kind: 'list', default: '', aliases: ['slaveof'] },
+  // Changed by REPLICAOF, not CONFIG SET (as in Redis); CONFIG REWRITE saves the current master.
+  { name: 'replicaof', kind: 'list', default: '', aliases: ['slaveof'], immutable: true },
   str('masterauth', '', { sensitive: true }),
   str('masteruser', ''),
   mem('repl-backlog-size', '1mb'),

@@ -28,6 +28,7 @@ export class RoleControl {
     this.server.log.notice(`Connecting to MASTER ${host}:${port} (REPLICAOF)`);
     this.unblockClients();
     if (!wasReplica) this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
+    this.server.config.set('replicaof', [host, String(port)], 'file');
     this.masterLink = new MasterLink(this.server, this.replication, host, port, this.loader, offer);
     this.masterLink.start();
   }
@@ -45,6 +46,7 @@ export class RoleControl {
     if (!this.masterLink) return;
     this.masterLink.stop();
     this.masterLink = null;
+    this.server.config.set('replicaof', [''], 'file');
     this.replication.isReplica = false;
     this.server.isReplica = false;
     this.server.masterLinkUp = false;
