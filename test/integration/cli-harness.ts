@@ -5,6 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../helpers/processes.js';
 
@@ -26,6 +27,24 @@ export async function freePorts(count: number): Promise<number[]> {
     if (!ports.includes(port)) ports.push(port);
   }
   return ports;
+}
+
+/** The first of `count` consecutive free ports (for ports.sentinels, which counts up from a base). */
+export async function freePortRange(count: number): Promise<number> {
+  for (;;) {
+    const base = await freePort();
+    if (base + count > 65535) continue;
+    const free = await Promise.all(Array.from({ length: count - 1 }, (_, i) => canBind(base + i + 1)));
+    if (free.every(Boolean)) return base;
+  }
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** A topology file with explicit ports: `nodes` maps name -> upstream (null for a master). */
@@ -88,7 +107,7 @@ export class Sandbox {
       } catch {
         continue; // Being rewritten right now: the next call sees it.
       }
-      for (const node of state?.nodes ?? []) {
+      for (const node of [...(state?.nodes ?? []), ...(state?.sentinels ?? [])]) {
         if (typeof node.pid === 'number' && !this.pids.has(node.pid)) {
           this.pids.add(node.pid);
           const dir = process.env.CLUSTERCTL_TEST_PID_DIR;

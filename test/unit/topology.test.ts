@@ -155,9 +155,9 @@ describe('topology: every problem, located, with a hint', () => {
     ]);
   });
 
-  it('sentinels on engine builtin (clusterctl-sentinel does not exist yet)', () => {
+  it('sentinels on engine builtin (not started there yet)', () => {
     expect(issues('nodes: { m1: {} }\nsentinels: { count: 3 }\n')).toEqual([
-      'cluster.yaml:2:1  sentinels are not available on engine builtin yet (clusterctl-sentinel is not built). Remove the sentinels: section, or use engine: redis to run real redis-sentinel processes.',
+      'cluster.yaml:2:1  sentinels: clusterctl does not start sentinels on engine builtin yet. Remove the sentinels: section, or use engine: redis (real redis-sentinel processes).',
     ]);
   });
 

@@ -11,11 +11,12 @@ export default class Failover extends BaseCommand {
   static override summary = 'Promote a replica without losing writes: pause writes, let it catch up, switch roles.';
   static override description =
     'Pauses writes on the master (CLIENT PAUSE WRITE), waits until the target has the same offset, promotes it (REPLICAOF NO ONE), ' +
-    'repoints the master\'s other replicas and demotes the old master under it, then lifts the pause. Default target: the most caught-up replica.';
+    'repoints the master\'s other replicas and demotes the old master under it, then lifts the pause. Default target: the most caught-up replica. ' +
+    'With sentinels, asks them instead (SENTINEL FAILOVER) and waits until they all agree on the new master.';
   static override examples = ['<%= config.bin %> failover', '<%= config.bin %> failover --to r2 --json'];
   static override flags = {
     to: Flags.string({ summary: `Replica to promote: ${SELECTOR_HELP}.` }),
-    timeout: Flags.string({ summary: 'Give up (writes resume, roles unchanged) after this long.', default: '10s' }),
+    timeout: Flags.string({ summary: 'Give up after this long (without sentinels: writes resume, roles unchanged).', default: '30s' }),
   };
 
   async run(): Promise<FailoverResult> {
@@ -23,8 +24,10 @@ export default class Failover extends BaseCommand {
     const { state, paths } = this.openCluster(flags);
     const { failover } = await import('../ops/failover.js');
     const result = await failover(state, paths, flags.to, durationFlag(flags.timeout));
-    this.log(`Failover done in ${formatDuration(result.durationMs)}: ${result.newMaster} is the master (was ${result.oldMaster}), at offset ${result.offset}.`);
-    this.log(`  writes paused ${formatDuration(result.writesPausedMs)}; now replicating from ${result.newMaster}: ${result.repointed.join(', ')}`);
+    const at = result.offset === null ? ' (by the sentinels)' : `, at offset ${result.offset}`;
+    this.log(`Failover done in ${formatDuration(result.durationMs)}: ${result.newMaster} is the master (was ${result.oldMaster})${at}.`);
+    const paused = result.writesPausedMs === null ? '' : `writes paused ${formatDuration(result.writesPausedMs)}; `;
+    this.log(`  ${paused}now replicating from ${result.newMaster}: ${result.repointed.join(', ')}`);
     return result;
   }
 }

@@ -55,6 +55,19 @@ export function renderStatus(result: StatusResult): string {
     dash(node.memoryHuman),
   ]);
   const lines = [table(['NODE', 'ROLE', 'UPSTREAM', 'PORT', 'PID', 'PROCESS', 'LINK', 'OFFSET', 'BEHIND', 'MEM'], rows)];
+  if (result.sentinels.length > 0) {
+    const sentinelRows = result.sentinels.map((s) => [
+      s.name,
+      String(s.port),
+      dash(s.pid),
+      s.process,
+      s.master ? `${s.master}${s.masterNode ? ` (${s.masterNode})` : ''}` : '-',
+      dash(s.flags),
+      dash(s.configEpoch),
+      s.reachable ? `${s.replicas} replicas, ${s.otherSentinels} sentinels` : '-',
+    ]);
+    lines.push(table(['SENTINEL', 'PORT', 'PID', 'PROCESS', 'MASTER', 'FLAGS', 'EPOCH', 'SEES'], sentinelRows));
+  }
   if (result.nodes.some((node) => node.roleSource === 'recorded')) lines.push('(role? = from the records: the node is paused or does not report INFO)');
   const verdict = result.healthy ? (result.synced === false ? 'healthy, replicas catching up' : 'healthy') : 'NOT healthy';
   lines.push(`Cluster "${result.cluster}" (${result.engine}): ${verdict}.`);

@@ -35,6 +35,10 @@ export default class Up extends BaseCommand {
     const took = formatDuration(result.durationMs);
     this.log(result.changed ? `Cluster "${result.cluster}" is up in ${took}.` : `Cluster "${result.cluster}" is already up; nothing changed.`);
     if (result.master) this.log(`  connect:  redis-cli -p ${result.master.port}            (master ${result.master.node})`);
+    if (result.sentinel) {
+      const list = result.sentinel.sentinels.map((s) => `{ port: ${s.port} }`).join(', ');
+      this.log(`  sentinel: ioredis { sentinels: [${list}], name: "${result.sentinel.name}" }`);
+    }
     this.log(`  next:     clusterctl status${flag} · clusterctl kill master${flag} · clusterctl down${flag}`);
   }
 }

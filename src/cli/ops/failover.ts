@@ -15,6 +15,7 @@ import { sleep } from '../util/sleep.js';
 import { liveCluster, type LiveNode } from './live.js';
 import { selectNode } from './select.js';
 import { waitSynced } from './replication.js';
+import { sentinelFailover } from './failover-sentinel.js';
 
 export interface FailoverResult {
   cluster: string;
@@ -22,14 +23,24 @@ export interface FailoverResult {
   newMaster: string;
   /** Nodes now replicating from the new master (the old master included). */
   repointed: string[];
-  /** The replication offset at which the roles switched. */
-  offset: number;
-  /** How long writes were paused on the old master. */
-  writesPausedMs: number;
+  /** The replication offset at which the roles switched (null when the sentinels did it). */
+  offset: number | null;
+  /** How long writes were paused on the old master (null when the sentinels did it). */
+  writesPausedMs: number | null;
+  /** Who ran it: clusterctl itself (no sentinels) or the cluster's sentinels. */
+  via: 'clusterctl' | 'sentinels';
   durationMs: number;
 }
 
 export async function failover(state: RunState, paths: ClusterPaths, to: string | undefined, timeoutMs: number): Promise<FailoverResult> {
+  if (state.sentinels.length > 0) {
+    const release = acquireLock(paths.lockFile, state.name);
+    try {
+      return await sentinelFailover(state, paths, to, timeoutMs);
+    } finally {
+      release();
+    }
+  }
   const begin = Date.now();
   const deadline = begin + timeoutMs;
   const live = await liveCluster(state);
@@ -57,7 +68,7 @@ export async function failover(state: RunState, paths: ClusterPaths, to: string 
     writeState(paths, state);
     for (const record of [...others, master]) await waitSynced(state, record, deadline);
     const repointed = [...others, master].map((record) => record.name);
-    return { cluster: state.name, oldMaster: master.name, newMaster: target.name, repointed, offset, writesPausedMs, durationMs: Date.now() - begin };
+    return { cluster: state.name, oldMaster: master.name, newMaster: target.name, repointed, offset, writesPausedMs, via: 'clusterctl', durationMs: Date.now() - begin };
   } finally {
     release();
   }

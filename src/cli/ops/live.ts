@@ -4,7 +4,7 @@
 
 import { liveness } from '../proc/proc.js';
 import { probeNode, type NodeProbe } from '../probe/probe.js';
-import type { NodeRecord, RunState } from '../state/run-state.js';
+import type { NodeRecord, ProcessRecord, RunState } from '../state/run-state.js';
 
 export type ProcessState = 'running' | 'paused' | 'stopped' | 'stale';
 
@@ -21,7 +21,7 @@ export interface LiveNode {
   roleIsLive: boolean;
 }
 
-export function processState(record: NodeRecord): ProcessState {
+export function processState(record: ProcessRecord): ProcessState {
   const state = liveness(record.pid, record.startTime);
   if (state === 'gone') return 'stopped';
   if (state === 'recycled') return 'stale';

@@ -9,7 +9,8 @@ import { acquireLock } from '../state/lock.js';
 import type { ClusterPaths, NodeRecord, RunState } from '../state/run-state.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { pollUntil } from '../util/sleep.js';
-import { processState } from './live.js';
+import { liveCluster, processState } from './live.js';
+import { reconcileRoles } from './reconcile.js';
 import { checkBinaries, checkPorts } from './preflight.js';
 import { selectNode } from './select.js';
 
@@ -41,7 +42,9 @@ export interface ActionOptions {
 
 export async function nodeAction(action: NodeAction, options: ActionOptions): Promise<NodeActionResult> {
   const { state, paths } = options;
-  const { record, via } = await selectNode(state, options.selector);
+  const live = await liveCluster(state);
+  const { record, via } = await selectNode(state, options.selector, live);
+  if (action === 'start' || action === 'restart') reconcileRoles(state, live);
   const release = acquireLock(paths.lockFile, state.name);
   const supervisor = new Supervisor(state, paths);
   const base = { cluster: state.name, node: record.name, selectedAs: via, action, port: record.port, signal: null };

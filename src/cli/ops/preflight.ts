@@ -5,21 +5,14 @@ import { existsSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
 import { busyPorts } from '../proc/ports.js';
 import { NODE_BIN } from '../supervisor/spawn.js';
-import type { NodeRecord, RunState } from '../state/run-state.js';
+import type { ManagedRecord, RunState } from '../state/run-state.js';
 import { which } from '../util/which.js';
 
 export function checkBinaries(state: RunState): string {
   const { engine, spec } = state;
   if (engine === 'redis') {
-    const program = spec.binaries.server || 'redis-server';
-    const found = which(program);
-    if (!found) {
-      throw new CliError(`${program} not found${program.includes('/') ? '' : ' on PATH'}`, {
-        code: 'NO_BINARY',
-        suggestion: 'Install Redis (e.g. apt install redis-server), or set binaries.server in the topology.',
-      });
-    }
-    return found;
+    if (spec.sentinels) findProgram(spec.binaries.sentinel || 'redis-sentinel', 'binaries.sentinel');
+    return findProgram(spec.binaries.server || 'redis-server', 'binaries.server');
   }
   const script = spec.binaries.server || NODE_BIN;
   const built = script !== NODE_BIN || existsSync(new URL('../../server/main.js', import.meta.url));
@@ -29,8 +22,19 @@ export function checkBinaries(state: RunState): string {
   return script;
 }
 
+function findProgram(program: string, setting: string): string {
+  const found = which(program);
+  if (!found) {
+    throw new CliError(`${program} not found${program.includes('/') ? '' : ' on PATH'}`, {
+      code: 'NO_BINARY',
+      suggestion: `Install Redis (e.g. apt install redis-server redis-sentinel), or set ${setting} in the topology.`,
+    });
+  }
+  return found;
+}
+
 /** Fails with PORT_BUSY when any of `records`' ports is taken. */
-export async function checkPorts(records: NodeRecord[]): Promise<void> {
+export async function checkPorts(records: ManagedRecord[]): Promise<void> {
   const busy = await busyPorts(records.map((record) => record.port));
   if (busy.length === 0) return;
   const describe = busy.map(({ port, owner }) => {

@@ -5,6 +5,7 @@
 import type { RunState } from '../state/run-state.js';
 import { liveCluster, type LiveNode, type ProcessState } from './live.js';
 import { describeProcess } from '../proc/proc.js';
+import { disagreement, viewSentinels, type SentinelView } from './sentinels.js';
 
 export interface NodeStatus {
   name: string;
@@ -34,16 +35,22 @@ export interface StatusResult {
   /** Every replica linked and caught up (null when the nodes cannot report it). */
   synced: boolean | null;
   nodes: NodeStatus[];
+  /** What each sentinel sees ([] without sentinels). */
+  sentinels: SentinelView[];
   problems: string[];
 }
 
 export async function clusterStatus(state: RunState, stateFile: string): Promise<StatusResult> {
-  const live = await liveCluster(state);
+  const [live, sentinels] = await Promise.all([liveCluster(state), viewSentinels(state)]);
   const nodes = live.map((node) => nodeStatus(node, live));
   const problems = live.flatMap((node) => nodeProblems(node));
   const masters = nodes.filter((node) => node.role === 'master' && node.roleSource === 'live' && node.process === 'running');
   if (masters.length > 1 && state.nodes.filter((n) => n.replicaof === null).length < masters.length) {
     problems.push(`${masters.length} masters (${masters.map((m) => m.name).join(', ')}): writes may go to different nodes`);
+  }
+  for (const view of sentinels) {
+    const problem = view.process === 'running' ? disagreement(state, view) : view.process === 'stale' ? 'stale record: its pid now belongs to another program' : view.process;
+    if (problem) problems.push(`${view.name}: ${problem === 'stopped' ? 'not running' : problem}`);
   }
   const replicas = nodes.filter((node) => node.role === 'replica');
   const unknown = replicas.some((node) => node.roleSource !== 'live');
@@ -51,9 +58,10 @@ export async function clusterStatus(state: RunState, stateFile: string): Promise
     cluster: state.name,
     engine: state.engine,
     stateFile,
-    healthy: nodes.every((node) => node.process === 'running' && node.reachable),
+    healthy: nodes.every((node) => node.process === 'running' && node.reachable) && sentinels.every((view) => view.reachable),
     synced: unknown ? null : replicas.every((node) => node.link === 'up' && node.behind === 0) && nodes.every((n) => n.process === 'running'),
     nodes,
+    sentinels,
     problems,
   };
 }

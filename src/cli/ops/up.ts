@@ -1,30 +1,34 @@
-// `up`: bring the cluster described by the topology to "every node running, every replica in sync".
-// Starts only what is not running (a second `up` changes nothing), wires replication at run time
-// (REPLICAOF connects at once; a replicaof line in the config waits for the next replication cron
-// tick), and on failure or Ctrl-C stops exactly the processes this invocation started.
+// `up`: bring the cluster described by the topology to "every node running, every replica in sync,
+// every sentinel agreeing". Starts only what is not running (a second `up` changes nothing), wires
+// replication at run time (REPLICAOF connects at once; a replicaof line in the config waits for the
+// next replication cron tick), and on failure or Ctrl-C stops exactly what this invocation started.
 
-import { Listr } from 'listr2';
+import { rmSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
-import { newState, readState, specHash, type ClusterPaths, type NodeRecord, type RunState } from '../state/run-state.js';
+import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../state/run-state.js';
 import { writeNodeConfig } from '../supervisor/node-config.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import type { ClusterSpec } from '../topology/types.js';
-import { processState } from './live.js';
-import { checkBinaries, checkPorts } from './preflight.js';
-import { wireAll, waitSynced, replicasByDepth, type SyncReport } from './replication.js';
-import { describeTopology, nodeSummaries, type NodeSummary } from './summary.js';
+import { liveCluster, processState } from './live.js';
+import { reconcileRoles } from './reconcile.js';
+import { currentMaster } from './sentinels.js';
+import { nodeSummaries, type NodeSummary } from './summary.js';
+import { runUpTasks } from './up-tasks.js';
 
 export interface UpResult {
   cluster: string;
   engine: ClusterSpec['engine'];
   /** False when the cluster was already up and nothing was started. */
   changed: boolean;
+  /** Names of the nodes and sentinels this invocation started. */
   started: string[];
   durationMs: number;
   stateFile: string;
   master: { node: string; host: string; port: number } | null;
   nodes: NodeSummary[];
+  /** Connection settings for a sentinel-aware client (ioredis `sentinels` + `name`); null without sentinels. */
+  sentinel: { name: string; sentinels: { host: string; port: number; pid: number | null }[] } | null;
   /** Stale records found (a recorded pid now belongs to another program); they were replaced. */
   stale: string[];
 }
@@ -40,28 +44,42 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const begin = Date.now();
   const deadline = begin + options.timeoutMs;
   const release = acquireLock(options.paths.lockFile, options.spec.name);
-  const { state, stale } = prepareState(options.paths, options.spec);
+  let prepared: ReturnType<typeof prepareState>;
+  try {
+    prepared = prepareState(options.paths, options.spec);
+    reconcileRoles(prepared.state, await liveCluster(prepared.state));
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const { state, stale } = prepared;
   const supervisor = new Supervisor(state, options.paths);
   const stopSignals = onInterrupt(supervisor, release, options.json);
   try {
-    const toStart = state.nodes.filter((record) => processState(record) !== 'running' && processState(record) !== 'paused');
-    await runTasks(supervisor, toStart, deadline, options);
+    const notAlive = (record: ManagedRecord) => !['running', 'paused'].includes(processState(record));
+    const nodes = state.nodes.filter(notAlive);
+    const sentinels = state.sentinels.filter(notAlive);
+    await runUpTasks(supervisor, { nodes, sentinels, deadline, json: options.json });
     for (const record of state.nodes) {
       const spec = state.spec.nodes.find((node) => node.name === record.name)!;
       const upstreamPort = record.replicaof ? state.nodes.find((node) => node.name === record.replicaof)!.port : null;
       writeNodeConfig(record, { clusterName: state.name, directives: spec.directives, upstreamPort });
     }
     supervisor.save();
-    const master = state.nodes.find((record) => record.replicaof === null)!;
+    const master = state.spec.sentinels ? currentMaster(state) : state.nodes.find((record) => record.replicaof === null)!;
+    const started = [...nodes, ...sentinels].map((record) => record.name);
     return {
       cluster: state.name,
       engine: state.engine,
-      changed: toStart.length > 0,
-      started: toStart.map((record) => record.name),
+      changed: started.length > 0,
+      started,
       durationMs: Date.now() - begin,
       stateFile: options.paths.stateFile,
       master: { node: master.name, host: '127.0.0.1', port: master.port },
       nodes: nodeSummaries(state),
+      sentinel: state.spec.sentinels
+        ? { name: state.spec.sentinels.monitorName, sentinels: state.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port, pid: s.pid })) }
+        : null,
       stale,
     };
   } catch (error) {
@@ -77,8 +95,8 @@ export async function up(options: UpOptions): Promise<UpResult> {
 /** Reuses the recorded state when it matches the topology; refuses to change a running cluster. */
 function prepareState(paths: ClusterPaths, spec: ClusterSpec): { state: RunState; stale: string[] } {
   const existing = readState(paths);
-  if (!existing) return { state: newState(paths, spec), stale: [] };
-  const states = existing.nodes.map((record) => ({ record, state: processState(record) }));
+  if (!existing) return { state: fresh(paths, spec), stale: [] };
+  const states = [...existing.nodes, ...existing.sentinels].map((record) => ({ record, state: processState(record) }));
   const stale = states.filter((entry) => entry.state === 'stale').map((entry) => entry.record.name);
   for (const entry of states) {
     if (entry.state === 'stale' || entry.state === 'stopped') Object.assign(entry.record, { pid: null, startTime: null, startedAt: null });
@@ -92,71 +110,14 @@ function prepareState(paths: ClusterPaths, spec: ClusterSpec): { state: RunState
       suggestion: `Run \`clusterctl down --cluster ${spec.name}\` first (data is kept; --purge starts fresh), then \`clusterctl up\`.`,
     });
   }
-  return { state: newState(paths, spec), stale };
+  return { state: fresh(paths, spec), stale };
 }
 
-async function runTasks(supervisor: Supervisor, toStart: NodeRecord[], deadline: number, options: UpOptions): Promise<void> {
-  const { state } = supervisor;
-  const replicas = replicasByDepth(state).flat();
-  const tasks = new Listr(
-    [
-      {
-        title: `Topology: ${describeTopology(state.spec)}`,
-        task: () => {},
-      },
-      {
-        title: toStart.length ? `${toStart.length === 1 ? 'Port' : 'Ports'} ${portRange(toStart)} ${toStart.length === 1 ? 'is' : 'are'} free` : 'Every node is already running',
-        task: async () => {
-          if (toStart.length === 0) return;
-          checkBinaries(state);
-          await checkPorts(toStart);
-        },
-      },
-      {
-        title: `Start ${toStart.map((r) => r.name).join(', ')}`,
-        enabled: toStart.length > 0,
-        task: async (_ctx, task) => {
-          await Promise.all(toStart.map((record) => supervisor.start(record, { deadline, withReplicaof: false })));
-          task.title = `Started ${toStart.map((r) => `${r.name} :${r.port}`).join(', ')}`;
-        },
-      },
-      {
-        title: 'Replicas in sync',
-        enabled: replicas.length > 0,
-        task: async (_ctx, task) => {
-          const reports: SyncReport[] = [];
-          const onSynced = (report: SyncReport) => {
-            reports.push(report);
-            task.title = `Replicas in sync (${reports.map((r) => `${r.node} offset ${r.offset}/${r.upstreamOffset}`).join(', ')})`;
-          };
-          if (toStart.length === 0) for (const record of replicas) onSynced(await waitSynced(state, record, deadline));
-          else await wireAll(state, deadline, onSynced);
-        },
-      },
-    ],
-    {
-      renderer: options.json ? 'silent' : 'default',
-      fallbackRenderer: 'simple',
-      exitOnError: true,
-      registerSignalListeners: false,
-      rendererOptions: { collapseErrors: false },
-    },
-  );
-  try {
-    await tasks.run();
-  } catch (error) {
-    if (error instanceof CliError) {
-      const node = error.data.node as string | undefined;
-      if (node && error.details.length === 0) error.details.push(...supervisor.logTail(supervisor.node(node)));
-    }
-    throw error;
-  }
-}
-
-function portRange(records: NodeRecord[]): string {
-  const ports = records.map((record) => record.port).sort((a, b) => a - b);
-  const contiguous = ports.every((port, i) => i === 0 || port === ports[i - 1]! + 1);
-  return contiguous && ports.length > 1 ? `${ports[0]}-${ports[ports.length - 1]}` : ports.join(', ');
+/** A new state; sentinel configs left by an earlier topology would describe another cluster. */
+function fresh(paths: ClusterPaths, spec: ClusterSpec): RunState {
+  const state = newState(paths, spec);
+  for (const sentinel of state.sentinels) rmSync(sentinel.configFile, { force: true });
+  return state;
 }
 
 /**

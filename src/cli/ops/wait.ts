@@ -6,6 +6,7 @@ import type { RunState } from '../state/run-state.js';
 import { sleep } from '../util/sleep.js';
 import { liveCluster } from './live.js';
 import { syncOf, type SyncReport } from './replication.js';
+import { disagreement, viewSentinels } from './sentinels.js';
 
 export type WaitFor = 'healthy' | 'synced';
 
@@ -28,6 +29,7 @@ export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: nu
       const noInfo = replicas.find((report) => report.problem?.includes('no INFO'));
       if (noInfo) throw new CliError(`cannot tell whether ${noInfo.node} is in sync: it ${noInfo.problem}`, { code: 'NO_INFO' });
       problems.push(...replicas.filter((r) => r.problem).map((r) => `${r.node}: ${r.problem}`));
+      if (problems.length === 0) problems.push(...(await sentinelsBehind(state)));
     }
     if (problems.length === 0) return { cluster: state.name, for: condition, waitedMs: Date.now() - begin, replicas };
     if (Date.now() - begin >= timeoutMs) {
@@ -44,10 +46,20 @@ export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: nu
 }
 
 async function unhealthy(state: RunState): Promise<string[]> {
-  const live = await liveCluster(state);
-  return live.flatMap((node) => {
+  const [live, sentinels] = await Promise.all([liveCluster(state), viewSentinels(state)]);
+  const nodes = live.flatMap((node) => {
     if (node.process !== 'running') return [`${node.record.name}: ${node.process}`];
     if (!node.probe?.reachable) return [`${node.record.name}: not answering (${node.probe?.error ?? 'no reply'})`];
     return [];
+  });
+  return [...nodes, ...sentinels.filter((view) => !view.reachable).map((view) => `${view.name}: ${view.process === 'running' ? `not answering (${view.error})` : view.process}`)];
+}
+
+/** Sentinels that do not yet see the current master, its replicas and each other. */
+async function sentinelsBehind(state: RunState): Promise<string[]> {
+  const views = await viewSentinels(state);
+  return views.flatMap((view) => {
+    const problem = disagreement(state, view);
+    return problem ? [`${view.name}: ${problem}`] : [];
   });
 }

@@ -16,15 +16,22 @@ export interface ProcessRecord {
   startedAt: string | null;
 }
 
-export interface NodeRecord extends ProcessRecord {
+/** A process clusterctl runs: a node or a sentinel, each in its own folder. */
+export interface ManagedRecord extends ProcessRecord {
   name: string;
   port: number;
-  /** Current upstream node (changes with failover); null for a master. */
-  replicaof: string | null;
   dir: string;
   configFile: string;
   logFile: string;
 }
+
+export interface NodeRecord extends ManagedRecord {
+  /** Current upstream node (changes with failover); null for a master. */
+  replicaof: string | null;
+}
+
+/** A sentinel (s1, s2, ...). Its sentinel.conf is written once: the sentinel rewrites it itself. */
+export type SentinelRecord = ManagedRecord;
 
 export interface RunState {
   version: number;
@@ -36,6 +43,7 @@ export interface RunState {
   createdAt: string;
   updatedAt: string;
   nodes: NodeRecord[];
+  sentinels: SentinelRecord[];
 }
 
 export interface ClusterPaths {
@@ -75,6 +83,7 @@ export function readState(paths: ClusterPaths): RunState | undefined {
   if (state.version !== STATE_VERSION) {
     throw new Error(`${paths.stateFile}: state version ${state.version}, this clusterctl reads version ${STATE_VERSION}`);
   }
+  state.sentinels ??= [];
   return state;
 }
 
@@ -116,6 +125,10 @@ export function newState(paths: ClusterPaths, spec: ClusterSpec): RunState {
         startTime: null,
         startedAt: null,
       };
+    }),
+    sentinels: (spec.sentinels?.ports ?? []).map((port, i) => {
+      const dir = join(paths.cluster, `s${i + 1}`);
+      return { name: `s${i + 1}`, port, dir, configFile: join(dir, 'sentinel.conf'), logFile: join(dir, 'sentinel.log'), pid: null, startTime: null, startedAt: null };
     }),
   };
 }

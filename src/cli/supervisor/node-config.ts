@@ -41,6 +41,6 @@ export function writeNodeConfig(record: NodeRecord, options: RenderOptions): voi
 }
 
 /** redis.conf quoting: double quotes with backslash escapes, so paths with spaces survive. */
-function quote(value: string): string {
+export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Engine } from '../topology/types.js';
 
-/** bin/clusterctl-node of this package (dist/cli/supervisor -> package root). */
-export const NODE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'clusterctl-node');
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin');
+/** bin/clusterctl-node and bin/clusterctl-sentinel of this package (dist/cli/supervisor -> package root). */
+export const NODE_BIN = join(BIN, 'clusterctl-node');
+export const SENTINEL_BIN = join(BIN, 'clusterctl-sentinel');
 
 export interface SpawnRequest {
+  kind: 'node' | 'sentinel';
   engine: Engine;
-  /** binaries.server from the topology; '' = the default for the engine. */
+  /** binaries.server / binaries.sentinel from the topology; '' = the default for the engine. */
   binary: string;
   configFile: string;
   dir: string;
@@ -29,8 +32,9 @@ export interface Spawned {
 }
 
 export function commandFor(request: SpawnRequest): { file: string; args: string[] } {
-  if (request.engine === 'redis') return { file: request.binary || 'redis-server', args: [request.configFile] };
-  return { file: process.execPath, args: [request.binary || NODE_BIN, request.configFile] };
+  const sentinel = request.kind === 'sentinel';
+  if (request.engine === 'redis') return { file: request.binary || (sentinel ? 'redis-sentinel' : 'redis-server'), args: [request.configFile] };
+  return { file: process.execPath, args: [request.binary || (sentinel ? SENTINEL_BIN : NODE_BIN), request.configFile] };
 }
 
 export function stdioLogPath(dir: string): string {
@@ -65,7 +69,7 @@ export function spawnProcess(file: string, args: string[], dir: string): Spawned
   }
 }
 
-export function spawnNode(request: SpawnRequest): Spawned {
+export function spawnManaged(request: SpawnRequest): Spawned {
   const { file, args } = commandFor(request);
   return spawnProcess(file, args, request.dir);
 }

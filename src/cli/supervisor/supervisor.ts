@@ -1,18 +1,19 @@
-// The supervisor owns every process clusterctl starts: it writes the node's config, spawns it,
-// records its identity in the run-state at once (so even a crash mid-`up` leaves a record `down`
-// can use), waits for readiness, and stops processes by recorded pid. It remembers what this
-// invocation started so an interrupted or failed `up` can stop exactly those.
+// The supervisor owns every process clusterctl starts (nodes and sentinels): it writes the config,
+// spawns the process, records its identity in the run-state at once (so even a crash mid-`up` leaves
+// a record `down` can use), waits for readiness, and stops processes by recorded pid. It remembers
+// what this invocation started so an interrupted or failed `up` can stop exactly those.
 
 import { CliError, EXIT } from '../errors.js';
 import { processInfo } from '../proc/proc.js';
-import { writeState, type ClusterPaths, type NodeRecord, type RunState } from '../state/run-state.js';
-import { writeNodeConfig } from './node-config.js';
+import { writeState, type ClusterPaths, type ManagedRecord, type NodeRecord, type RunState, type SentinelRecord } from '../state/run-state.js';
 import { fileSize, tail } from '../util/files.js';
+import { writeNodeConfig } from './node-config.js';
 import { waitReady } from './readiness.js';
-import { spawnNode, stdioLogPath } from './spawn.js';
+import { ensureSentinelConfig } from './sentinel-config.js';
+import { spawnManaged, stdioLogPath, type SpawnRequest } from './spawn.js';
 import { stopProcess, type StopOptions, type StopOutcome } from './stop.js';
 
-/** Lines of a node's log shown when it fails to start. */
+/** Lines of a log shown when a process fails to start. */
 const LOG_TAIL_LINES = 15;
 
 export interface StartOptions {
@@ -22,8 +23,8 @@ export interface StartOptions {
 }
 
 export class Supervisor {
-  /** Nodes started by this invocation, in start order. */
-  readonly started: NodeRecord[] = [];
+  /** Processes started by this invocation, in start order. */
+  readonly started: ManagedRecord[] = [];
   /** Set by a signal handler: no new process may be started from then on. */
   interrupted = false;
 
@@ -47,10 +48,23 @@ export class Supervisor {
     const spec = this.state.spec.nodes.find((node) => node.name === record.name)!;
     const upstream = options.withReplicaof && record.replicaof ? this.node(record.replicaof).port : null;
     writeNodeConfig(record, { clusterName: this.state.name, directives: spec.directives, upstreamPort: upstream });
+    // The ready line is a NOTICE: a node at loglevel warning never writes it, so PING alone decides.
+    const quiet = spec.directives.some((line) => line.name === 'loglevel' && /^(warning|nothing)$/i.test(line.value));
+    await this.launch(record, { kind: 'node', binary: this.state.spec.binaries.server }, !quiet, options.deadline);
+  }
+
+  /** Starts one sentinel monitoring `masterPort` (a new sentinel only: an existing one keeps its config). */
+  async startSentinel(record: SentinelRecord, masterPort: number, deadline: number): Promise<void> {
+    ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort);
+    // Sentinels do not log "Ready to accept connections": PING decides.
+    await this.launch(record, { kind: 'sentinel', binary: this.state.spec.binaries.sentinel }, false, deadline);
+  }
+
+  private async launch(record: ManagedRecord, what: Pick<SpawnRequest, 'kind' | 'binary'>, expectLine: boolean, deadline: number): Promise<void> {
     const logOffset = fileSize(record.logFile);
-    if (this.interrupted) throw new CliError('interrupted', { exit: EXIT.INTERRUPTED, code: 'INTERRUPTED' });
     const stdioOffset = fileSize(stdioLogPath(record.dir));
-    const child = spawnNode({ engine: this.state.engine, binary: this.state.spec.binaries.server, configFile: record.configFile, dir: record.dir });
+    if (this.interrupted) throw new CliError('interrupted', { exit: EXIT.INTERRUPTED, code: 'INTERRUPTED' });
+    const child = spawnManaged({ ...what, engine: this.state.engine, configFile: record.configFile, dir: record.dir });
     let exitDetail = '';
     void child.exited.then((code) => (exitDetail = `exited (${code})`));
     record.pid = child.pid;
@@ -60,16 +74,16 @@ export class Supervisor {
     this.save();
     const outcome = await waitReady({
       port: record.port,
-      expectLine: !spec.directives.some((line) => line.name === 'loglevel' && /^(warning|nothing)$/i.test(line.value)),
+      expectLine,
       logFile: record.logFile,
       logOffset,
-      deadline: options.deadline,
+      deadline,
       hasExited: child.hasExited,
       exitDetail: () => exitDetail || 'exited',
     });
     if (outcome.ready) return;
     await this.stop(record, { graceMs: 1000 });
-    throw new CliError(`node ${record.name} (port ${record.port}) did not start: ${outcome.detail}`, {
+    throw new CliError(`${what.kind} ${record.name} (port ${record.port}) did not start: ${outcome.detail}`, {
       exit: outcome.reason === 'timeout' ? EXIT.TIMEOUT : EXIT.FAILED,
       code: 'NODE_START_FAILED',
       suggestion: `Read its log: ${record.logFile}`,
@@ -78,8 +92,8 @@ export class Supervisor {
     });
   }
 
-  /** Stops one node (graceful, then harder) and clears its process record. */
-  async stop(record: NodeRecord, options?: StopOptions): Promise<StopOutcome> {
+  /** Stops one process (graceful, then harder) and clears its process record. */
+  async stop(record: ManagedRecord, options?: StopOptions): Promise<StopOutcome> {
     const outcome = await stopProcess({ pid: record.pid, startTime: record.startTime, port: record.port }, options);
     record.pid = null;
     record.startTime = null;
@@ -88,7 +102,7 @@ export class Supervisor {
     return outcome;
   }
 
-  /** Stops everything this invocation started (failed or interrupted `up`), replicas first. */
+  /** Stops everything this invocation started (failed or interrupted `up`). */
   async stopStarted(): Promise<void> {
     await Promise.all(this.started.map((record) => this.stop(record, { graceMs: 1000 })));
   }
@@ -98,8 +112,8 @@ export class Supervisor {
     await Promise.all(this.started.map((record) => this.stop(record, { force: true })));
   }
 
-  /** Log lines (node.log, then anything printed on stdout/stderr) written since this start. */
-  logTail(record: NodeRecord, logOffset = 0, stdioOffset = 0): string[] {
+  /** Log lines (the log, then anything printed on stdout/stderr) written since this start. */
+  logTail(record: ManagedRecord, logOffset = 0, stdioOffset = 0): string[] {
     const lines = [...tailFrom(record.logFile, logOffset), ...tailFrom(stdioLogPath(record.dir), stdioOffset)];
     return lines.slice(-LOG_TAIL_LINES).map((line) => `  ${record.name} | ${line}`);
   }

@@ -76,8 +76,8 @@ function readSpec(reader: Reader, root: Node | null, source: string): ClusterSpe
       reader.report(
         sentinelsEntry.keyNode,
         'sentinels',
-        'sentinels are not available on engine builtin yet (clusterctl-sentinel is not built)',
-        'Remove the sentinels: section, or use engine: redis to run real redis-sentinel processes.',
+        'clusterctl does not start sentinels on engine builtin yet',
+        'Remove the sentinels: section, or use engine: redis (real redis-sentinel processes).',
       );
     }
   }

@@ -1,0 +1,32 @@
+// The sentinel.conf clusterctl writes for a new sentinel: where it listens and logs, and the master
+// it monitors with the topology's quorum and timeouts. Written once: from then on the sentinel owns
+// the file (it records what it learns there — replicas, other sentinels, epochs, a new master — with
+// CONFIG REWRITE), so a restarted sentinel resumes where it was.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { SentinelRecord } from '../state/run-state.js';
+import { quote } from './node-config.js';
+import type { SentinelSpec } from '../topology/types.js';
+
+export function renderSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number): string {
+  const name = spec.monitorName;
+  return [
+    `# Written by clusterctl for sentinel ${record.name}; the sentinel rewrites it as it learns.`,
+    `port ${record.port}`,
+    'bind 127.0.0.1',
+    `dir ${quote(record.dir)}`,
+    `logfile ${quote(record.logFile)}`,
+    'daemonize no',
+    `sentinel monitor ${name} 127.0.0.1 ${masterPort} ${spec.quorum}`,
+    `sentinel down-after-milliseconds ${name} ${spec.downAfterMs}`,
+    `sentinel failover-timeout ${name} ${spec.failoverTimeoutMs}`,
+    '',
+  ].join('\n');
+}
+
+/** Writes sentinel.conf unless the sentinel already has one. */
+export function ensureSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number): void {
+  if (existsSync(record.configFile)) return;
+  mkdirSync(record.dir, { recursive: true });
+  writeFileSync(record.configFile, renderSentinelConfig(record, spec, masterPort));
+}
