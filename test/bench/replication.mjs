@@ -41,7 +41,12 @@ async function start(engine, config = {}) {
     engine === 'redis'
       ? spawn('redis-server', argv, { stdio: 'ignore' })
       : spawn(process.execPath, [NODE_BIN, ...argv], { stdio: 'ignore' });
-  const node = { engine, port, dir, log, child, client: new Redis({ port, host: '127.0.0.1', lazyConnect: true }) };
+  const connect = () => {
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+    client.on('error', () => {});
+    return client;
+  };
+  const node = { engine, port, dir, log, child, client: connect() };
   started.push(node);
   for (let i = 0; i < 200; i++) {
     try {
@@ -50,7 +55,7 @@ async function start(engine, config = {}) {
       return node;
     } catch {
       node.client.disconnect();
-      node.client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+      node.client = connect();
       await sleep(50);
     }
   }
@@ -171,7 +176,13 @@ async function partialAfterOutage(engine) {
   return { missed: after - before, sent, fullSyncs: Number(stats.sync_full) };
 }
 
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+
 async function main() {
+  if (ONLY === 'partial') {
+    for (const engine of ['builtin', 'redis']) console.log(engine, await partialAfterOutage(engine));
+    return;
+  }
   console.log(`Replication benchmarks (${KEYS.toLocaleString()} keys for the full sync)`);
   const sync = { builtin: await fullSync('builtin'), redis: await fullSync('redis') };
   console.log('\nFull sync          ours        redis       ours/redis');

@@ -44,19 +44,30 @@ export function lzfDecompress(input: Uint8Array, outLength: number): Buffer {
  * Compresses `input`; returns undefined when the result would not fit in `maxOutput` bytes (Redis
  * saves a string compressed only when that saves at least 4 bytes: maxOutput = length - 4).
  */
+const sharedTable = new Int32Array(1 << HASH_BITS);
+let nextBase = 1;
+
 export function lzfCompress(input: Uint8Array, maxOutput = input.length - 4): Buffer | undefined {
   const length = input.length;
   if (length < 4 || maxOutput <= 0) return undefined;
   const out = Buffer.allocUnsafe(maxOutput + MAX_LITERAL + 2);
-  const table = new Int32Array(1 << HASH_BITS).fill(-1);
+  // One hash table for every call: entries hold `base + position`, so entries older than this
+  // call's base are stale without clearing 64 KiB per string (a snapshot compresses millions).
+  if (nextBase + length + 1 > 0x7fffffff) {
+    sharedTable.fill(0);
+    nextBase = 1;
+  }
+  const base = nextBase;
+  nextBase += length + 1;
+  const table = sharedTable;
   let ip = 0;
   let op = 1; // out[litStart] is the pending literal run's control byte
   let litStart = 0;
   let lit = 0;
   while (ip < length - 2) {
     const hash = Math.imul((input[ip]! << 16) | (input[ip + 1]! << 8) | input[ip + 2]!, 0x9e3779b1) >>> (32 - HASH_BITS);
-    const ref = table[hash]!;
-    table[hash] = ip;
+    const ref = table[hash]! - base;
+    table[hash] = base + ip;
     const distance = ip - ref - 1;
     if (
       ref >= 0 &&

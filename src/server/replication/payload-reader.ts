@@ -69,14 +69,25 @@ export class PayloadReader {
     this.parts.push(data);
     this.received += data.length;
     const mark = this.mark!;
-    if (this.received < mark.length) return undefined;
-    const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.received);
-    this.parts = [all];
-    if (all.subarray(all.length - mark.length).equals(mark)) {
-      this.length = all.length - mark.length;
-      return { rdb: all.subarray(0, all.length - mark.length), rest: Buffer.alloc(0) };
+    if (this.received < mark.length || !this.endsWithMark(mark)) return undefined;
+    const all = Buffer.concat(this.parts, this.received);
+    this.parts = [];
+    this.length = all.length - mark.length;
+    return { rdb: all.subarray(0, this.length), rest: Buffer.alloc(0) };
+  }
+
+  /** Compares the last bytes received with the mark, looking only at the tail chunks. */
+  private endsWithMark(mark: Buffer): boolean {
+    let needed = mark.length;
+    let index = this.parts.length - 1;
+    while (needed > 0 && index >= 0) {
+      const part = this.parts[index]!;
+      const take = Math.min(needed, part.length);
+      if (!part.subarray(part.length - take).equals(mark.subarray(needed - take, needed))) return false;
+      needed -= take;
+      index--;
     }
-    return undefined;
+    return needed === 0;
   }
 }
 
