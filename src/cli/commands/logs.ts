@@ -17,7 +17,7 @@ export interface LogsResult {
 const FOLLOW_POLL_MS = 200;
 
 export default class Logs extends BaseCommand {
-  static override summary = 'Print the last lines of a node\'s log; -f keeps following it.';
+  static override summary = 'Print the last lines of a node\'s (or sentinel\'s) log; -f keeps following it.';
   static override examples = ['<%= config.bin %> logs master', '<%= config.bin %> logs r1 -n 100', '<%= config.bin %> logs replica:2 -f'];
   static override args = { node: Args.string({ required: true, description: `Which node: ${SELECTOR_HELP}.` }) };
   static override flags = {
@@ -31,7 +31,8 @@ export default class Logs extends BaseCommand {
     const { args, flags } = await this.parse(Logs);
     const { state } = this.openCluster(flags);
     const { selectNode } = await import('../ops/select.js');
-    const { record } = await selectNode(state, args.node);
+    // Sentinels (s1, s2, ...) have logs too; everything else is a node name or a role selector.
+    const record = state.sentinels.find((s) => s.name === args.node) ?? (await selectNode(state, args.node)).record;
     const lines = tail(record.logFile, flags.lines);
     const result = { cluster: state.name, node: record.name, logFile: record.logFile, lines };
     if (!flags.follow) {
