@@ -24,13 +24,33 @@ const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit'
 const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset', 'ssubscribe', 'sunsubscribe']);
 
 export interface Resolved {
-  spec: CommandSpec;
+  readonly spec: CommandSpec;
   /** `config|get` style name used in errors and stats. */
-  fullName: string;
+  readonly fullName: string;
 }
+
+/**
+ * Resolutions of commands without subcommands by their name as typed (`GET`, `get`), per command
+ * table: the hot path then neither lowercases the name nor allocates. Capped, since a client
+ * could type many case variants.
+ */
+const resolvedByTypedName = new WeakMap<Map<string, CommandSpec>, Map<string, Resolved>>();
+const RESOLVED_CACHE_LIMIT = 4096;
 
 /** Finds the table entry for a request; returns an error reply for unknown names or bad arity. */
 export function resolveCommand(server: Server, args: string[]): Resolved | ErrorReply {
+  let cache = resolvedByTypedName.get(server.commands);
+  if (cache === undefined) resolvedByTypedName.set(server.commands, (cache = new Map()));
+  const cached = cache.get(args[0]!);
+  if (cached !== undefined) return arityOk(cached.spec.arity, args.length) ? cached : wrongArity(cached.fullName);
+  const resolved = resolveUncached(server, args);
+  if (!(resolved instanceof ErrorReply) && !resolved.fullName.includes('|') && !resolved.spec.subcommands && cache.size < RESOLVED_CACHE_LIMIT) {
+    cache.set(args[0]!, resolved);
+  }
+  return resolved;
+}
+
+function resolveUncached(server: Server, args: string[]): Resolved | ErrorReply {
   const name = args[0]!.toLowerCase();
   const spec = server.commands.get(name);
   if (!spec) return unknownCommand(args);
@@ -62,7 +82,8 @@ export function execute(server: Server, client: Client, args: string[]): Reply |
   if (!client.authenticated && !flags.includes('no_auth')) return rejected(server, fullName, ERR_NOAUTH);
   client.lastCommand = fullName;
 
-  const baseName = fullName.split('|')[0]!;
+  const bar = fullName.indexOf('|');
+  const baseName = bar < 0 ? fullName : fullName.slice(0, bar);
   if (client.multi !== null && !TRANSACTION_CONTROL.has(baseName)) {
     if (flags.includes('no_multi')) {
       client.multiError = true;

@@ -9,7 +9,9 @@ import {
   ErrorReply,
   MapReply,
   NullArrayReply,
+  OK,
   PushReply,
+  QUEUED,
   RawReply,
   type Reply,
   SetReply,
@@ -32,6 +34,9 @@ export function encodeReply(reply: Reply, proto: Protocol): string {
       throw new TypeError(`not a reply: ${typeof reply}`);
   }
   if (reply === null) return proto === 3 ? '_\r\n' : '$-1\r\n';
+  // The commonest replies, answered without building a string.
+  if (reply === OK) return '+OK\r\n';
+  if (reply === QUEUED) return '+QUEUED\r\n';
   if (Array.isArray(reply)) return encodeAggregate('*', reply, proto);
   if (reply instanceof SimpleString) return `+${reply.value}\r\n`;
   if (reply instanceof ErrorReply) return `-${oneLine(reply.message)}\r\n`;

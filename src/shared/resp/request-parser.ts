@@ -4,6 +4,7 @@
 // processInlineBuffer), checked byte for byte against a real redis-server.
 
 import { constants } from 'node:buffer';
+import { latin1 } from './latin1.js';
 
 /** Longest inline request or count line Redis accepts without a newline (PROTO_INLINE_MAX_SIZE). */
 export const INLINE_MAX_SIZE = 64 * 1024;
@@ -154,7 +155,7 @@ export class RequestParser {
         if (missing > BIG_ARG) this.needBytes = missing;
         return false;
       }
-      this.args.push(buf.toString('latin1', this.pos, end));
+      this.args.push(latin1(buf, this.pos, end));
       // Redis skips the two bytes after the data without checking that they are CRLF.
       this.pos = end + 2;
       this.bulkLength = -1;
@@ -170,6 +171,44 @@ export class RequestParser {
    * or undefined when more bytes are needed. Throws ProtocolError.
    */
   private readCountLine(kind: 'mbulk' | 'bulk'): number | undefined {
+    const value = this.scanShortCount(kind);
+    return value !== undefined ? this.checkCount(kind, value) : this.readCountLineSlowly(kind);
+  }
+
+  /**
+   * The common case in one pass over the bytes, no native calls: the right prefix, 1 to 15 digits
+   * (no leading zero), a CR and a byte after it. Anything else goes the general way.
+   */
+  private scanShortCount(kind: 'mbulk' | 'bulk'): number | undefined {
+    const buf = this.buf;
+    const start = this.pos;
+    if (kind === 'bulk' && buf[start] !== DOLLAR) return undefined;
+    let i = start + 1;
+    const negative = buf[i] === 45; /* '-' */
+    if (negative) i++;
+    const first = i;
+    let value = 0;
+    for (let digit = buf[i]! - 48; digit >= 0 && digit <= 9 && i - first < 15; digit = buf[++i]! - 48) {
+      value = value * 10 + digit;
+    }
+    const digits = i - first;
+    if (digits === 0 || buf[i] !== CR || i + 1 >= buf.length) return undefined;
+    if (buf[first] === 48 /* '0' */ && (digits > 1 || negative)) return undefined;
+    this.lineNext = i + 2;
+    return negative ? -value : value;
+  }
+
+  private checkCount(kind: 'mbulk' | 'bulk', value: number): number {
+    if (kind === 'bulk') {
+      if (value < 0 || value > this.limits.maxBulkLength) throw new ProtocolError('invalid bulk length');
+      if (value > UNAUTH_MAX_BULK && this.authRequired) throw new ProtocolError('unauthenticated bulk length');
+      // Deviation: Redis takes up to proto-max-bulk-len (512MB) but a JS string stops just short.
+      if (value > MAX_ARG_LENGTH) throw new ProtocolError('invalid bulk length');
+    }
+    return value;
+  }
+
+  private readCountLineSlowly(kind: 'mbulk' | 'bulk'): number | undefined {
     const buf = this.buf;
     const start = this.pos;
     const cr = buf.indexOf(CR, start);
@@ -183,14 +222,8 @@ export class RequestParser {
       if (hasNulBefore(buf, start, cr)) return this.lineNotFound(kind, true);
       throw new ProtocolError(kind === 'mbulk' ? 'invalid multibulk length' : 'invalid bulk length');
     }
-    if (kind === 'bulk') {
-      if (value < 0 || value > this.limits.maxBulkLength) throw new ProtocolError('invalid bulk length');
-      if (value > UNAUTH_MAX_BULK && this.authRequired) throw new ProtocolError('unauthenticated bulk length');
-      // Deviation: Redis takes up to proto-max-bulk-len (512MB) but a JS string stops just short.
-      if (value > MAX_ARG_LENGTH) throw new ProtocolError('invalid bulk length');
-    }
     this.lineNext = cr + 2;
-    return value;
+    return this.checkCount(kind, value);
   }
 
   /** No usable line end yet: wait, unless 64KB arrived without one (Redis's too-big checks). */
