@@ -103,4 +103,20 @@ describe.skipIf(!hasRedis())('replication interop with redis-server 7.0', () => 
     expect(diffDatasets(dump, await dumpDataset(middle.c))).toEqual([]);
     expect(diffDatasets(dump, await dumpDataset(tail.c))).toEqual([]);
   });
+
+  it('INFO replication lists the same fields in the same order as redis-server, on both roles', async () => {
+    const fieldsOf = async (c: Redis) =>
+      ((await c.info('replication')) as string)
+        .split('\r\n')
+        .filter((l) => l.includes(':'))
+        .map((l) => (l.startsWith('slave0:') ? `slave0:${l.split(',').map((kv) => kv.split('=')[0]).join(',')}` : l.split(':')[0]));
+    const layouts: string[][][] = [];
+    for (const engine of ['redis', 'builtin'] as const) {
+      const master = await node(engine);
+      const replica = await node(engine, { replicaof: `127.0.0.1 ${master.n.port}` });
+      await waitInSync(master.c, replica.c);
+      layouts.push([await fieldsOf(master.c), await fieldsOf(replica.c)]);
+    }
+    expect(layouts[1]).toEqual(layouts[0]);
+  });
 });
