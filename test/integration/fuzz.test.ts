@@ -34,7 +34,7 @@ describe(`fuzzing our node (FUZZ_SEED=${SEED})`, () => {
   beforeAll(async () => {
     node = await startNode();
     admin = node.client();
-    commands = fuzzableCommands((await admin.command()) as unknown[]);
+    commands = fuzzableCommands((await admin.call('COMMAND')) as unknown[]);
     await admin.set(Buffer.from('keep:string'), Buffer.from(keep.string, 'latin1'));
     await admin.rpush('keep:list', ...keep.list);
     await admin.hset('keep:hash', { f: '1', g: '2' });
