@@ -22,6 +22,10 @@ export function connectClient(port: number, { timeoutMs = 1000 }: ClientOptions 
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
+    // disconnect() half-closes and destroys the socket after this long if the server has not closed
+    // its side (a node that just ran SHUTDOWN never will): the default 2 s would keep every
+    // short-lived clusterctl process alive for 2 s after its work is done.
+    disconnectTimeout: 20,
   });
   client.on('error', () => {
     // Reported through the failing command instead.
