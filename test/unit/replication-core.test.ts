@@ -5,6 +5,7 @@ import { Backlog } from '../../src/server/replication/backlog.js';
 import { decidePsync } from '../../src/server/replication/psync-decision.js';
 import { PayloadReader } from '../../src/server/replication/payload-reader.js';
 import { Identity, NULL_REPLID } from '../../src/server/replication/identity.js';
+import { parseStreamCommands } from '../../src/server/replication/ledger.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -127,5 +128,21 @@ describe('PayloadReader', () => {
 
   it('reports a master that aborted the transfer', () => {
     expect(() => new PayloadReader().feed(Buffer.from('-ERR snapshot failed\r\n'))).toThrow(/master aborted/);
+  });
+});
+
+describe('parseStreamCommands (lost-writes ledger)', () => {
+  const cmd = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+  it('keeps user commands with their offsets and dbs, skipping stream control', () => {
+    const stream = cmd('SET', 'a', '1') + cmd('ping') + cmd('SELECT', '3') + cmd('MULTI') + cmd('INCR', 'n') + cmd('EXEC');
+    const parsed = parseStreamCommands(Buffer.from(stream), 100, 5);
+    expect(parsed).toEqual([
+      { offset: 100, db: 5, args: ['SET', 'a', '1'] },
+      { offset: 100 + cmd('SET', 'a', '1').length + cmd('ping').length + cmd('SELECT', '3').length + cmd('MULTI').length, db: 3, args: ['INCR', 'n'] },
+    ]);
+  });
+  it('stops at a command cut by the end of the bytes', () => {
+    const stream = cmd('SET', 'a', '1') + cmd('SET', 'b', '2').slice(0, 10);
+    expect(parseStreamCommands(Buffer.from(stream), 1, 0)).toHaveLength(1);
   });
 });

@@ -27,6 +27,15 @@ interface Section {
   lines(server: Server): string[];
 }
 
+function lostWritesSection(server: Server): string[] {
+  const ledger = server.replication?.ledger ?? { events: 0, commands: 0, missingBytes: 0 };
+  return [
+    `lost_writes_events:${ledger.events}`,
+    `lost_writes_commands:${ledger.commands}`,
+    `lost_writes_missing_bytes:${ledger.missingBytes}`,
+  ];
+}
+
 const SECTIONS: readonly Section[] = [
   { name: 'server', title: 'Server', isDefault: true, lines: serverSection },
   { name: 'clients', title: 'Clients', isDefault: true, lines: clientsSection },
@@ -41,6 +50,8 @@ const SECTIONS: readonly Section[] = [
   { name: 'latencystats', title: 'Latencystats', isDefault: false, lines: () => [] },
   { name: 'cluster', title: 'Cluster', isDefault: true, lines: () => ['cluster_enabled:0'] },
   { name: 'keyspace', title: 'Keyspace', isDefault: true, lines: keyspaceSection },
+  // clusterctl's own: writes this node held that a new master never had (replication/ledger.ts).
+  { name: 'lostwrites', title: 'Lostwrites', isDefault: false, lines: lostWritesSection },
 ];
 
 /** The section names an INFO call selects; unknown names select nothing (Redis replies empty). */

@@ -7,6 +7,7 @@ import type { SnapshotProducer } from './full-sync.js';
 import type { SnapshotLoader } from './master-link.js';
 import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
+import { installSyncAck } from './sync-ack.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
@@ -14,6 +15,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   replication.role = new RoleControl(server, replication, loader);
   server.replication = replication;
   server.propagationSinks.push(replication);
+  installSyncAck(server, replication);
 
   // min-replicas-to-write / min-replicas-max-lag (protocol doc 5.2): only on a master, only when both set.
   const previousGate = server.writeGate;

@@ -13,6 +13,7 @@ import type { Server } from '../server.js';
 import { LineReader, PayloadReader } from './payload-reader.js';
 import type { Replication } from './replication.js';
 import { Backlog } from './backlog.js';
+import { appendLedger, LEDGER_JSONL, parseStreamCommands } from './ledger.js';
 
 /** ROLE's names for the link state (protocol doc 6.5). */
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
@@ -128,6 +129,7 @@ export class MasterLink {
       const reply = await lines.readLine(timeout);
       if (command[0] === 'AUTH' && reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
     }
+    if (this.hasCachedHistory) await this.saveDivergentWrites(lines, timeout);
     // PSYNC only after the replies above (protocol doc 1.1: never pipelined).
     const identity = this.replication.identity;
     const psync = this.hasCachedHistory
@@ -145,6 +147,44 @@ export class MasterLink {
     } else {
       throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
     }
+  }
+
+  /**
+   * Before offering our history: ask the new master where its history left ours (INFO replication:
+   * replid2 / second_repl_offset). Bytes we hold past that point were acknowledged to clients but
+   * the new master never got them; the full resync about to happen would erase them silently, so
+   * they go to the lost-writes ledger first.
+   */
+  private async saveDivergentWrites(lines: LineReader, timeout: number): Promise<void> {
+    this.socket!.write(encodeCommand(['INFO', 'replication']));
+    const text = await lines.readBulk(timeout);
+    if (text === null) return;
+    const fields = new Map(text.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+    const identity = this.replication.identity;
+    const end = identity.masterReplOffset;
+    let divergedAt: number;
+    if (fields.get('master_replid2') === identity.replid) divergedAt = Number(fields.get('second_repl_offset'));
+    else return; // same history (nothing lost) or an unrelated one (nothing we can place)
+    if (!Number.isInteger(divergedAt) || divergedAt < 0 || divergedAt > end) return;
+    const backlog = this.replication.backlog;
+    const available = backlog ? Math.max(divergedAt, backlog.firstByteOffset) : end + 1;
+    const bytes = backlog && backlog.covers(available) ? backlog.readFrom(available) : Buffer.alloc(0);
+    const record = {
+      replid: identity.replid,
+      newMaster: `${this.host}:${this.port}`,
+      divergedAt,
+      endOffset: end,
+      missingBytes: available - divergedAt,
+      commands: parseStreamCommands(bytes, available, this.replication.dbAt(available)),
+    };
+    appendLedger(process.cwd(), record);
+    this.replication.ledger.events++;
+    this.replication.ledger.commands += record.commands.length;
+    this.replication.ledger.missingBytes += record.missingBytes;
+    this.server.log.warning(
+      `Lost writes: ${end - divergedAt + 1} bytes of my history (offsets ${divergedAt}..${end}) are not in the new master's; ` +
+        `${record.commands.length} command(s) saved to ${LEDGER_JSONL}${record.missingBytes > 0 ? `, ${record.missingBytes} bytes no longer in the backlog` : ''}`,
+    );
   }
 
   private async fullSync(socket: Socket, lines: LineReader, replid: string, offset: number, timeout: number): Promise<void> {
@@ -258,6 +298,7 @@ export class MasterLink {
         remaining = 0;
       }
     }
+    this.replication.recordDb(this.replication.identity.masterReplOffset + 1, this.masterClient.db);
     this.replication.feed(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
 

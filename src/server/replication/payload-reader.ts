@@ -124,6 +124,18 @@ export class LineReader {
     }
   }
 
+  /** Reads a bulk string reply (`$<len>\r\n<bytes>\r\n`); an error or null reply comes back as null. */
+  async readBulk(timeout: number): Promise<string | null> {
+    const header = await this.readLine(timeout);
+    if (!header.startsWith('$')) return null;
+    const length = Number(header.slice(1));
+    if (!Number.isInteger(length) || length < 0) return null;
+    while (this.buffer.length < length + 2) await this.waitForData(timeout);
+    const text = this.buffer.toString('latin1', 0, length);
+    this.buffer = this.buffer.subarray(length + 2);
+    return text;
+  }
+
   /** Bytes already received after the last line read. */
   takeRest(): Buffer {
     const rest = this.buffer;

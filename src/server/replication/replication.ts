@@ -35,6 +35,8 @@ export class Replication implements PropagationSink {
   private getackRequested = false;
   /** True while this node follows a master: propagation from local commands is ignored. */
   isReplica = false;
+  /** Lost-writes ledger totals since start (INFO lostwrites). */
+  readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
   /** REPLICAOF handling; set by installReplication. */
   role!: RoleControl;
 
@@ -54,7 +56,13 @@ export class Replication implements PropagationSink {
   propagate(dbId: number, commands: string[][], commandDbs?: number[]): void {
     if (this.isReplica) return;
     // No backlog and no replicas: nothing is fed and the offset does not move (protocol doc 2.3).
-    if (this.backlog === null && this.links.size === 0) return;
+    if (this.backlog === null && this.links.size === 0) {
+      // With sync-replicas the offset must move even before a replica came, or the write would
+      // not be held (and would be acknowledged while no replica has it).
+      if (this.server.config.num('sync-replicas') === 0) return;
+      this.ensureBacklog();
+    }
+    this.recordDb(this.identity.masterReplOffset + 1, dbId);
     let text = this.selectText(dbId);
     const wrap = commands.length > 1;
     if (wrap) text += MULTI;
@@ -64,6 +72,27 @@ export class Replication implements PropagationSink {
     });
     if (wrap) text += EXEC;
     this.feed(Buffer.from(text, 'latin1'));
+  }
+
+  /**
+   * Which db the stream is in from which offset on (kept for the backlog's span): the ledger needs
+   * it to replay lost commands in the right database. Units that switch dbs inside a transaction
+   * are recorded at their start, with their first db.
+   */
+  private readonly dbHistory: { offset: number; db: number }[] = [];
+
+  recordDb(offset: number, db: number): void {
+    const last = this.dbHistory.at(-1);
+    if (last && last.db === db) return;
+    this.dbHistory.push({ offset, db });
+    const first = this.backlog?.firstByteOffset ?? offset;
+    while (this.dbHistory.length > 1 && this.dbHistory[1]!.offset <= first) this.dbHistory.shift();
+  }
+
+  dbAt(offset: number): number {
+    let db = 0;
+    for (const entry of this.dbHistory) if (entry.offset <= offset) db = entry.db;
+    return db;
   }
 
   private selectText(dbId: number): string {

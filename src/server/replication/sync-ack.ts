@@ -1,0 +1,51 @@
+// Synchronous acknowledgement (clusterctl's `sync-replicas N` / `sync-replicas-timeout MS`): the
+// reply to a write is held until N replicas ACKed the client's offset, so an OK means N replicas
+// hold the write; a timeout answers an UNKNOWN error (the write may or may not survive a failover).
+
+import { ErrorReply, NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
+import type { Client } from '../client.js';
+import type { Server } from '../server.js';
+import type { Replication } from './replication.js';
+
+/** Error prefix of a write whose outcome is unknown (documented in docs: not a failure, not an OK). */
+export const UNKNOWN_PREFIX = 'UNKNOWN';
+
+export function unknownOutcome(needed: number, timeoutMs: number): ErrorReply {
+  return new ErrorReply(
+    `${UNKNOWN_PREFIX} write not acknowledged by ${needed} replica(s) within ${timeoutMs} ms: it may or may not survive a failover`,
+  );
+}
+
+export function installSyncAck(server: Server, replication: Replication): void {
+  server.replyHold = (client, reply) => hold(server, replication, client, reply);
+}
+
+function hold(server: Server, replication: Replication, client: Client, reply: Reply): Reply | NoReply {
+  const needed = server.config.num('sync-replicas');
+  // Only a master's own clients wait; a replica applying its master's stream never does.
+  if (needed === 0 || server.isReplica || client.isMaster || client.isReplica) return reply;
+  const offset = client.lastWriteOffset;
+  if (replication.countAcked(offset) >= needed) return reply;
+  const timeoutMs = server.config.num('sync-replicas-timeout');
+  // Park the client as WAIT does: its pipelined commands stay behind this reply, so order is kept.
+  client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  const waiter = {
+    client,
+    offset,
+    needed,
+    deadline: 0,
+    done: (count: number) => {
+      if (timer) clearTimeout(timer);
+      replication.waiters.delete(waiter);
+      client.blocked = null;
+      client.sink.push(count >= needed ? reply : unknownOutcome(needed, timeoutMs));
+      client.sink.resume();
+    },
+  };
+  replication.waiters.add(waiter);
+  timer = setTimeout(() => waiter.done(replication.countAcked(offset)), timeoutMs);
+  // Replicas ACK at once when asked (REPLCONF GETACK), instead of once a second.
+  replication.requestAcks();
+  return NO_REPLY;
+}
