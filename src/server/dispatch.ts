@@ -2,7 +2,7 @@
 // transaction queueing, pub/sub context, replica read-only, write gates (min-replicas, fencing),
 // stale data, loading; then `call`, which runs the handler and propagates what it changed.
 
-import { ErrorReply, type NoReply, QUEUED, type Reply } from '../shared/resp/reply.js';
+import { ErrorReply, NO_REPLY, type NoReply, QUEUED, type Reply } from '../shared/resp/reply.js';
 import type { Client } from './client.js';
 import { ExecutionContext } from './context.js';
 import {
@@ -109,7 +109,13 @@ export function execute(server: Server, client: Client, args: string[]): Reply |
   }
   const refusal = refuseBeforeCall(server, client, spec);
   if (refusal) return rejected(server, fullName, refusal);
-  return call(server, client, spec, fullName, args);
+  if (server.replyHold === undefined) return call(server, client, spec, fullName, args);
+  // sync-replicas: a command that moved the client's write offset (a write, an EXEC with writes)
+  // may have its reply held until replicas acknowledged it.
+  const offsetBefore = client.lastWriteOffset;
+  const reply = call(server, client, spec, fullName, args);
+  if (reply === NO_REPLY || client.lastWriteOffset === offsetBefore) return reply;
+  return server.replyHold(client, reply);
 }
 
 /** Counts a command refused before running (INFO errorstats, commandstats rejected_calls). */

@@ -3,7 +3,7 @@
 // listener.ts; the order of checks before a command runs lives in dispatch.ts.
 
 import { randomBytes } from 'node:crypto';
-import type { Reply } from '../shared/resp/reply.js';
+import type { NoReply, Reply } from '../shared/resp/reply.js';
 import { Client } from './client.js';
 import type { Config } from './config/config.js';
 import { Db, type KeyspaceHooks } from './keyspace/db.js';
@@ -64,6 +64,8 @@ export class Server implements KeyspaceHooks {
   private pending: { db: number; args: string[] }[] = [];
   /** Hook for the replication module: the min-replicas / fencing check before a write. */
   writeGate: ((client: Client) => Reply | undefined) | undefined;
+  /** Hook for sync-replicas: may hold the reply of a command that wrote (returns NO_REPLY then). */
+  replyHold: ((client: Client, reply: Reply) => Reply | NoReply) | undefined;
   /** Replication state; set by installReplication (absent in socket-less unit tests). */
   replication: Replication | undefined;
   /** Port the listener bound (0 until listening). */
