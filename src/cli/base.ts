@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { CliError, EXIT } from './errors.js';
+import { registerAuth } from './auth.js';
 import { clusterPaths, defaultRoot, listClusters, readState, type ClusterPaths, type RunState } from './state/run-state.js';
 import { DEFAULT_TOPOLOGY_FILE, DEFAULT_TOPOLOGY_YAML, formatIssue, loadTopologyFile, parseTopology } from './topology/load.js';
 import type { ClusterSpec } from './topology/types.js';
@@ -59,6 +60,7 @@ export abstract class BaseCommand extends Command {
         suggestion: known.length ? `Known clusters: ${known.join(', ')} (use --cluster NAME).` : 'Start one with `clusterctl up`.',
       });
     }
+    registerAuth(state);
     return { paths, state };
   }
 

@@ -28,8 +28,9 @@ describe('clusterctl on engine builtin', () => {
     for (const box of boxes) expect(await box.cleanup()).toEqual([]);
   });
 
-  it('a single node: up, up again (nothing changes), status, exec, down --purge', async () => {
-    const topo = await topology('solo', 'builtin', { m1: null });
+  it('a single node behind requirepass: up, up again (nothing changes), status, exec, down --purge', async () => {
+    // requirepass: clusterctl's probes, readiness checks and exec authenticate with it.
+    const topo = await topology('solo', 'builtin', { m1: null }, 'defaults: { requirepass: s3cret }\n');
     const box = Sandbox.create(topo.yaml);
     boxes.push(box);
     const up = await box.run(['up', '--json']);

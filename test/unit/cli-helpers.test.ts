@@ -66,6 +66,13 @@ describe('node.conf', () => {
     ]);
   });
 
+  it('gives a node with requirepass the same masterauth, unless the topology sets one', () => {
+    const withPass = renderNodeConfig(record, { clusterName: 'demo', directives: [{ name: 'requirepass', value: 'pw' }], upstreamPort: null });
+    expect(withPass).toContain('requirepass pw\nmasterauth pw\n');
+    const own = renderNodeConfig(record, { clusterName: 'demo', directives: [{ name: 'requirepass', value: 'pw' }, { name: 'masterauth', value: 'other' }], upstreamPort: null });
+    expect(own).not.toContain('masterauth pw');
+  });
+
   it('has no replicaof line when the node starts as a master', () => {
     expect(renderNodeConfig(record, { clusterName: 'demo', directives: [], upstreamPort: null })).not.toContain('replicaof');
   });

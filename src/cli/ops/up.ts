@@ -4,6 +4,7 @@
 // next replication cron tick), and on failure or Ctrl-C stops exactly what this invocation started.
 
 import { rmSync } from 'node:fs';
+import { registerAuth } from '../auth.js';
 import { CliError, EXIT } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
 import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../state/run-state.js';
@@ -47,6 +48,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
   let prepared: ReturnType<typeof prepareState>;
   try {
     prepared = prepareState(options.paths, options.spec);
+    registerAuth(prepared.state);
     reconcileRoles(prepared.state, await liveCluster(prepared.state));
   } catch (error) {
     release();

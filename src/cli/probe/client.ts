@@ -2,6 +2,7 @@
 // queue, so a dead or paused node fails fast (within `timeoutMs`) instead of hanging a command.
 
 import { Redis } from 'ioredis';
+import { passwordFor } from './passwords.js';
 
 export const HOST = '127.0.0.1';
 
@@ -14,6 +15,7 @@ export function connectClient(port: number, { timeoutMs = 1000 }: ClientOptions 
   const client = new Redis({
     host: HOST,
     port,
+    password: passwordFor(port),
     lazyConnect: true,
     // The builtin node may not answer INFO yet; the ready check is an INFO round trip we do not need.
     enableReadyCheck: false,

@@ -5,6 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import type { NodeRecord } from '../state/run-state.js';
 import type { DirectiveLine } from '../topology/types.js';
+import { authDirectives } from '../auth.js';
 
 /**
  * Defaults clusterctl sets before the user's directives (which may override them):
@@ -29,7 +30,7 @@ export function renderNodeConfig(record: NodeRecord, options: RenderOptions): st
     `dir ${quote(record.dir)}`,
     `logfile ${quote(record.logFile)}`,
     'daemonize no',
-    ...[...CLUSTERCTL_DEFAULTS, ...options.directives].map((line) => `${line.name} ${line.value === '' ? '""' : line.value}`),
+    ...[...CLUSTERCTL_DEFAULTS, ...options.directives, ...authDirectives(options.directives)].map((line) => `${line.name} ${line.value === '' ? '""' : line.value}`),
   ];
   if (options.upstreamPort !== null) lines.push(`replicaof 127.0.0.1 ${options.upstreamPort}`);
   return `${lines.join('\n')}\n`;

@@ -8,8 +8,9 @@ import type { SentinelRecord } from '../state/run-state.js';
 import { quote } from './node-config.js';
 import type { SentinelSpec } from '../topology/types.js';
 
-export function renderSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number): string {
+export function renderSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number, password?: string): string {
   const name = spec.monitorName;
+  const auth = password ? [`sentinel auth-pass ${name} ${password}`] : [];
   return [
     `# Written by clusterctl for sentinel ${record.name}; the sentinel rewrites it as it learns.`,
     `port ${record.port}`,
@@ -20,13 +21,14 @@ export function renderSentinelConfig(record: SentinelRecord, spec: SentinelSpec,
     `sentinel monitor ${name} 127.0.0.1 ${masterPort} ${spec.quorum}`,
     `sentinel down-after-milliseconds ${name} ${spec.downAfterMs}`,
     `sentinel failover-timeout ${name} ${spec.failoverTimeoutMs}`,
+    ...auth,
     '',
   ].join('\n');
 }
 
 /** Writes sentinel.conf unless the sentinel already has one. */
-export function ensureSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number): void {
+export function ensureSentinelConfig(record: SentinelRecord, spec: SentinelSpec, masterPort: number, password?: string): void {
   if (existsSync(record.configFile)) return;
   mkdirSync(record.dir, { recursive: true });
-  writeFileSync(record.configFile, renderSentinelConfig(record, spec, masterPort));
+  writeFileSync(record.configFile, renderSentinelConfig(record, spec, masterPort, password));
 }

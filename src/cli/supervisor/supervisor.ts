@@ -10,6 +10,7 @@ import { fileSize, tail } from '../util/files.js';
 import { writeNodeConfig } from './node-config.js';
 import { waitReady } from './readiness.js';
 import { ensureSentinelConfig } from './sentinel-config.js';
+import { directiveValue } from '../auth.js';
 import { spawnManaged, stdioLogPath, type SpawnRequest } from './spawn.js';
 import { stopProcess, type StopOptions, type StopOutcome } from './stop.js';
 
@@ -55,7 +56,9 @@ export class Supervisor {
 
   /** Starts one sentinel monitoring `masterPort` (a new sentinel only: an existing one keeps its config). */
   async startSentinel(record: SentinelRecord, masterPort: number, deadline: number): Promise<void> {
-    ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort);
+    const master = this.state.nodes.find((node) => node.port === masterPort);
+    const directives = this.state.spec.nodes.find((node) => node.name === master?.name)?.directives ?? [];
+    ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort, directiveValue(directives, 'requirepass'));
     // Sentinels do not log "Ready to accept connections": PING decides.
     await this.launch(record, { kind: 'sentinel', binary: this.state.spec.binaries.sentinel }, false, deadline);
   }
