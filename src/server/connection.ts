@@ -11,6 +11,7 @@ import type { Client, ClientSink } from './client.js';
 import { execute } from './dispatch.js';
 import { mustWaitForPause, whenUnpaused } from './commands/client-pause.js';
 import type { Server } from './server.js';
+import { SocketReader } from './socket-reader.js';
 
 /** Unsent output above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
@@ -18,6 +19,7 @@ const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
 export class Connection implements ClientSink {
   readonly client: Client;
   private readonly parser: RequestParser;
+  private readonly reader: SocketReader;
   private out = '';
   private flushScheduled = false;
   private closed = false;
@@ -38,7 +40,7 @@ export class Connection implements ClientSink {
       maxMultibulkLength: 2147483647,
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.reader = new SocketReader(socket, (chunk, borrowed) => this.onData(chunk, borrowed));
     socket.on('drain', () => {
       if (!this.closed && !this.detached) socket.resume();
     });
@@ -46,11 +48,20 @@ export class Connection implements ClientSink {
     socket.on('close', () => this.teardown());
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Buffer, borrowed: boolean): void {
     if (this.detached) return;
+    try {
+      this.consume(chunk, borrowed);
+    } finally {
+      // A borrowed chunk is reused by the next read: the parser copies what it still needs.
+      this.parser.keepUnread();
+    }
+  }
+
+  private consume(chunk: Buffer, borrowed: boolean): void {
     this.server.stats.netInputBytes += chunk.length;
     this.client.lastInteraction = Date.now();
-    this.parser.feed(chunk);
+    this.parser.feed(chunk, borrowed);
     // Redis reads proto-max-bulk-len at parse time, so CONFIG SET applies to open connections too.
     this.parser.limits.maxBulkLength = this.server.config.num('proto-max-bulk-len');
     if (this.parser.bufferedBytes > this.server.config.num('client-query-buffer-limit')) {
@@ -145,6 +156,7 @@ export class Connection implements ClientSink {
   detach(): Socket {
     this.flush();
     this.detached = true;
+    this.reader.release();
     this.socket.removeAllListeners('data');
     this.socket.removeAllListeners('drain');
     return this.socket;

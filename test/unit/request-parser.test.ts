@@ -149,3 +149,44 @@ describe('lastFrameBytes under random chunking', () => {
     }
   });
 });
+
+describe('borrowed input (one read buffer shared by every socket)', () => {
+  /** Feeds each chunk through one reused buffer, scribbling over it after every read. */
+  function parseThroughSharedBuffer(chunks: Buffer[]): { commands: string[][]; sizes: number[] } {
+    const shared = Buffer.alloc(65536);
+    const parser = new RequestParser();
+    const commands: string[][] = [];
+    const sizes: number[] = [];
+    for (const chunk of chunks) {
+      chunk.copy(shared);
+      parser.feed(shared.subarray(0, chunk.length), true);
+      for (let command = parser.next(); command !== null; command = parser.next()) {
+        commands.push(command);
+        sizes.push(parser.lastFrameBytes);
+      }
+      parser.keepUnread();
+      shared.fill(0x58);
+    }
+    return { commands, sizes };
+  }
+
+  it('keeps partial frames intact when the buffer is reused', () => {
+    const stream = bytes(multibulk('SET', 'key', 'value') + 'PING\r\n' + multibulk('GET', 'key'));
+    for (let cut = 1; cut < stream.length; cut++) {
+      const outcome = parseThroughSharedBuffer([stream.subarray(0, cut), stream.subarray(cut)]);
+      expect(outcome.commands, `cut at ${cut}`).toEqual([['SET', 'key', 'value'], ['PING'], ['GET', 'key']]);
+      expect(outcome.sizes).toEqual([33, 6, 22]);
+    }
+  });
+
+  it('gathers a big argument from reused buffers', () => {
+    const value = 'v'.repeat(200_000);
+    const stream = bytes(multibulk('SET', 'big', value) + multibulk('STRLEN', 'big'));
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += 65536) chunks.push(stream.subarray(at, at + 65536));
+    const outcome = parseThroughSharedBuffer(chunks);
+    expect(outcome.commands.length).toBe(2);
+    expect(outcome.commands[0]![2] === value).toBe(true);
+    expect(outcome.sizes[0]).toBe(multibulk('SET', 'big', value).length);
+  });
+});

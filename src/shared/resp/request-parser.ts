@@ -48,6 +48,8 @@ export class RequestParser {
   /** Byte length of the last command returned (the replication stream counts offsets in bytes). */
   lastFrameBytes = 0;
   private buf: Buffer = EMPTY;
+  /** Whether buf is the caller's (see feed). */
+  private borrowed = false;
   private pos = 0;
   /** Chunks held while a large bulk argument is still arriving, joined once it is complete. */
   private waiting: Buffer[] = [];
@@ -66,9 +68,13 @@ export class RequestParser {
     this.limits = { ...limits };
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Adds received bytes. `borrowed` bytes belong to the caller and are reused once it returns to
+   * the event loop: the caller must then call keepUnread(), which copies what is still needed.
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     if (this.needBytes > 0) {
-      this.waiting.push(chunk);
+      this.waiting.push(borrowed ? Buffer.from(chunk) : chunk);
       this.waitingBytes += chunk.length;
       if (this.waitingBytes < this.needBytes) return;
     }
@@ -85,9 +91,26 @@ export class RequestParser {
       this.waiting = [];
       this.waitingBytes = 0;
       this.needBytes = 0;
+      this.borrowed = false;
+    } else if (rest === 0) {
+      this.buf = chunk;
+      this.borrowed = borrowed;
     } else {
-      this.buf = rest === 0 ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk], rest + chunk.length);
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk], rest + chunk.length);
+      this.borrowed = false;
     }
+    this.pos = 0;
+  }
+
+  /** The buffer last fed as borrowed is about to be reused: keep a copy of its unread bytes. */
+  keepUnread(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    if (this.frameStart >= 0) {
+      this.frameBytesBefore += this.pos - this.frameStart;
+      this.frameStart = 0;
+    }
+    this.buf = this.pos < this.buf.length ? Buffer.from(this.buf.subarray(this.pos)) : EMPTY;
     this.pos = 0;
   }
 
