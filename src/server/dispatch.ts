@@ -36,11 +36,22 @@ export interface Resolved {
  */
 const resolvedByTypedName = new WeakMap<Map<string, CommandSpec>, Map<string, Resolved>>();
 const RESOLVED_CACHE_LIMIT = 4096;
+/** The cache of the table used last (a process runs one server; tests run many). */
+let lastTable: Map<string, CommandSpec> | undefined;
+let lastCache = new Map<string, Resolved>();
+
+function resolvedCache(table: Map<string, CommandSpec>): Map<string, Resolved> {
+  if (table === lastTable) return lastCache;
+  let cache = resolvedByTypedName.get(table);
+  if (cache === undefined) resolvedByTypedName.set(table, (cache = new Map()));
+  lastTable = table;
+  lastCache = cache;
+  return cache;
+}
 
 /** Finds the table entry for a request; returns an error reply for unknown names or bad arity. */
 export function resolveCommand(server: Server, args: string[]): Resolved | ErrorReply {
-  let cache = resolvedByTypedName.get(server.commands);
-  if (cache === undefined) resolvedByTypedName.set(server.commands, (cache = new Map()));
+  const cache = resolvedCache(server.commands);
   const cached = cache.get(args[0]!);
   if (cached !== undefined) return arityOk(cached.spec.arity, args.length) ? cached : wrongArity(cached.fullName);
   const resolved = resolveUncached(server, args);
