@@ -1,0 +1,81 @@
+// `npm run bench` (builds first): our node against redis-server in the same run, on free loopback
+// ports, everything stopped at the end. Sections:
+//   throughput  redis-benchmark -c 50 -n 200000 at -P 1 and -P 16 (SET GET INCR LPUSH LPOP SADD
+//               HSET ZADD, SET/GET -d 1024), requests/s and ours/redis
+//   memory      RSS for 1,000,000 keys of 100-byte values, ours/redis
+//   latency     p99 and worst GET round trip while BGSAVE of those keys runs
+//   replication, sentinel   the separate benchmark scripts in this folder (only when named)
+// Options: --only throughput,memory   --requests 200000   --keys 1000000   --pipelines 1,16
+//          --rounds 3 (throughput runs per test and server; the median is shown)
+// Numbers depend on the machine and its load: compare ratios from one run, not across runs.
+
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { throughput } from './throughput.mjs';
+import { dataset } from './dataset.mjs';
+import { cleanup, ROOT, track } from './lib/servers.mjs';
+
+const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency'];
+const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs' };
+
+function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const inline = args.find((a) => a.startsWith(`--${name}=`));
+  if (inline) return inline.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
+}
+
+function requireTool(tool) {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.error(`${tool} is needed for the benchmarks (Debian: apt-get install redis-server redis-tools)`);
+    process.exit(2);
+  }
+}
+
+function runScript(file) {
+  return new Promise((resolve) => {
+    const child = track(spawn(process.execPath, [join(ROOT, 'test', 'bench', file)], { stdio: 'inherit' }));
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+async function main() {
+  const sections = option('only', DEFAULT_SECTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const known = [...DEFAULT_SECTIONS, ...Object.keys(EXTRA_SCRIPTS)];
+  const unknown = sections.filter((s) => !known.includes(s));
+  if (unknown.length > 0) {
+    console.error(`unknown section(s): ${unknown.join(', ')}; choose from ${known.join(', ')}`);
+    process.exit(2);
+  }
+  requireTool('redis-server');
+  requireTool('redis-benchmark');
+  const requests = Number(option('requests', '200000'));
+  const keys = Number(option('keys', '1000000'));
+  const pipelines = option('pipelines', '1,16').split(',').map(Number);
+  const rounds = Number(option('rounds', '3'));
+  console.log(`# clusterctl-node vs redis-server (node ${process.version}, ${new Date().toISOString()})`);
+
+  if (sections.includes('throughput')) await throughput({ requests, pipelines, rounds });
+  const datasetSections = sections.filter((s) => s === 'memory' || s === 'latency');
+  if (datasetSections.length > 0) await dataset({ keys, sections: datasetSections });
+  for (const [section, file] of Object.entries(EXTRA_SCRIPTS)) {
+    if (sections.includes(section)) {
+      console.log(`\n## ${section} (${file})\n`);
+      await runScript(file);
+    }
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
