@@ -43,3 +43,8 @@ export const DEFAULT_FAILOVER_TIMEOUT = 180_000;
 export const DEFAULT_PARALLEL_SYNCS = 1;
 /** Pending commands above which nothing more is sent on a link (SENTINEL_MAX_PENDING_COMMANDS). */
 export const MAX_PENDING_COMMANDS = 100;
+/**
+ * Added to a master's self-fencing lease before a replica may be promoted: covers the node's cron
+ * granularity (100 ms), the PING transit, and clock-rate differences between the two processes.
+ */
+export const FENCE_MARGIN = 500;

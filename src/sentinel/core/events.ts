@@ -30,6 +30,8 @@ export const EV = {
   abortNotElected: '-failover-abort-not-elected',
   abortNoGoodSlave: '-failover-abort-no-good-slave',
   abortSlaveTimeout: '-failover-abort-slave-timeout',
+  /** clusterctl's own: the old master answered again while we waited for its fencing lease to run out. */
+  abortMasterReachable: '-failover-abort-master-reachable',
   switchMaster: '+switch-master',
   slave: '+slave',
   convertToSlave: '+convert-to-slave',

@@ -1,7 +1,7 @@
 // The failover state machine (Redis 7.0 sentinelStartFailover ... sentinelFailoverSwitchToPromotedSlave):
 // one handler per state, each with the time it was entered and a deadline (protocol doc 7.8).
 
-import { ELECTION_TIMEOUT, SLAVE_RECONF_TIMEOUT, START_JITTER } from './constants.js';
+import { ELECTION_TIMEOUT, FENCE_MARGIN, SLAVE_RECONF_TIMEOUT, START_JITTER } from './constants.js';
 import type { CoreContext } from './context.js';
 import { getLeader } from './election.js';
 import { EV } from './events.js';
@@ -122,8 +122,29 @@ function selectSlave(ctx: CoreContext, master: MasterInstance): void {
   sendSlaveofNoOne(ctx, master);
 }
 
+/**
+ * A clusterctl master fences itself (refuses writes) once it has not heard from a majority of its
+ * sentinels for its lease. The master heard from us no later than our last valid PING reply, so
+ * after lease + margin from that reply it refuses writes: only then may a second master exist
+ * without two masters both acknowledging writes. (Other sentinels that agreed on ODOWN waited
+ * down-after > lease + margin on their own side: see the warning in refresh.ts.)
+ */
+export function leaseRunOut(master: MasterInstance, now: number): boolean {
+  if (master.fenceLeaseMs <= 0) return true;
+  return now >= master.link.lastAvailTime + master.fenceLeaseMs + FENCE_MARGIN;
+}
+
 function sendSlaveofNoOne(ctx: CoreContext, master: MasterInstance): void {
   const replica = master.promotedReplica!;
+  // Never two masters accepting writes: wait until the old master has surely fenced itself. If it
+  // answers again meanwhile it keeps (or regains) its lease: promoting now would make two masters.
+  if (!master.forceFailover && !leaseRunOut(master, ctx.now)) {
+    if (!master.sdown) {
+      ctx.event('warning', EV.abortMasterReachable, master);
+      abortFailover(ctx, master);
+    }
+    return;
+  }
   if (replica.disconnected) {
     if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
       ctx.event('warning', EV.abortSlaveTimeout, master);

@@ -16,6 +16,11 @@ export interface ParsedInfo {
   slavePriority: number;
   slaveReplOffset: number;
   replicaAnnounced: boolean;
+  /** clusterctl nodes (INFO fencing): the master's self-fencing lease, 0 when it has none (Redis). */
+  fenceLeaseMs: number;
+  /** clusterctl nodes: sync-replicas, and the highest offset of a write answered OK under it. */
+  syncReplicas: number;
+  syncAckedOffset: number;
 }
 
 export function parseInfo(text: string): ParsedInfo {
@@ -30,6 +35,9 @@ export function parseInfo(text: string): ParsedInfo {
     slavePriority: 100,
     slaveReplOffset: 0,
     replicaAnnounced: true,
+    fenceLeaseMs: 0,
+    syncReplicas: 0,
+    syncAckedOffset: 0,
   };
   for (const line of text.split('\r\n')) {
     // run_id: exactly 40 characters taken, as Redis does (line length >= 47).
@@ -47,6 +55,9 @@ export function parseInfo(text: string): ParsedInfo {
     else if (line.startsWith('slave_priority:')) info.slavePriority = Number(line.slice(15)) || 0;
     else if (line.startsWith('slave_repl_offset:')) info.slaveReplOffset = Number(line.slice(18)) || 0;
     else if (line.startsWith('replica_announced:')) info.replicaAnnounced = line.slice(18) !== '0';
+    else if (line.startsWith('fence_lease_ms:')) info.fenceLeaseMs = Number(line.slice(15)) || 0;
+    else if (line.startsWith('sync_replicas:')) info.syncReplicas = Number(line.slice(14)) || 0;
+    else if (line.startsWith('sync_acked_offset:')) info.syncAckedOffset = Number(line.slice(18)) || 0;
   }
   return info;
 }

@@ -2,7 +2,7 @@
 // discovery (+slave), reported role, replica link fields; then, outside TILT, the reactions: promotion
 // confirmed (+promoted-slave), +convert-to-slave, +fix-slave-config, reconf progress of replicas.
 
-import { ROLE_CHANGE_GRACE, INFO_PERIOD } from './constants.js';
+import { FENCE_MARGIN, ROLE_CHANGE_GRACE, INFO_PERIOD } from './constants.js';
 import type { CoreContext } from './context.js';
 import { EV } from './events.js';
 import { sendSlaveOf } from './failover.js';
@@ -19,7 +19,10 @@ export function applyInfo(ctx: CoreContext, instance: Instance, text: string): v
     if (instance.runId !== null && instance.runId !== info.runId) ctx.event('notice', EV.reboot, instance);
     instance.runId = info.runId;
   }
-  if (instance instanceof MasterInstance) discoverReplicas(ctx, instance, info);
+  if (instance instanceof MasterInstance) {
+    discoverReplicas(ctx, instance, info);
+    if (info.role === 'master') learnFencing(ctx, instance, info);
+  }
   instance.masterLinkDownTime = info.masterLinkDownMs;
   if (info.role === 'slave') updateReplicaFields(instance, info, now);
   instance.infoRefresh = now;
@@ -36,6 +39,22 @@ export function applyInfo(ctx: CoreContext, instance: Instance, text: string): v
     fixWrongMaster(ctx, instance);
     trackReconfiguration(ctx, instance);
   }
+}
+
+/**
+ * A clusterctl master reports its fencing lease and sync-replicas state. A lease the failover
+ * cannot outwait safely (down-after <= lease + margin) is logged, once per value.
+ */
+function learnFencing(ctx: CoreContext, master: MasterInstance, info: ParsedInfo): void {
+  if (info.fenceLeaseMs !== master.fenceLeaseMs && info.fenceLeaseMs > 0 && master.settings.downAfterMs <= info.fenceLeaseMs + FENCE_MARGIN) {
+    ctx.log(
+      'warning',
+      `down-after-milliseconds of ${master.name} (${master.settings.downAfterMs}) is not above the master's fence-lease-ms (${info.fenceLeaseMs}) + ${FENCE_MARGIN}: failovers will wait for the lease to run out`,
+    );
+  }
+  master.fenceLeaseMs = info.fenceLeaseMs;
+  master.syncReplicas = info.syncReplicas;
+  if (info.syncAckedOffset > master.syncAckedOffset || info.syncReplicas === 0) master.syncAckedOffset = info.syncAckedOffset;
 }
 
 function discoverReplicas(ctx: CoreContext, master: MasterInstance, info: ParsedInfo): void {

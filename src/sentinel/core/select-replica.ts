@@ -6,7 +6,17 @@ import { INFO_PERIOD, PING_PERIOD } from './constants.js';
 import type { Instance, MasterInstance } from './types.js';
 
 export function selectReplica(master: MasterInstance, now: number): Instance | null {
-  const candidates = eligibleReplicas(master, now);
+  let candidates = eligibleReplicas(master, now);
+  if (master.syncReplicas > 0) {
+    // sync-replicas on the master: every write answered OK is on at least one replica, so the
+    // replica with the largest offset holds them all if any reachable one does; that one is chosen
+    // whatever its priority. A candidate below the last acknowledged offset the master reported
+    // surely misses acknowledged writes: none is promoted then (the failover aborts and retries,
+    // e.g. once the replica that holds them is reachable again).
+    candidates = candidates.filter((r) => r.slaveReplOffset >= master.syncAckedOffset);
+    candidates.sort((a, b) => b.slaveReplOffset - a.slaveReplOffset || compareForPromotion(a, b));
+    return candidates[0] ?? null;
+  }
   candidates.sort(compareForPromotion);
   return candidates[0] ?? null;
 }

@@ -77,6 +77,10 @@ export class Instance {
   slavePriority = 100;
   slaveReplOffset = 0;
   replicaAnnounced = true;
+  /** From INFO fencing of a clusterctl master (0 otherwise): see failover.ts leaseRunOut. */
+  fenceLeaseMs = 0;
+  syncReplicas = 0;
+  syncAckedOffset = 0;
   slaveConfChangeTime: number;
   slaveReconfSentTime = 0;
   // Sentinel peers.

@@ -13,6 +13,9 @@ import { CONNECTION_LOST, RespClient } from './resp-client.js';
 export const HELLO_CHANNEL = '__sentinel__:hello';
 /** A link older than this is recycled when pings stall or the pub/sub link goes silent (Redis: 15 s). */
 const MIN_LINK_RECONNECT_PERIOD = 15_000;
+/** INFO with clusterctl's own `fencing` section (fence lease, sync-replicas); Redis 7.0 takes several
+ * section names and ignores the unknown one, answering the default sections as for a bare INFO. */
+const INFO_COMMAND = ['INFO', 'default', 'fencing'];
 
 interface Links {
   instance: Instance;
@@ -148,7 +151,7 @@ export class LinkManager {
         cmd.send(['PING'], done((reply) => this.core.onPing(id, isAvailable(reply), this.now())));
         break;
       case 'info':
-        cmd.send(['INFO'], done((reply) => this.core.onInfo(id, typeof reply === 'string' ? reply : null, this.now())));
+        cmd.send(INFO_COMMAND, done((reply) => this.core.onInfo(id, typeof reply === 'string' ? reply : null, this.now())));
         break;
       case 'hello': {
         const payload = `${action.ip ?? cmd.localAddress ?? '127.0.0.1'},${action.rest}`;
@@ -162,7 +165,7 @@ export class LinkManager {
       }
       case 'slaveof':
         sendSlaveOfTransaction(cmd, action.host, action.port, done(() => this.core.onReply(id, this.now())));
-        cmd.send(['INFO'], done((reply) => this.core.onInfo(id, typeof reply === 'string' ? reply : null, this.now())));
+        cmd.send(INFO_COMMAND, done((reply) => this.core.onInfo(id, typeof reply === 'string' ? reply : null, this.now())));
         break;
     }
   }

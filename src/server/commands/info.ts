@@ -36,6 +36,16 @@ function lostWritesSection(server: Server): string[] {
   ];
 }
 
+function fencingSection(server: Server): string[] {
+  const replication = server.replication;
+  if (!replication) return [];
+  return [
+    ...replication.fence.infoLines(),
+    `sync_replicas:${server.config.num('sync-replicas')}`,
+    `sync_acked_offset:${replication.ackedWriteOffset}`,
+  ];
+}
+
 const SECTIONS: readonly Section[] = [
   { name: 'server', title: 'Server', isDefault: true, lines: serverSection },
   { name: 'clients', title: 'Clients', isDefault: true, lines: clientsSection },
@@ -52,6 +62,8 @@ const SECTIONS: readonly Section[] = [
   { name: 'keyspace', title: 'Keyspace', isDefault: true, lines: keyspaceSection },
   // clusterctl's own: writes this node held that a new master never had (replication/ledger.ts).
   { name: 'lostwrites', title: 'Lostwrites', isDefault: false, lines: lostWritesSection },
+  // clusterctl's own: self-fencing and sync-replicas state, read by our sentinels (replication/fence.ts).
+  { name: 'fencing', title: 'Fencing', isDefault: false, lines: fencingSection },
 ];
 
 /** The section names an INFO call selects; unknown names select nothing (Redis replies empty). */

@@ -138,6 +138,14 @@ export const DIRECTIVES: readonly Directive[] = [
   // clusterctl's own: synchronous acknowledgement (the lost-write issue)
   int('sync-replicas', 0, 0, MAX_INT),
   int('sync-replicas-timeout', 1000, 1, MAX_INT),
+  // Self-fencing lease (replication/fence.ts): a master that has not heard from a majority of the
+  // sentinels that monitor it for this long refuses writes (-FENCED) and drops its clients; so does a
+  // master that was stalled longer than half of it (SIGSTOP, GC), until its sentinels (or, without
+  // sentinels but with min-replicas-to-write, its replicas) confirm it again; 0 turns fencing off. Trade-off: a shorter lease lets
+  // sentinels promote sooner (they wait lease + margin after the master was last reachable, and
+  // read this value from INFO fencing) but must stay well above the sentinels' PING period (1 s),
+  // or a healthy master flaps; any lease means a master cut off from its sentinels refuses writes.
+  int('fence-lease-ms', 2000, 0, MAX_INT),
   // Lazy freeing only changes how expirations propagate (UNLINK instead of DEL).
   bool('lazyfree-lazy-eviction', 'no'),
   bool('lazyfree-lazy-expire', 'no'),

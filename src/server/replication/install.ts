@@ -8,6 +8,7 @@ import type { SnapshotLoader } from './master-link.js';
 import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
 import { installSyncAck } from './sync-ack.js';
+import { Fence } from './fence.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
@@ -17,9 +18,26 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   server.propagationSinks.push(replication);
   installSyncAck(server, replication);
 
+  // Self-fencing (fence.ts) goes first: a fenced master refuses every write whatever else holds.
+  const fence = new Fence(server);
+  replication.fence = fence;
+  const publish = server.commands.get('publish');
+  if (publish) {
+    const handler = publish.handler;
+    server.commands.set('publish', {
+      ...publish,
+      handler: (ctx, args) => {
+        if (args[1] === '__sentinel__:hello') fence.onHello(args[2]!, Date.now());
+        return handler(ctx, args);
+      },
+    });
+  }
+
   // min-replicas-to-write / min-replicas-max-lag (protocol doc 5.2): only on a master, only when both set.
   const previousGate = server.writeGate;
   server.writeGate = (client) => {
+    const fenced = fence.check();
+    if (fenced) return fenced;
     const config = server.config;
     const min = config.num('min-replicas-to-write');
     if (!server.isReplica && min > 0 && config.num('min-replicas-max-lag') > 0 && replication.goodReplicas() < min) {
@@ -36,6 +54,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
     const pingDue = now - lastPing >= server.config.num('repl-ping-replica-period') * 1000;
     if (pingDue) lastPing = now;
     replication.cron(now, secondElapsed, pingDue);
+    fence.cron(now);
     if (secondElapsed) replication.role.masterLink?.cron(now);
   });
 

@@ -13,6 +13,7 @@ import { Identity } from './identity.js';
 import { decidePsync } from './psync-decision.js';
 import { ReplicaLink } from './replica-link.js';
 import type { RoleControl } from './role.js';
+import type { Fence } from './fence.js';
 
 const MULTI = encodeCommand(['MULTI']);
 const EXEC = encodeCommand(['EXEC']);
@@ -39,6 +40,10 @@ export class Replication implements PropagationSink {
   readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
   /** REPLICAOF handling; set by installReplication. */
   role!: RoleControl;
+  /** Self-fencing (fence.ts); set by installReplication. */
+  fence!: Fence;
+  /** sync-replicas: the highest offset whose write was answered OK (sentinels promote only a replica at or past it). */
+  ackedWriteOffset = 0;
 
   constructor(
     private readonly server: Server,

@@ -25,7 +25,7 @@ function hold(server: Server, replication: Replication, client: Client, reply: R
   // Only a master's own clients wait; a replica applying its master's stream never does.
   if (needed === 0 || server.isReplica || client.isMaster || client.isReplica) return reply;
   const offset = client.lastWriteOffset;
-  if (replication.countAcked(offset) >= needed) return reply;
+  if (replication.countAcked(offset) >= needed) return acknowledged(replication, offset, reply);
   const timeoutMs = server.config.num('sync-replicas-timeout');
   // Park the client as WAIT does: its pipelined commands stay behind this reply, so order is kept.
   client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
@@ -39,7 +39,7 @@ function hold(server: Server, replication: Replication, client: Client, reply: R
       if (timer) clearTimeout(timer);
       replication.waiters.delete(waiter);
       client.blocked = null;
-      client.sink.push(count >= needed ? reply : unknownOutcome(needed, timeoutMs));
+      client.sink.push(count >= needed ? acknowledged(replication, offset, reply) : unknownOutcome(needed, timeoutMs));
       client.sink.resume();
     },
   };
@@ -48,4 +48,9 @@ function hold(server: Server, replication: Replication, client: Client, reply: R
   // Replicas ACK at once when asked (REPLCONF GETACK), instead of once a second.
   replication.requestAcks();
   return NO_REPLY;
+}
+
+function acknowledged(replication: Replication, offset: number, reply: Reply): Reply {
+  if (offset > replication.ackedWriteOffset) replication.ackedWriteOffset = offset;
+  return reply;
 }

@@ -1,0 +1,193 @@
+// Self-fencing: a master that cannot show it is still the master refuses writes and drops its
+// normal clients (so they ask the sentinels again). Its sentinels are learnt from their connections
+// (CLIENT SETNAME sentinel-<id>-cmd) and hello messages (protocol doc 7.1, 7.3); no configuration.
+
+import { networkInterfaces } from 'node:os';
+import { ErrorReply } from '../../shared/resp/reply.js';
+import type { Server } from '../server.js';
+
+const SENTINEL_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/;
+
+export type FenceReason = 'lease' | 'stall' | 'config';
+
+const MESSAGES: Record<FenceReason, string> = {
+  lease: 'FENCED this master has not heard from a majority of its sentinels (or enough replicas) within fence-lease-ms; writes are refused',
+  stall: 'FENCED this master was stalled and has not been confirmed by its sentinels (or replicas) since; writes are refused',
+  config: 'FENCED the sentinels announced a newer configuration naming another master; writes are refused',
+};
+
+export class Fence {
+  fenced = false;
+  reason: FenceReason | null = null;
+  private fencedAt = 0;
+  private ticksSinceFence = 0;
+  /** Confirmations (hellos naming us, replica ACKs) count only from this time: 2 cron ticks after
+   * the fence, so that messages queued in the sockets during a stall never count. */
+  private confirmAfter = Infinity;
+  private lastTick = Date.now();
+  /** Sentinels by the first 8 characters of their run id -> last time data arrived on their command link. */
+  readonly heard = new Map<string, number>();
+  /** Sentinel id -> last time a hello naming this node (with the newest epoch) arrived. */
+  private readonly confirmed = new Map<string, number>();
+  private maxEpochSelf = 0;
+  private maxEpochOther = -1;
+  /** Highest config epoch seen while a replica: a promoted node is not fenced by its old master's hellos. */
+  private baselineEpoch = 0;
+  private localAddresses: Set<string> | undefined;
+
+  constructor(private readonly server: Server) {}
+
+  private get lease(): number {
+    return this.server.config.num('fence-lease-ms');
+  }
+
+  /** Fencing applies to a master with a lease, monitored by sentinels or using min-replicas-to-write. */
+  get active(): boolean {
+    return this.lease > 0 && !this.server.isReplica && (this.heard.size > 0 || this.server.config.num('min-replicas-to-write') > 0);
+  }
+
+  /** The write gate: undefined when the write may go on. */
+  check(now = Date.now()): ErrorReply | undefined {
+    if (!this.active) return undefined;
+    this.observeStall(now);
+    if (!this.fenced && this.leaseExpired(now)) this.fence('lease', now);
+    return this.fenced ? new ErrorReply(MESSAGES[this.reason!]) : undefined;
+  }
+
+  /**
+   * A timer that fires far later than scheduled means the process was stopped (SIGSTOP, long GC):
+   * what its sockets hold now may have been sent long ago, and the sentinels may have promoted a
+   * replica meanwhile. Checked before a write too, since after SIGCONT I/O may run before timers.
+   */
+  private observeStall(now: number): void {
+    if (now - this.lastTick > Math.max(250, this.lease / 2)) {
+      this.lastTick = now;
+      if (this.active) this.fence('stall', now);
+    }
+  }
+
+  private majority(): number {
+    return Math.floor(this.heard.size / 2) + 1;
+  }
+
+  private leaseExpired(now: number): boolean {
+    const lease = this.lease;
+    if (this.heard.size > 0) {
+      let fresh = 0;
+      for (const at of this.heard.values()) if (now - at <= lease) fresh++;
+      return fresh < this.majority();
+    }
+    // Without sentinels, min-replicas-to-write / max-lag already refuse writes (NOREPLICAS, as
+    // Redis); what fencing adds there is the stall rule and its confirmation by fresh ACKs.
+    return false;
+  }
+
+  private confirmedNow(): boolean {
+    if (this.heard.size > 0) {
+      let count = 0;
+      for (const at of this.confirmed.values()) if (at >= this.confirmAfter) count++;
+      return count >= this.majority();
+    }
+    let count = 0;
+    for (const link of this.server.replication?.links ?? []) if (link.state === 'online' && link.ackTime >= this.confirmAfter) count++;
+    return count >= this.server.config.num('min-replicas-to-write');
+  }
+
+  fence(reason: FenceReason, now: number): void {
+    // A stall or a newer configuration outranks a lease that merely ran out.
+    if (this.fenced && (reason === 'lease' || this.reason === 'config')) return;
+    const wasFenced = this.fenced;
+    this.fenced = true;
+    this.reason = reason;
+    this.fencedAt = now;
+    this.ticksSinceFence = 0;
+    this.confirmAfter = Infinity;
+    this.server.log.warning(`Fenced (${reason}): refusing writes until the sentinels (or replicas) confirm this master`);
+    if (!wasFenced) setImmediate(() => this.disconnectClients());
+  }
+
+  private unfence(why: string): void {
+    if (!this.fenced) return;
+    this.fenced = false;
+    this.reason = null;
+    this.server.log.notice(`Unfenced: ${why}`);
+  }
+
+  /** Normal clients reconnect and ask the sentinels where the master is (as Redis's failover kill). */
+  private disconnectClients(): void {
+    if (!this.fenced) return;
+    for (const client of [...this.server.clients.values()]) {
+      if (client.kind === 'normal' && !client.name.startsWith('sentinel-')) client.sink.close('fenced');
+    }
+  }
+
+  /** Every cron tick: stall detection, who was heard, role changes, unfencing. */
+  cron(now: number): void {
+    this.observeStall(now);
+    this.lastTick = now;
+    for (const client of this.server.clients.values()) {
+      const match = SENTINEL_CMD_NAME.exec(client.name);
+      if (match) this.heard.set(match[1]!, Math.max(this.heard.get(match[1]!) ?? 0, client.lastInteraction));
+    }
+    if (this.server.isReplica) {
+      this.unfence('this node is a replica now');
+      return;
+    }
+    if (!this.active) {
+      this.unfence('fencing is not active');
+      return;
+    }
+    if (this.fenced) {
+      this.ticksSinceFence++;
+      if (this.ticksSinceFence === 2) this.confirmAfter = now;
+      if (this.confirmedNow() && !this.leaseExpired(now)) this.unfence(`confirmed ${now - this.fencedAt} ms after fencing`);
+    } else if (this.leaseExpired(now)) {
+      this.fence('lease', now);
+    }
+  }
+
+  /** A PUBLISH on __sentinel__:hello: `ip,port,runid,current_epoch,master_name,master_ip,master_port,master_config_epoch`. */
+  onHello(payload: string, now: number): void {
+    const fields = payload.split(',');
+    if (fields.length !== 8) return;
+    // The hello came over that sentinel's own command link: it counts as hearing from it.
+    const id = fields[2]!.slice(0, 8);
+    this.heard.set(id, Math.max(this.heard.get(id) ?? 0, now));
+    const epoch = Number(fields[7]);
+    if (!Number.isFinite(epoch)) return;
+    if (this.server.isReplica) {
+      this.baselineEpoch = Math.max(this.baselineEpoch, epoch);
+      return;
+    }
+    if (this.isSelf(fields[5]!, Number(fields[6]))) {
+      this.maxEpochSelf = Math.max(this.maxEpochSelf, epoch);
+      if (epoch >= this.maxEpochOther) this.confirmed.set(id, now);
+      return;
+    }
+    this.maxEpochOther = Math.max(this.maxEpochOther, epoch);
+    if (this.lease > 0 && epoch > Math.max(this.maxEpochSelf, this.baselineEpoch)) this.fence('config', now);
+  }
+
+  private isSelf(ip: string, port: number): boolean {
+    if (port !== this.server.port) return false;
+    if (!this.localAddresses) {
+      this.localAddresses = new Set(['localhost']);
+      for (const list of Object.values(networkInterfaces())) for (const entry of list ?? []) this.localAddresses.add(entry.address);
+    }
+    return this.localAddresses.has(ip) || ip === this.server.config.str('replica-announce-ip');
+  }
+
+  infoLines(): string[] {
+    const now = Date.now();
+    let fresh = 0;
+    for (const at of this.heard.values()) if (now - at <= this.lease) fresh++;
+    return [
+      `fence_lease_ms:${this.lease}`,
+      `fence_active:${this.active ? 1 : 0}`,
+      `fenced:${this.fenced ? 1 : 0}`,
+      `fence_reason:${this.reason ?? ''}`,
+      `fence_known_sentinels:${this.heard.size}`,
+      `fence_heard_sentinels:${fresh}`,
+    ];
+  }
+}

@@ -1,0 +1,108 @@
+// Self-fencing with real processes (our nodes, our sentinels, down-after 1000): a master stopped
+// with SIGSTOP while a client writes must, once resumed, acknowledge no write before it is fenced
+// or demoted — every write answered OK exists on the new master afterwards.
+
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNode, type NodeProcess } from '../helpers/processes.js';
+import { masterAddress, sentinelMaster, startSentinel, type SentinelProcess } from '../helpers/sentinels.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const NAME = 'mymaster';
+
+describe('self-fencing under sentinels', () => {
+  let master: NodeProcess;
+  let replicas: NodeProcess[] = [];
+  let sentinels: SentinelProcess[] = [];
+  let sentinelClients: Redis[] = [];
+
+  beforeAll(async () => {
+    master = await startNode({ config: { 'repl-diskless-sync-delay': '0', 'fence-lease-ms': process.env.LEASE ?? '2000' } });
+    replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
+    sentinels = await Promise.all(
+      [0, 1, 2].map(() => startSentinel({ monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
+    );
+    sentinelClients = sentinels.map((s) => s.client());
+    await waitFor(
+      async () => {
+        const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, NAME)));
+        return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
+      },
+      { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
+    );
+  });
+
+  afterAll(async () => {
+    for (const c of sentinelClients) c.disconnect();
+    master?.kill('SIGCONT');
+    await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
+  });
+
+  it('the master knows its sentinels and holds its lease while they are there', async () => {
+    const c = master.client();
+    try {
+      await waitFor(async () => /fence_known_sentinels:3/.test((await c.info('fencing')) as string), { message: 'three sentinels known' });
+      const text = (await c.info('fencing')) as string;
+      expect(text).toMatch(/fence_lease_ms:2000/);
+      expect(text).toMatch(/fenced:0/);
+      expect(await c.set('healthy', '1')).toBe('OK');
+    } finally {
+      c.disconnect();
+    }
+  });
+
+  it('after SIGSTOP + SIGCONT the old master acknowledges nothing the new master lacks', async () => {
+    const app = new Redis({
+      sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      name: NAME,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 400,
+    });
+    app.on('error', () => {});
+    const acknowledged: string[] = [];
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; !stop; i++) {
+        try {
+          if ((await app.set(`w${i}`, String(i))) === 'OK') acknowledged.push(`w${i}`);
+        } catch {
+          // Failed or unknown outcome: never counted as acknowledged.
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    await waitFor(() => acknowledged.length > 50, { message: 'writes flowing' });
+    master.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 3000));
+    master.kill('SIGCONT');
+    // Right after the resume, a write sent straight to the old master is refused.
+    const direct = master.client({ maxRetriesPerRequest: 0 });
+    direct.on('error', () => {});
+    const directReply = await direct.set('direct-after-resume', '1').then(
+      (r) => String(r),
+      (e: Error) => e.message,
+    );
+    direct.disconnect();
+    expect(directReply).toMatch(/^(FENCED|READONLY)/);
+
+    await waitFor(async () => (await masterAddress(sentinelClients[0]!, NAME)) !== `127.0.0.1:${master.port}`, {
+      timeout: 15_000,
+      message: 'a replica promoted',
+    });
+    const countAtFailover = acknowledged.length;
+    await waitFor(() => acknowledged.length > countAtFailover + 50, { timeout: 10_000, message: 'writes on the new master' });
+    stop = true;
+    await writer;
+    app.disconnect();
+
+    const address = (await masterAddress(sentinelClients[0]!, NAME))!;
+    const newMaster = new Redis({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
+    try {
+      const values = await newMaster.mget(...acknowledged);
+      const lost = acknowledged.filter((_, i) => values[i] === null);
+      expect(lost).toEqual([]);
+    } finally {
+      newMaster.disconnect();
+    }
+  });
+});
