@@ -25,15 +25,21 @@ describe('templates', () => {
     expect(result.spec!.name).toBe(name.replace(/\.yaml$/, ''));
   });
 
-  it('no two templates share a port, so they can run side by side', () => {
-    const ports = names.flatMap((name) => parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name).spec!.nodes.map((n) => n.port));
+  it('no two templates share a port (nodes and sentinels), so they can run side by side', () => {
+    const ports = names.flatMap((name) => {
+      const spec = parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name).spec!;
+      return [...spec.nodes.map((n) => n.port), ...(spec.sentinels?.ports ?? [])];
+    });
     expect(new Set(ports).size).toBe(ports.length);
   });
 
-  it('the built-in default is templates/default.yaml: one master, two replicas', () => {
+  it('the built-in default is templates/default.yaml: one master, two replicas, three sentinels (quorum 2)', () => {
     expect(DEFAULT_TOPOLOGY_YAML).toBe(readFileSync(join(TEMPLATES, 'default.yaml'), 'utf8'));
     const spec = parseTopology(DEFAULT_TOPOLOGY_YAML, 'built-in').spec!;
     expect(spec.nodes.map((n) => n.replicaof)).toEqual([null, 'm1', 'm1']);
+    expect(spec.sentinels).toMatchObject({ count: 3, quorum: 2, monitorName: 'mymaster', master: 'm1', downAfterMs: 1000 });
+    const redis = parseTopology(readFileSync(join(TEMPLATES, 'redis-default.yaml'), 'utf8'), 'redis-default').spec!;
+    expect(redis.sentinels).toMatchObject({ count: 3, quorum: 2, monitorName: 'mymaster', master: 'm1', downAfterMs: 1000 });
   });
 
   it('the fan-out template has sub-replicas and the chain template a two-level chain', () => {

@@ -155,10 +155,10 @@ describe('topology: every problem, located, with a hint', () => {
     ]);
   });
 
-  it('sentinels on engine builtin (not started there yet)', () => {
-    expect(issues('nodes: { m1: {} }\nsentinels: { count: 3 }\n')).toEqual([
-      'cluster.yaml:2:1  sentinels: clusterctl does not start sentinels on engine builtin yet. Remove the sentinels: section, or use engine: redis (real redis-sentinel processes).',
-    ]);
+  it('sentinels on engine builtin (clusterctl-sentinel), with the binaries left to the engine default', () => {
+    const s = spec('nodes: { m1: {} }\nsentinels: { count: 3 }\n');
+    expect(s.sentinels).toMatchObject({ count: 3, quorum: 2, master: 'm1', ports: [26379, 26380, 26381] });
+    expect(s.binaries).toEqual({ server: '', sentinel: '' });
   });
 
   it('two nodes with the same explicit port', () => {

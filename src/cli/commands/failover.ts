@@ -1,4 +1,5 @@
-// clusterctl failover: a coordinated manual failover (no sentinels): promote a replica safely.
+// clusterctl failover: a coordinated manual failover (no sentinels) or one run by the sentinels,
+// printed with their event timeline.
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
@@ -12,7 +13,7 @@ export default class Failover extends BaseCommand {
   static override description =
     'Pauses writes on the master (CLIENT PAUSE WRITE), waits until the target has the same offset, promotes it (REPLICAOF NO ONE), ' +
     'repoints the master\'s other replicas and demotes the old master under it, then lifts the pause. Default target: the most caught-up replica. ' +
-    'With sentinels, asks them instead (SENTINEL FAILOVER) and waits until they all agree on the new master.';
+    'With sentinels, asks them instead (SENTINEL FAILOVER; --to by replica priorities), prints their events and waits until they all agree on the new master.';
   static override examples = ['<%= config.bin %> failover', '<%= config.bin %> failover --to r2 --json'];
   static override flags = {
     to: Flags.string({ summary: `Replica to promote: ${SELECTOR_HELP}.` }),
@@ -28,6 +29,15 @@ export default class Failover extends BaseCommand {
     this.log(`Failover done in ${formatDuration(result.durationMs)}: ${result.newMaster} is the master (was ${result.oldMaster})${at}.`);
     const paused = result.writesPausedMs === null ? '' : `writes paused ${formatDuration(result.writesPausedMs)}; `;
     this.log(`  ${paused}now replicating from ${result.newMaster}: ${result.repointed.join(', ')}`);
+    if (result.events?.length) {
+      // The sentinels' own events (Redis Sentinel's names and details), first report of each.
+      const all = state.sentinels.length;
+      this.log('  sentinel events:');
+      for (const event of result.events) {
+        const who = event.sentinels.length === all ? 'all' : event.sentinels.join(',');
+        this.log(`    ${`+${event.atMs} ms`.padStart(9)}  ${event.event} ${event.detail}  (${who})`);
+      }
+    }
     return result;
   }
 }

@@ -1,6 +1,7 @@
 // `failover` when the cluster has sentinels: ask them (SENTINEL FAILOVER <name>), as an operator
-// would, and wait until every sentinel names the new master and sees all replicas under it. The
-// sentinels choose the replica (replica-priority, then offset), so --to is refused here.
+// would, record their events, and wait until every sentinel names the new master and sees all
+// replicas under it. --to works through replica-priority, the only lever Redis Sentinel offers
+// (sentinel-priority.ts).
 
 import { CliError, EXIT } from '../errors.js';
 import { call } from '../probe/client.js';
@@ -11,23 +12,40 @@ import { sleep } from '../util/sleep.js';
 import type { FailoverResult } from './failover.js';
 import { liveCluster } from './live.js';
 import { reconcileRoles } from './reconcile.js';
-import { currentMaster, viewSentinels, waitSentinelsAgree } from './sentinels.js';
+import { recordSentinelEvents, type SentinelEvent } from './sentinel-events.js';
+import { preferReplica } from './sentinel-priority.js';
+import { currentMaster, viewSentinels, waitSentinelsAgree, type SentinelView } from './sentinels.js';
 
 export async function sentinelFailover(state: RunState, paths: ClusterPaths, to: string | undefined, timeoutMs: number): Promise<FailoverResult> {
-  if (to !== undefined) {
-    throw new CliError('--to cannot be used with sentinels: they choose the replica themselves', {
-      exit: EXIT.USAGE,
-      code: 'USAGE',
-      suggestion: 'Run `clusterctl failover` without --to (lower a replica\'s replica-priority to prefer it).',
-    });
-  }
   const begin = Date.now();
   const deadline = begin + timeoutMs;
-  const name = state.spec.sentinels!.monitorName;
   const views = await viewSentinels(state);
   const asked = views.find((view) => view.reachable);
   if (!asked) throw new CliError('no sentinel is answering', { exit: EXIT.NOT_RUNNING, code: 'NOT_RUNNING', suggestion: '`clusterctl up` starts them again.' });
   const oldMaster = asked.masterNode ?? currentMaster(state).name;
+  const restore = to === undefined ? null : await preferReplica(state, asked, oldMaster, to, deadline);
+  const recorder = await recordSentinelEvents(state.sentinels, begin);
+  let newMaster: string;
+  let events: SentinelEvent[];
+  try {
+    newMaster = await askAndWait(state, asked, oldMaster, deadline, timeoutMs);
+  } finally {
+    events = recorder.stop();
+    await restore?.();
+  }
+  for (const record of state.nodes) {
+    const spec = state.spec.nodes.find((node) => node.name === record.name)!;
+    const upstreamPort = record.replicaof ? state.nodes.find((node) => node.name === record.replicaof)!.port : null;
+    writeNodeConfig(record, { clusterName: state.name, directives: spec.directives, upstreamPort });
+  }
+  writeState(paths, state);
+  const repointed = state.nodes.filter((node) => node.replicaof === newMaster).map((node) => node.name);
+  return { cluster: state.name, oldMaster, newMaster, repointed, offset: null, writesPausedMs: null, via: 'sentinels', durationMs: Date.now() - begin, events };
+}
+
+/** SENTINEL FAILOVER, then wait for every sentinel, the live roles and the records to agree; returns the new master. */
+async function askAndWait(state: RunState, asked: SentinelView, oldMaster: string, deadline: number, timeoutMs: number): Promise<string> {
+  const name = state.spec.sentinels!.monitorName;
   try {
     await call(asked.port, ['SENTINEL', 'FAILOVER', name]);
   } catch (error) {
@@ -62,17 +80,9 @@ export async function sentinelFailover(state: RunState, paths: ClusterPaths, to:
     reconcileRoles(state, await liveCluster(state));
     try {
       await waitSentinelsAgree(state, Math.min(deadline, Date.now() + 200));
-      break;
+      return newMaster;
     } catch (error) {
       if (Date.now() >= deadline) throw error;
     }
   }
-  for (const record of state.nodes) {
-    const spec = state.spec.nodes.find((node) => node.name === record.name)!;
-    const upstreamPort = record.replicaof ? state.nodes.find((node) => node.name === record.replicaof)!.port : null;
-    writeNodeConfig(record, { clusterName: state.name, directives: spec.directives, upstreamPort });
-  }
-  writeState(paths, state);
-  const repointed = state.nodes.filter((node) => node.replicaof === newMaster).map((node) => node.name);
-  return { cluster: state.name, oldMaster, newMaster, repointed, offset: null, writesPausedMs: null, via: 'sentinels', durationMs: Date.now() - begin };
 }

@@ -16,6 +16,7 @@ import { liveCluster, type LiveNode } from './live.js';
 import { selectNode } from './select.js';
 import { waitSynced } from './replication.js';
 import { sentinelFailover } from './failover-sentinel.js';
+import type { SentinelEvent } from './sentinel-events.js';
 
 export interface FailoverResult {
   cluster: string;
@@ -30,6 +31,8 @@ export interface FailoverResult {
   /** Who ran it: clusterctl itself (no sentinels) or the cluster's sentinels. */
   via: 'clusterctl' | 'sentinels';
   durationMs: number;
+  /** The sentinels' events while they failed over, merged across sentinels (null without sentinels). */
+  events: SentinelEvent[] | null;
 }
 
 export async function failover(state: RunState, paths: ClusterPaths, to: string | undefined, timeoutMs: number): Promise<FailoverResult> {
@@ -68,7 +71,7 @@ export async function failover(state: RunState, paths: ClusterPaths, to: string 
     writeState(paths, state);
     for (const record of [...others, master]) await waitSynced(state, record, deadline);
     const repointed = [...others, master].map((record) => record.name);
-    return { cluster: state.name, oldMaster: master.name, newMaster: target.name, repointed, offset, writesPausedMs, via: 'clusterctl', durationMs: Date.now() - begin };
+    return { cluster: state.name, oldMaster: master.name, newMaster: target.name, repointed, offset, writesPausedMs, via: 'clusterctl', durationMs: Date.now() - begin, events: null };
   } finally {
     release();
   }

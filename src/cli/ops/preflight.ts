@@ -1,10 +1,10 @@
-// Checks before `up` starts anything: the engine's program exists, and every port it needs is free
-// (naming the process that holds a busy one).
+// Checks before `up` starts anything: the engine's programs (node, and sentinel when the topology has
+// sentinels) exist, and every port it needs is free (naming the process that holds a busy one).
 
 import { existsSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
 import { busyPorts } from '../proc/ports.js';
-import { NODE_BIN } from '../supervisor/spawn.js';
+import { NODE_BIN, SENTINEL_BIN } from '../supervisor/spawn.js';
 import type { ManagedRecord, RunState } from '../state/run-state.js';
 import { which } from '../util/which.js';
 
@@ -14,10 +14,15 @@ export function checkBinaries(state: RunState): string {
     if (spec.sentinels) findProgram(spec.binaries.sentinel || 'redis-sentinel', 'binaries.sentinel');
     return findProgram(spec.binaries.server || 'redis-server', 'binaries.server');
   }
-  const script = spec.binaries.server || NODE_BIN;
-  const built = script !== NODE_BIN || existsSync(new URL('../../server/main.js', import.meta.url));
+  if (spec.sentinels) findScript(spec.binaries.sentinel || SENTINEL_BIN, SENTINEL_BIN, '../../sentinel/main.js', 'clusterctl-sentinel');
+  return findScript(spec.binaries.server || NODE_BIN, NODE_BIN, '../../server/main.js', 'clusterctl-node');
+}
+
+/** Our own programs run as `node bin/<program>`, which needs the compiled dist/ beside it. */
+function findScript(script: string, shipped: string, compiled: string, program: string): string {
+  const built = script !== shipped || existsSync(new URL(compiled, import.meta.url));
   if (!existsSync(script) || !built) {
-    throw new CliError(`clusterctl-node is not available (${script})`, { code: 'NO_BINARY', suggestion: 'Run `npm run build` first.' });
+    throw new CliError(`${program} is not available (${script})`, { code: 'NO_BINARY', suggestion: 'Run `npm run build` first.' });
   }
   return script;
 }

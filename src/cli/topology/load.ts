@@ -15,11 +15,11 @@ const TOP_KEYS = ['name', 'engine', 'binaries', 'ports', 'defaults', 'nodes', 's
 const ENGINES: Engine[] = ['builtin', 'redis'];
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** The built-in default: one master and two replicas (sentinels join once they exist); = templates/default.yaml. */
-export const DEFAULT_TOPOLOGY_YAML = `# One master, two replicas (the built-in default).
+/** The built-in default: one master, two replicas and three sentinels; = templates/default.yaml. */
+export const DEFAULT_TOPOLOGY_YAML = `# One master, two replicas and three sentinels (the built-in default).
 name: default
 engine: builtin
-ports: { base: 7000 }
+ports: { base: 7000, sentinels: 26379 }
 defaults:
   # redis.conf directives for every node (the node sections can override them).
   repl-backlog-size: 1mb
@@ -27,6 +27,12 @@ nodes:
   m1: {}
   r1: { replicaof: m1 }
   r2: { replicaof: m1 }
+sentinels:
+  # clusterctl-sentinel processes (redis-sentinel on engine redis) watching m1 as "mymaster".
+  count: 3
+  quorum: 2
+  down-after-milliseconds: 1000
+  failover-timeout: 10000
 `;
 
 export interface ParseResult {
@@ -70,17 +76,7 @@ function readSpec(reader: Reader, root: Node | null, source: string): ClusterSpe
   }
   const sentinelsEntry = top.get('sentinels');
   let sentinels = null;
-  if (sentinelsEntry) {
-    sentinels = readSentinels(reader, sentinelsEntry, nodes);
-    if (engine === 'builtin') {
-      reader.report(
-        sentinelsEntry.keyNode,
-        'sentinels',
-        'clusterctl does not start sentinels on engine builtin yet',
-        'Remove the sentinels: section, or use engine: redis (real redis-sentinel processes).',
-      );
-    }
-  }
+  if (sentinelsEntry) sentinels = readSentinels(reader, sentinelsEntry, nodes);
   const bases = readPortBases(reader, top.get('ports'));
   const ports = allocatePorts(reader, nodes, bases, sentinels?.count ?? 0);
   return {

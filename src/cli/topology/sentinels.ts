@@ -1,5 +1,5 @@
 // The `sentinels:` section: how many, the quorum, which master they monitor and their timeouts.
-// Validated and kept in the spec; starting sentinels is the sentinel issue's job.
+// Validated and kept in the spec; the supervisor starts them (clusterctl-sentinel or redis-sentinel).
 
 import { closest } from '../../shared/closest.js';
 import type { Entry, Reader } from './reader.js';
