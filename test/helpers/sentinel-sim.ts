@@ -20,6 +20,8 @@ export interface SimNode {
   priority: number;
   /** Ignores SLAVEOF (a node that never completes its promotion or repointing). */
   ignoresSlaveOf?: boolean;
+  /** Extra INFO lines (a clusterctl node's `# Fencing` section: fence_lease_ms, sync_acked_offset...). */
+  extraInfo?: string[];
 }
 
 export interface SimEvent {
@@ -210,6 +212,7 @@ export class Sim {
       if (!up) lines.push('master_link_down_since_seconds:1');
       lines.push(`slave_repl_offset:${node.offset}`, `slave_priority:${node.priority}`, 'replica_announced:1');
     }
+    if (node.extraInfo) lines.push('', '# Fencing', ...node.extraInfo);
     return `${lines.join('\r\n')}\r\n`;
   }
 }

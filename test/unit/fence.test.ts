@@ -1,0 +1,97 @@
+// Self-fencing rules (replication/fence.ts), driven with explicit times: the lease over the
+// sentinels heard, the stall rule and its confirmation, a newer configuration naming another master.
+
+import { describe, expect, it } from 'vitest';
+import { Fence } from '../../src/server/replication/fence.js';
+import { connect, makeServer } from '../helpers/unit-server.js';
+
+const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
+const hello = (id: string, port: number, epoch: number) => `127.0.0.1,26379,${id.padEnd(40, '0')},${epoch},mymaster,127.0.0.1,${port},${epoch}`;
+
+function setup() {
+  const server = makeServer();
+  server.port = 7000;
+  const fence = new Fence(server);
+  const sentinels = IDS.map((id) => {
+    const c = connect(server);
+    c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
+    return c;
+  });
+  const app = connect(server);
+  return { server, fence, sentinels, app };
+}
+
+/** Cron ticks every 100 ms from `from` to `to`, with the given sentinels heard at each tick. */
+function run(fence: Fence, sentinels: { client: { lastInteraction: number } }[], from: number, to: number) {
+  for (let t = from; t <= to; t += 100) {
+    for (const s of sentinels) s.client.lastInteraction = t;
+    fence.cron(t);
+  }
+}
+
+describe('self-fencing', () => {
+  it('is off on a master no sentinel monitors', () => {
+    const server = makeServer();
+    const fence = new Fence(server);
+    fence.cron(Date.now());
+    expect(fence.active).toBe(false);
+    expect(fence.check(Date.now() + 10_000)).toBeUndefined();
+  });
+
+  it('holds while a majority is heard; fences and drops normal clients when the lease runs out', async () => {
+    const { fence, sentinels, app } = setup();
+    const t0 = Date.now();
+    run(fence, sentinels, t0, t0 + 3000);
+    expect(fence.check(t0 + 3000)).toBeUndefined();
+    // Only one of three sentinels still heard: the lease (2000 ms) runs out for the majority.
+    run(fence, sentinels.slice(0, 1), t0 + 3100, t0 + 5500);
+    expect(fence.check(t0 + 5500)?.message).toMatch(/^FENCED .*majority of its sentinels/);
+    await new Promise((r) => setImmediate(r));
+    expect(app.closed).toEqual(['fenced']);
+    expect(sentinels.every((s) => s.closed.length === 0)).toBe(true);
+    // Confirmed again by hellos naming it from a majority, received after the fence: writes resume.
+    run(fence, sentinels, t0 + 5600, t0 + 5900);
+    fence.onHello(hello(IDS[0]!, 7000, 0), t0 + 5950);
+    fence.onHello(hello(IDS[1]!, 7000, 0), t0 + 5950);
+    run(fence, sentinels, t0 + 6000, t0 + 6000);
+    expect(fence.check(t0 + 6000)).toBeUndefined();
+  });
+
+  it('after a stall, messages queued during it do not count: only later confirmations do', () => {
+    const { fence, sentinels } = setup();
+    const t0 = Date.now();
+    run(fence, sentinels, t0, t0 + 500);
+    // Stopped 3 s: the hellos and pings read first after resuming were sent before.
+    const resumed = t0 + 3500;
+    for (const id of IDS) fence.onHello(hello(id, 7000, 0), resumed);
+    for (const s of sentinels) s.client.lastInteraction = resumed;
+    expect(fence.check(resumed)?.message).toMatch(/^FENCED .*stalled/);
+    run(fence, sentinels, resumed + 100, resumed + 300);
+    expect(fence.check(resumed + 300)).toBeDefined();
+    for (const id of IDS) fence.onHello(hello(id, 7000, 0), resumed + 400);
+    run(fence, sentinels, resumed + 500, resumed + 500);
+    expect(fence.check(resumed + 500)).toBeUndefined();
+  });
+
+  it('fences at once on a hello naming another master with a newer epoch; a promoted replica is not fenced by its old master', () => {
+    const { server, fence, sentinels } = setup();
+    const t0 = Date.now();
+    run(fence, sentinels, t0, t0 + 300);
+    fence.onHello(hello(IDS[0]!, 7000, 1), t0 + 350);
+    fence.onHello(hello(IDS[1]!, 7001, 1), t0 + 360); // same epoch: not newer
+    expect(fence.check(t0 + 370)).toBeUndefined();
+    fence.onHello(hello(IDS[1]!, 7001, 2), t0 + 380);
+    expect(fence.check(t0 + 390)?.message).toMatch(/^FENCED .*newer configuration/);
+
+    // A replica that hears hellos naming its master, then gets promoted.
+    const { server: s2, fence: f2, sentinels: ss2 } = setup();
+    s2.isReplica = true;
+    run(f2, ss2, t0, t0 + 300);
+    f2.onHello(hello(IDS[0]!, 7001, 5), t0 + 310);
+    s2.isReplica = false;
+    f2.onHello(hello(IDS[1]!, 7001, 5), t0 + 320);
+    run(f2, ss2, t0 + 400, t0 + 400);
+    expect(f2.check(t0 + 400)).toBeUndefined();
+    expect(server.isReplica).toBe(false);
+  });
+});
