@@ -7,7 +7,7 @@ import { dash, table } from '../render/table.js';
 import { sleep } from '../util/sleep.js';
 
 export default class Status extends BaseCommand {
-  static override summary = 'Show every node from live probes: role, pid, port, link, offsets, lag, memory.';
+  static override summary = 'Show every node from live probes: role, pid, port, link, offsets, lag, memory; and what each sentinel sees.';
   static override description =
     'Never from records alone: each node is probed (INFO). A state file whose pid now belongs to another program is reported as stale. ' +
     'Exit code 0 even when the cluster is unhealthy (read `healthy` / `synced`); use `clusterctl wait` to gate on health.';

@@ -8,11 +8,11 @@ import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
 
 export default class Up extends BaseCommand {
-  static override summary = 'Start the cluster and wait until every replica is in sync.';
+  static override summary = 'Start the cluster and wait until every replica is in sync and every sentinel agrees.';
   static override description =
-    'Reads ./clusterctl.yaml (or -f FILE, or the built-in default: one master, two replicas), checks every port, ' +
+    'Reads ./clusterctl.yaml (or -f FILE, or the built-in default: one master, two replicas, three sentinels), checks every port, ' +
     'starts each node in its own directory under .clusterctl/<cluster>/, wires replication and returns once every ' +
-    'replica reports master_link_status:up with its offset caught up. Running it again on a running cluster changes nothing. ' +
+    'replica reports master_link_status:up with its offset caught up and every sentinel sees the master, its replicas and the other sentinels. Running it again on a running cluster changes nothing. ' +
     'Ctrl-C stops what it started.';
   static override examples = ['<%= config.bin %> up', '<%= config.bin %> up -f cluster.yaml --timeout 30s', '<%= config.bin %> up --json > cluster.json'];
   static override flags = {
