@@ -106,3 +106,80 @@ describe('self-fencing under sentinels', () => {
     }
   });
 });
+
+describe('sync-replicas 1 under sentinels', () => {
+  let master: NodeProcess;
+  let replicas: NodeProcess[] = [];
+  let sentinels: SentinelProcess[] = [];
+  let sentinelClients: Redis[] = [];
+
+  afterAll(async () => {
+    for (const c of sentinelClients) c.disconnect();
+    for (const r of replicas) r.kill('SIGCONT');
+    await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
+  });
+
+  it('loses no acknowledged write when the replicas stall and the master is killed', async () => {
+    master = await startNode({ config: { 'repl-diskless-sync-delay': '0', 'sync-replicas': '1', 'sync-replicas-timeout': '1000' } });
+    replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
+    sentinels = await Promise.all(
+      [0, 1, 2].map(() => startSentinel({ monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
+    );
+    sentinelClients = sentinels.map((s) => s.client());
+    await waitFor(
+      async () => {
+        const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, NAME)));
+        return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
+      },
+      { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
+    );
+    const app = new Redis({
+      sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      name: NAME,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1500,
+    });
+    app.on('error', () => {});
+    const acknowledged: string[] = [];
+    let stop = false;
+    const writers = [0, 1, 2, 3].map(async (w) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          if ((await app.set(`s${w}-${i}`, String(i))) === 'OK') acknowledged.push(`s${w}-${i}`);
+        } catch {
+          // Failed or unknown outcome.
+        }
+      }
+    });
+    await waitFor(() => acknowledged.length > 200, { message: 'writes flowing' });
+    // The replicas stall, then the master dies: with asynchronous replication the writes answered
+    // meanwhile exist nowhere else; with sync-replicas 1 none of them was answered OK.
+    for (const r of replicas) r.kill('SIGSTOP');
+    // What the kernel already holds for a replica survives the master's death: cut the links too.
+    const admin = master.client();
+    await admin.client('KILL', 'TYPE', 'replica');
+    admin.disconnect();
+    const beforeStall = acknowledged.length;
+    await new Promise((r) => setTimeout(r, 300));
+    master.kill('SIGKILL');
+    for (const r of replicas) r.kill('SIGCONT');
+    expect(acknowledged.length).toBe(beforeStall);
+    await waitFor(async () => (await masterAddress(sentinelClients[0]!, NAME)) !== `127.0.0.1:${master.port}`, {
+      timeout: 15_000,
+      message: 'a replica promoted',
+    });
+    const countAtFailover = acknowledged.length;
+    await waitFor(() => acknowledged.length > countAtFailover + 50, { timeout: 10_000, message: 'writes on the new master' });
+    stop = true;
+    await Promise.all(writers);
+    app.disconnect();
+    const address = (await masterAddress(sentinelClients[0]!, NAME))!;
+    const newMaster = new Redis({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
+    try {
+      const values = await newMaster.mget(...acknowledged);
+      expect(acknowledged.filter((_, i) => values[i] === null)).toEqual([]);
+    } finally {
+      newMaster.disconnect();
+    }
+  });
+});
