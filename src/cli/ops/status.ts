@@ -5,6 +5,7 @@
 import type { RunState } from '../state/run-state.js';
 import { liveCluster, type LiveNode, type ProcessState } from './live.js';
 import { describeProcess } from '../proc/proc.js';
+import { reconcileRoles } from './reconcile.js';
 import { disagreement, viewSentinels, type SentinelView } from './sentinels.js';
 
 export interface NodeStatus {
@@ -42,6 +43,9 @@ export interface StatusResult {
 
 export async function clusterStatus(state: RunState, stateFile: string): Promise<StatusResult> {
   const [live, sentinels] = await Promise.all([liveCluster(state), viewSentinels(state)]);
+  // After a failover clusterctl did not run (the sentinels'), the live roles are the truth: judge
+  // against them, not against records that `up`/`start`/`down` will update anyway.
+  reconcileRoles(state, live);
   const nodes = live.map((node) => nodeStatus(node, live));
   const problems = live.flatMap((node) => nodeProblems(node));
   const masters = nodes.filter((node) => node.role === 'master' && node.roleSource === 'live' && node.process === 'running');
