@@ -112,6 +112,7 @@ export class Connection implements ClientSink {
 
   private flush(): void {
     if (this.out.length === 0 || this.detached) return;
+    this.server.beforeReplies?.();
     if (!this.socket.destroyed) {
       this.server.stats.netOutputBytes += this.out.length;
       this.socket.write(this.out, 'latin1');

@@ -66,6 +66,9 @@ export class Server implements KeyspaceHooks {
   writeGate: ((client: Client) => Reply | undefined) | undefined;
   /** Hook for sync-replicas: may hold the reply of a command that wrote (returns NO_REPLY then). */
   replyHold: ((client: Client, reply: Reply) => Reply | NoReply) | undefined;
+  /** Hook for replication: runs before client replies are written, so replicas get a write's
+   * stream bytes before its client gets the OK (a master stopped right after cannot hold it alone). */
+  beforeReplies: (() => void) | undefined;
   /** Replication state; set by installReplication (absent in socket-less unit tests). */
   replication: Replication | undefined;
   /** Port the listener bound (0 until listening). */

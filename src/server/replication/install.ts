@@ -17,6 +17,9 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   server.replication = replication;
   server.propagationSinks.push(replication);
   installSyncAck(server, replication);
+  server.beforeReplies = () => {
+    for (const link of replication.links) link.flush();
+  };
 
   // Self-fencing (fence.ts) goes first: a fenced master refuses every write whatever else holds.
   const fence = new Fence(server);

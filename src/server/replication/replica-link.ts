@@ -106,7 +106,8 @@ export class ReplicaLink {
     });
   }
 
-  private flush(): void {
+  /** Writes the queued stream bytes now (before client replies: see Server.beforeReplies). */
+  flush(): void {
     if (this.closed || this.queue.length === 0 || this.state !== 'online' || this.holdUntilAck) return;
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
     this.queue = [];
