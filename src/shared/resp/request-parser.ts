@@ -61,6 +61,7 @@ export class RequestParser {
   private remainingArgs = 0;
   private bulkLength = -1;
   private args: string[] = [];
+  private argCount = 0;
   /** Where the line read by readCountLine ends (after its CR and the byte after it). */
   private lineNext = 0;
 
@@ -149,7 +150,9 @@ export class RequestParser {
         this.frameStart = start;
         this.frameBytesBefore = 0;
         this.remainingArgs = count;
-        this.args = [];
+        // Sized up front for ordinary commands; absurd counts grow only as arguments arrive.
+        this.args = count <= 64 ? new Array<string>(count) : [];
+        this.argCount = 0;
         this.bulkLength = -1;
       }
       if (!this.continueMultibulk()) return null;
@@ -178,7 +181,7 @@ export class RequestParser {
         if (missing > BIG_ARG) this.needBytes = missing;
         return false;
       }
-      this.args.push(latin1(buf, this.pos, end));
+      this.args[this.argCount++] = latin1(buf, this.pos, end);
       // Redis skips the two bytes after the data without checking that they are CRLF.
       this.pos = end + 2;
       this.bulkLength = -1;
