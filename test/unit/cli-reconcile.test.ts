@@ -40,4 +40,14 @@ describe('reconcileRoles', () => {
     const state = cluster();
     expect(reconcileRoles(state, live(state, { m1: 'down', r1: 'm1', r2: 'm1' }))).toEqual([]);
   });
+
+  it('right after a promotion, before the other replica is repointed, the downed master follows the promoted one', () => {
+    const state = cluster();
+    reconcileRoles(state, live(state, { m1: 'down', r1: null, r2: 'm1' }));
+    expect(state.nodes.map((n) => [n.name, n.replicaof])).toEqual([
+      ['m1', 'r1'],
+      ['r1', null],
+      ['r2', 'm1'],
+    ]);
+  });
 });

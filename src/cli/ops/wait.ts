@@ -5,6 +5,7 @@ import { CliError, EXIT } from '../errors.js';
 import type { RunState } from '../state/run-state.js';
 import { sleep } from '../util/sleep.js';
 import { liveCluster } from './live.js';
+import { reconcileRoles } from './reconcile.js';
 import { syncOf, type SyncReport } from './replication.js';
 import { disagreement, viewSentinels } from './sentinels.js';
 
@@ -47,6 +48,8 @@ export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: nu
 
 async function unhealthy(state: RunState): Promise<string[]> {
   const [live, sentinels] = await Promise.all([liveCluster(state), viewSentinels(state)]);
+  // Judge replication against the live roles (a sentinel failover may have moved the master).
+  reconcileRoles(state, live);
   const nodes = live.flatMap((node) => {
     if (node.process !== 'running') return [`${node.record.name}: ${node.process}`];
     if (!node.probe?.reachable) return [`${node.record.name}: not answering (${node.probe?.error ?? 'no reply'})`];
