@@ -93,26 +93,8 @@ function wait(ctx: CommandContext, args: string[]): Reply | NoReply {
   const offset = client.lastWriteOffset;
   const acked = replication.countAcked(offset);
   if (acked >= needed || client.multi !== null) return acked;
-  // Park the client (its pipelined commands wait) until enough ACKs or the timeout.
-  client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  const waiter = {
-    client,
-    offset,
-    needed,
-    deadline: 0,
-    done: (count: number) => {
-      if (timer) clearTimeout(timer);
-      replication.waiters.delete(waiter);
-      client.blocked = null;
-      client.sink.push(count);
-      client.sink.resume();
-    },
-  };
-  replication.waiters.add(waiter);
-  if (timeout > 0) timer = setTimeout(() => waiter.done(replication.countAcked(offset)), timeout);
-  replication.requestAcks();
-  return NO_REPLY;
+  // The client waits (its pipelined commands behind it) until enough ACKs or the timeout.
+  return replication.awaitAcks(client, offset, needed, timeout, (count) => count);
 }
 
 function role(ctx: CommandContext): Reply {

@@ -5,6 +5,7 @@
 
 import type { Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
+import { NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../client.js';
 import type { PropagationSink, Server } from '../server.js';
 import { Backlog } from './backlog.js';
@@ -32,7 +33,7 @@ export class Replication implements PropagationSink {
   /** When the last replica went away (ms), for repl-backlog-ttl. */
   noReplicasSince = Date.now();
   /** Clients blocked in WAIT: resolved on ACKs or timeout. */
-  readonly waiters = new Set<{ client: Client; offset: number; needed: number; deadline: number; done(count: number): void }>();
+  private readonly waiters = new Set<{ offset: number; needed: number; done(count: number): void }>();
   private getackRequested = false;
   /** True while this node follows a master: propagation from local commands is ignored. */
   isReplica = false;
@@ -216,6 +217,31 @@ export class Replication implements PropagationSink {
 
   // ---- ACKs, WAIT, min-replicas ---------------------------------------------------------------
 
+  /**
+   * Parks `client` (its pipelined commands wait behind it, so reply order is kept) until `needed`
+   * online replicas ACKed `offset` or `timeoutMs` passed (0 = no limit), then sends `reply(count)`.
+   * Replicas are asked to ACK at once (REPLCONF GETACK). Used by WAIT and by sync-replicas.
+   */
+  awaitAcks(client: Client, offset: number, needed: number, timeoutMs: number, reply: (count: number) => Reply): NoReply {
+    client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
+    let timer: NodeJS.Timeout | undefined;
+    const waiter = {
+      offset,
+      needed,
+      done: (count: number) => {
+        if (timer) clearTimeout(timer);
+        this.waiters.delete(waiter);
+        client.blocked = null;
+        client.sink.push(reply(count));
+        client.sink.resume();
+      },
+    };
+    this.waiters.add(waiter);
+    if (timeoutMs > 0) timer = setTimeout(() => waiter.done(this.countAcked(offset)), timeoutMs);
+    this.requestAcks();
+    return NO_REPLY;
+  }
+
   private onAck(): void {
     if (this.waiters.size === 0) return;
     for (const waiter of [...this.waiters]) {
@@ -277,14 +303,8 @@ export class Replication implements PropagationSink {
 
   // ---- Cron ------------------------------------------------------------------------------------
 
-  /** Runs every tick: keepalives, pings, output limits, timeouts, backlog ttl, WAIT deadlines. */
+  /** Runs every tick: keepalives, pings, output limits, timeouts, backlog ttl. */
   cron(now: number, secondElapsed: boolean, pingDue: boolean): void {
-    for (const waiter of [...this.waiters]) {
-      if (waiter.deadline > 0 && now >= waiter.deadline) {
-        this.waiters.delete(waiter);
-        waiter.done(this.countAcked(waiter.offset));
-      }
-    }
     this.enforceOutputLimits(now);
     if (!secondElapsed) return;
     for (const link of this.waitingForJob) if (!link.isClosed) link.writeNow('\n');

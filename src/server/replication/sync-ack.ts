@@ -2,7 +2,7 @@
 // reply to a write is held until N replicas ACKed the client's offset, so an OK means N replicas
 // hold the write; a timeout answers an UNKNOWN error (the write may or may not survive a failover).
 
-import { ErrorReply, NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
+import { ErrorReply, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { Replication } from './replication.js';
@@ -27,27 +27,10 @@ function hold(server: Server, replication: Replication, client: Client, reply: R
   const offset = client.lastWriteOffset;
   if (replication.countAcked(offset) >= needed) return acknowledged(replication, offset, reply);
   const timeoutMs = server.config.num('sync-replicas-timeout');
-  // Park the client as WAIT does: its pipelined commands stay behind this reply, so order is kept.
-  client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  const waiter = {
-    client,
-    offset,
-    needed,
-    deadline: 0,
-    done: (count: number) => {
-      if (timer) clearTimeout(timer);
-      replication.waiters.delete(waiter);
-      client.blocked = null;
-      client.sink.push(count >= needed ? acknowledged(replication, offset, reply) : unknownOutcome(needed, timeoutMs));
-      client.sink.resume();
-    },
-  };
-  replication.waiters.add(waiter);
-  timer = setTimeout(() => waiter.done(replication.countAcked(offset)), timeoutMs);
-  // Replicas ACK at once when asked (REPLCONF GETACK), instead of once a second.
-  replication.requestAcks();
-  return NO_REPLY;
+  // The client waits as in WAIT: its pipelined commands stay behind this reply, so order is kept.
+  return replication.awaitAcks(client, offset, needed, timeoutMs, (count) =>
+    count >= needed ? acknowledged(replication, offset, reply) : unknownOutcome(needed, timeoutMs),
+  );
 }
 
 function acknowledged(replication: Replication, offset: number, reply: Reply): Reply {
