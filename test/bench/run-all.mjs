@@ -4,7 +4,7 @@
 //               HSET ZADD, SET/GET -d 1024), requests/s and ours/redis
 //   memory      RSS for 1,000,000 keys of 100-byte values, ours/redis
 //   latency     p99 and worst GET round trip while BGSAVE of those keys runs
-//   replication, sentinel   the separate benchmark scripts in this folder (only when named)
+//   replication, sentinel   the separate benchmark scripts in this folder
 // Options: --only throughput,memory   --requests 200000   --keys 1000000   --pipelines 1,16
 //          --rounds 3 (throughput runs per test and server; the median is shown)
 // Numbers depend on the machine and its load: compare ratios from one run, not across runs.
@@ -16,8 +16,9 @@ import { throughput } from './throughput.mjs';
 import { dataset } from './dataset.mjs';
 import { cleanup, ROOT, track } from './lib/servers.mjs';
 
-const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency'];
 const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs' };
+// Everything runs by default: the node, replication and sentinel figures side by side with Redis.
+const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
 
 function option(name, fallback) {
   const args = process.argv.slice(2);
@@ -48,7 +49,7 @@ async function main() {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const known = [...DEFAULT_SECTIONS, ...Object.keys(EXTRA_SCRIPTS)];
+  const known = DEFAULT_SECTIONS;
   const unknown = sections.filter((s) => !known.includes(s));
   if (unknown.length > 0) {
     console.error(`unknown section(s): ${unknown.join(', ')}; choose from ${known.join(', ')}`);
