@@ -6,8 +6,9 @@
 import { ErrorReply, type Reply } from '../../shared/resp/reply.js';
 import type { HashValue } from '../keyspace/values.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './errors.js';
-import { globMatch, is, parseInt64, parseInteger } from './args.js';
+import { globMatch, is, parseInt64 } from './args.js';
 import type { CommandContext } from './types.js';
+import { parseScanOptions } from './sets-scan.js';
 
 const INT64_MAX = 9223372036854775807n;
 const ERR_COUNT_RANGE = new ErrorReply(
@@ -87,28 +88,6 @@ export function parseScanCursor(text: string): bigint | null {
   const magnitude = BigInt(match[2]!);
   if (magnitude > 0xffffffffffffffffn) return null;
   return match[1] === '-' && magnitude !== 0n ? (1n << 64n) - magnitude : magnitude;
-}
-
-interface ScanOptions {
-  count: number;
-  pattern: string | null;
-}
-
-function parseScanOptions(args: string[], from: number): ScanOptions | ErrorReply {
-  const options: ScanOptions = { count: 10, pattern: null };
-  for (let i = from; i < args.length; i += 2) {
-    if (is(args[i], 'COUNT') && i + 1 < args.length) {
-      const count = parseInteger(args[i + 1]!);
-      if (count === null) return ERR_NOT_INTEGER;
-      if (count < 1) return ERR_SYNTAX;
-      options.count = count;
-    } else if (is(args[i], 'MATCH') && i + 1 < args.length) {
-      options.pattern = args[i + 1] === '*' ? null : args[i + 1]!;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
-  return options;
 }
 
 /** True when Redis would hold this hash as a listpack (its HSCAN then answers in one call). */

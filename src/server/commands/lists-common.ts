@@ -4,9 +4,10 @@
 
 import { ErrorReply, type Reply } from '../../shared/resp/reply.js';
 import { ListValue } from '../keyspace/list.js';
-import { ERR_SYNTAX, ERR_WRONGTYPE } from './errors.js';
-import { is, parseInteger } from './args.js';
+import { ERR_WRONGTYPE } from './errors.js';
+import { is } from './args.js';
 import type { CommandContext } from './types.js';
+import { parseMpop } from './mpop-args.js';
 
 export type End = 'left' | 'right';
 
@@ -71,28 +72,10 @@ export interface MpopArgs {
   count: number;
 }
 
-const ERR_NUMKEYS = new ErrorReply('ERR numkeys should be greater than 0');
-const ERR_COUNT = new ErrorReply('ERR count should be greater than 0');
-
 /** Parses `numkeys key [key ...] LEFT|RIGHT [COUNT count]` starting at args[at] (LMPOP at 1, BLMPOP at 2). */
 export function parseMpopArgs(args: string[], at: number): MpopArgs | ErrorReply {
-  const numkeys = parseInteger(args[at]!);
-  if (numkeys === null || numkeys < 1) return ERR_NUMKEYS;
-  const whereAt = at + numkeys + 1;
-  if (whereAt >= args.length) return ERR_SYNTAX;
-  const end = parseEnd(args[whereAt]!);
-  if (end === null) return ERR_SYNTAX;
-  let count = -1;
-  for (let i = whereAt + 1; i < args.length; i++) {
-    if (count === -1 && is(args[i], 'COUNT') && i + 1 < args.length) {
-      const parsed = parseInteger(args[++i]!);
-      if (parsed === null || parsed < 1) return ERR_COUNT;
-      count = parsed;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
-  return { keys: args.slice(at + 1, whereAt), end, count: count === -1 ? 1 : count };
+  const parsed = parseMpop(args, at, parseEnd);
+  return parsed instanceof ErrorReply ? parsed : { keys: parsed.keys, end: parsed.side, count: parsed.count };
 }
 
 /** The verb a pop from this end propagates as. */

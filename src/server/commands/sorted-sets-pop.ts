@@ -10,10 +10,9 @@ import { ERR_SYNTAX } from './errors.js';
 import { parseBlockTimeout } from './lists-blocking.js';
 import { getZset, pairsReply } from './sorted-sets-common.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from './types.js';
+import { parseMpop } from './mpop-args.js';
 
 const ERR_POSITIVE = new ErrorReply('ERR value is out of range, must be positive');
-const ERR_NUMKEYS = new ErrorReply('ERR numkeys should be greater than 0');
-const ERR_COUNT = new ErrorReply('ERR count should be greater than 0');
 
 type Where = 'min' | 'max';
 type Attempt = (ctx: CommandContext, readyKey?: string) => Reply | undefined;
@@ -101,26 +100,9 @@ interface MpopArgs {
 }
 
 /** `numkeys key [key ...] MIN|MAX [COUNT count]` starting at args[at] (zmpopGenericCommand). */
-function parseMpop(args: string[], at: number): MpopArgs | ErrorReply {
-  const numkeys = parseInteger(args[at]!);
-  if (numkeys === null || numkeys < 1) return ERR_NUMKEYS;
-  const whereAt = at + numkeys + 1;
-  if (whereAt >= args.length) return ERR_SYNTAX;
-  let where: Where;
-  if (is(args[whereAt], 'MIN')) where = 'min';
-  else if (is(args[whereAt], 'MAX')) where = 'max';
-  else return ERR_SYNTAX;
-  let count = -1;
-  for (let i = whereAt + 1; i < args.length; i++) {
-    if (count === -1 && is(args[i], 'COUNT') && i + 1 < args.length) {
-      const parsed = parseInteger(args[++i]!);
-      if (parsed === null || parsed < 1) return ERR_COUNT;
-      count = parsed;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
-  return { keys: args.slice(at + 1, whereAt), where, count: count === -1 ? 1 : count };
+function parseZmpop(args: string[], at: number): MpopArgs | ErrorReply {
+  const parsed = parseMpop<Where>(args, at, (word) => (is(word, 'MIN') ? 'min' : is(word, 'MAX') ? 'max' : null));
+  return parsed instanceof ErrorReply ? parsed : { keys: parsed.keys, where: parsed.side, count: parsed.count };
 }
 
 /** One ZMPOP attempt: [key, [[member, score], ...]] from the first non-empty key. */
@@ -136,14 +118,14 @@ function mpopAttempt(parsed: MpopArgs): Attempt {
 }
 
 function zmpop(ctx: CommandContext, args: string[]): Reply {
-  const parsed = parseMpop(args, 1);
+  const parsed = parseZmpop(args, 1);
   if (parsed instanceof ErrorReply) return parsed;
   return mpopAttempt(parsed)(ctx) ?? NULL_ARRAY;
 }
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the arguments are checked first. */
 function bzmpop(ctx: CommandContext, args: string[]) {
-  const parsed = parseMpop(args, 2);
+  const parsed = parseZmpop(args, 2);
   if (parsed instanceof ErrorReply) return parsed;
   const deadline = parseBlockTimeout(ctx, args[1]!);
   if (deadline instanceof ErrorReply) return deadline;
