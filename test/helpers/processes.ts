@@ -104,12 +104,13 @@ export class NodeProcess {
   }
 }
 
-function rememberPid(pid: number): void {
+/** Records a pid for the global teardown (test/helpers/global-teardown.ts). */
+export function rememberPid(pid: number): void {
   const dir = process.env.CLUSTERCTL_TEST_PID_DIR;
   if (dir) writeFileSync(join(dir, String(pid)), '');
 }
 
-function forgetPid(pid: number): void {
+export function forgetPid(pid: number): void {
   const dir = process.env.CLUSTERCTL_TEST_PID_DIR;
   if (!dir) return;
   try {
@@ -165,7 +166,8 @@ export async function startNode(options: StartOptions = {}): Promise<NodeProcess
   }
 }
 
-async function ping(port: number): Promise<boolean> {
+/** True when something on the loopback port answers PONG (nodes and sentinels alike). */
+export async function ping(port: number): Promise<boolean> {
   const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   client.on('error', () => {});
   try {

@@ -3,11 +3,11 @@
 // stops it (SIGTERM, then SIGKILL) and records its pid so the global teardown can reap leftovers.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, ROOT, type Engine } from './processes.js';
+import { forgetPid, freePort, ping, rememberPid, ROOT, type Engine } from './processes.js';
 import { waitFor } from './wait-for.js';
 
 export const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
@@ -122,32 +122,6 @@ export async function startSentinel(options: SentinelOptions, reuse?: { dir: str
   return sentinel;
 }
 
-async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } finally {
-    client.disconnect();
-  }
-}
-
-// Same pid bookkeeping as processes.ts, so the global teardown reaps sentinels a test left behind.
-function rememberPid(pid: number): void {
-  const dir = process.env.CLUSTERCTL_TEST_PID_DIR;
-  if (dir) writeFileSync(join(dir, String(pid)), '');
-}
-
-function forgetPid(pid: number): void {
-  const dir = process.env.CLUSTERCTL_TEST_PID_DIR;
-  if (!dir) return;
-  try {
-    unlinkSync(join(dir, String(pid)));
-  } catch {
-    // Never recorded or already forgotten.
-  }
-}
 
 /** `SENTINEL MASTER name` as an object. */
 export async function sentinelMaster(client: Redis, name: string): Promise<Record<string, string>> {
