@@ -3,6 +3,7 @@
 // a fake clock. Actions are carried out instantly and their replies fed back, so scenario tests read
 // like the story they check (kill the master, cut a sentinel off, ...).
 
+import { leaseToRequest } from '../../src/sentinel/core/monitor.js';
 import { isMasterDownByAddr } from '../../src/sentinel/core/admin.js';
 import { monitor } from '../../src/sentinel/core/admin.js';
 import { SentinelCore } from '../../src/sentinel/core/sentinel-core.js';
@@ -22,6 +23,8 @@ export interface SimNode {
   ignoresSlaveOf?: boolean;
   /** Extra INFO lines (a clusterctl node's `# Fencing` section: fence_lease_ms, sync_acked_offset...). */
   extraInfo?: string[];
+  /** A clusterctl node's fence-lease-ms: it answers FENCING LEASE with min(this, the request). */
+  fenceLeaseMs?: number;
 }
 
 export interface SimEvent {
@@ -127,7 +130,13 @@ export class Sim {
   private syncLinks(sentinel: SimSentinel): void {
     for (const instance of sentinel.core.instances()) {
       const up = this.reachable(sentinel.port, instance.port);
-      if (instance.link.cmdConnected !== up) sentinel.core.linkChanged(instance.id, 'cmd', up, this.now);
+      if (instance.link.cmdConnected !== up) {
+        sentinel.core.linkChanged(instance.id, 'cmd', up, this.now);
+        // The FENCING LEASE sent in the link handshake (sentinel/io/links.ts), answered after it.
+        const node = this.nodes.get(instance.port);
+        const request = leaseToRequest(instance);
+        if (up && node?.fenceLeaseMs !== undefined && request > 0) sentinel.core.onLeaseGranted(instance.id, Math.min(node.fenceLeaseMs, request), this.now);
+      }
       if (instance.kind !== 'sentinel' && instance.link.pubsubConnected !== up) sentinel.core.linkChanged(instance.id, 'pubsub', up, this.now);
     }
   }

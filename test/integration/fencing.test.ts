@@ -38,12 +38,15 @@ describe('self-fencing under sentinels', () => {
     await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
   });
 
-  it('the master knows its sentinels and holds its lease while they are there', async () => {
+  it('the master knows its sentinels, takes the lease they request and holds it while they are there', async () => {
     const c = master.client();
     try {
       await waitFor(async () => /fence_known_sentinels:3/.test((await c.info('fencing')) as string), { message: 'three sentinels known' });
       const text = (await c.info('fencing')) as string;
-      expect(text).toMatch(/fence_lease_ms:2000/);
+      // Our sentinels asked for down-after (1000) - margin (250): shorter than fence-lease-ms.
+      expect(text).toMatch(/fence_lease_config_ms:2000/);
+      expect(text).toMatch(/fence_lease_ms:750\r\n/);
+      expect(text).toMatch(/fence_lease_requests:3/);
       expect(text).toMatch(/fenced:0/);
       expect(await c.set('healthy', '1')).toBe('OK');
     } finally {

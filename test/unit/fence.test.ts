@@ -94,4 +94,30 @@ describe('self-fencing', () => {
     expect(f2.check(t0 + 400)).toBeUndefined();
     expect(server.isReplica).toBe(false);
   });
+
+  it('shortens its lease to the shortest one a sentinel requested, never lengthens it, and fences on it', () => {
+    const { fence, sentinels } = setup();
+    expect(fence.lease).toBe(2000);
+    expect(fence.requestLease(IDS[0]!, 750)).toBe(750);
+    expect(fence.requestLease(IDS[1]!, 5000)).toBe(750);
+    // A sentinel that asks again for more cannot lengthen what another one relies on.
+    expect(fence.requestLease(IDS[0]!, 1500)).toBe(1500);
+    expect(fence.requestLease(IDS[2]!, 750)).toBe(750);
+    expect(fence.infoLines()).toContain('fence_lease_ms:750');
+    const t0 = Date.now();
+    run(fence, sentinels, t0, t0 + 500);
+    // One of three heard: fenced once 750 ms have passed, where fence-lease-ms alone would wait 2 s.
+    run(fence, sentinels.slice(0, 1), t0 + 600, t0 + 1200);
+    expect(fence.check(t0 + 1200)).toBeUndefined();
+    run(fence, sentinels.slice(0, 1), t0 + 1300, t0 + 1400);
+    expect(fence.check(t0 + 1400)?.message).toMatch(/^FENCED /);
+  });
+
+  it('keeps fence-lease-ms 0 (off) whatever a sentinel requests; FENCING LEASE is for sentinel links only', () => {
+    const server = makeServer({ 'fence-lease-ms': '0' });
+    const fence = new Fence(server);
+    expect(fence.requestLease(IDS[0]!, 750)).toBe(0);
+    const app = connect(makeServer());
+    expect(String((app.run('FENCING', 'LEASE', '750') as Error).message)).toMatch(/^ERR FENCING LEASE is sent by a sentinel/);
+  });
 });

@@ -33,13 +33,39 @@ describe('sentinels and self-fencing masters', () => {
     const reachable = lastReachable(sim);
     expect(sim.runUntil(() => sim.events('+promoted-slave').length > 0, 15_000)).toBe(true);
     const promotionSent = sim.events('+failover-state-wait-promotion')[0]!.at;
-    expect(promotionSent).toBeGreaterThanOrEqual(reachable + 2500);
+    expect(promotionSent).toBeGreaterThanOrEqual(reachable + 2250);
     // Without a lease (a Redis master) the same failover goes sooner.
     const plain = world([]);
     plain.nodes.get(M)!.alive = false;
     const plainReachable = lastReachable(plain);
     plain.runUntil(() => plain.events('+promoted-slave').length > 0, 15_000);
-    expect(plain.events('+failover-state-wait-promotion')[0]!.at).toBeLessThan(plainReachable + 2500);
+    expect(plain.events('+failover-state-wait-promotion')[0]!.at).toBeLessThan(plainReachable + 2250);
+  });
+
+  it('a lease granted on request (down-after - margin) costs nothing beyond down-after, and is kept by pinging often', () => {
+    // INFO read before the grant still says 2000: the grant on the link is what bounds the lease.
+    const sim = world(['fence_lease_ms:2000', 'sync_replicas:0', 'sync_acked_offset:0']);
+    sim.nodes.get(M)!.fenceLeaseMs = 2000;
+    // Reconnect every link so the handshake's FENCING LEASE is answered.
+    for (const port of [M, R1, R2]) sim.nodes.get(port)!.alive = false;
+    sim.run(100);
+    for (const port of [M, R1, R2]) sim.nodes.get(port)!.alive = true;
+    sim.runUntil(() => sim.sentinels.every((s) => s.core.masters.get('mymaster')!.link.grantedLeaseMs === 750), 5000);
+    const master = sim.sentinels[0]!.core.masters.get('mymaster')!;
+    // Eight PINGs per lease: a healthy master hears a majority of its sentinels every ~94 ms.
+    const before = master.link.lastPingTime;
+    sim.run(1000);
+    expect(master.link.lastPingTime).toBeGreaterThan(before);
+    expect(master.link.lastAvailTime).toBeGreaterThanOrEqual(sim.now - 100);
+
+    sim.nodes.get(M)!.alive = false;
+    const reachable = lastReachable(sim);
+    expect(sim.runUntil(() => sim.events('+promoted-slave').length > 0, 15_000)).toBe(true);
+    const promotionSent = sim.events('+failover-state-wait-promotion')[0]!.at;
+    // Never before the granted lease + margin has passed; and not held back beyond that.
+    expect(promotionSent).toBeGreaterThanOrEqual(reachable + 1000);
+    expect(promotionSent).toBeLessThan(reachable + 2250);
+    expect(sim.events('-failover-abort-master-reachable')).toEqual([]);
   });
 
   it('with sync-replicas, promote the replica holding every acknowledged write, whatever the priorities', () => {

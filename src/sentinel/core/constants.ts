@@ -44,7 +44,14 @@ export const DEFAULT_PARALLEL_SYNCS = 1;
 /** Pending commands above which nothing more is sent on a link (SENTINEL_MAX_PENDING_COMMANDS). */
 export const MAX_PENDING_COMMANDS = 100;
 /**
- * Added to a master's self-fencing lease before a replica may be promoted: covers the node's cron
- * granularity (100 ms), the PING transit, and clock-rate differences between the two processes.
+ * Added to a master's self-fencing lease before a replica may be promoted. The master measures its
+ * lease from when it *read* our PING and checks it before every write; we measure from when we
+ * *read* its reply, which is later. The margin covers clock-rate differences between the two
+ * processes and scheduling delay; our sentinels request a lease of down-after minus this margin, so
+ * waiting for the lease costs nothing beyond down-after.
  */
-export const FENCE_MARGIN = 500;
+export const FENCE_MARGIN = 250;
+/** A lease shorter than this is not requested (down-after too short): the node keeps its own. */
+export const MIN_LEASE_REQUEST = 300;
+/** PINGs per granted lease: a master then needs several PINGs in a row lost before it fences. */
+export const PINGS_PER_LEASE = 8;

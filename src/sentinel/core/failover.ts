@@ -130,8 +130,17 @@ function selectSlave(ctx: CoreContext, master: MasterInstance): void {
  * down-after > lease + margin on their own side: see the warning in refresh.ts.)
  */
 export function leaseRunOut(master: MasterInstance, now: number): boolean {
-  if (master.fenceLeaseMs <= 0) return true;
-  return now >= master.link.lastAvailTime + master.fenceLeaseMs + FENCE_MARGIN;
+  const lease = leaseInForce(master);
+  if (lease <= 0) return true;
+  return now >= master.link.lastAvailTime + lease + FENCE_MARGIN;
+}
+
+/**
+ * An upper bound of the master's lease when it last answered us: the one it granted us on that
+ * connection (it never lengthens it), else what its INFO reported (its fence-lease-ms).
+ */
+export function leaseInForce(master: MasterInstance): number {
+  return master.link.grantedLeaseMs ?? master.fenceLeaseMs;
 }
 
 function sendSlaveofNoOne(ctx: CoreContext, master: MasterInstance): void {

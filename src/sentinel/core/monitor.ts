@@ -10,7 +10,10 @@ import {
   INFO_PERIOD_PROMOTION,
   INFO_PERIOD_RECONF,
   MAX_PENDING_COMMANDS,
+  FENCE_MARGIN,
+  MIN_LEASE_REQUEST,
   PING_PERIOD,
+  PINGS_PER_LEASE,
   PUBLISH_PERIOD,
 } from './constants.js';
 import type { CoreContext } from './context.js';
@@ -28,9 +31,31 @@ export function sendPeriodicCommands(ctx: CoreContext, instance: Instance): void
     link.pendingCommands++;
     ctx.send({ type: 'info', id: instance.id });
   }
-  const pingPeriod = Math.min(instance.downAfterMs, PING_PERIOD);
+  const pingPeriod = pingPeriodOf(instance);
   if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) sendPing(ctx, instance);
-  if (now - instance.lastPubTime > PUBLISH_PERIOD) sendHello(ctx, instance);
+  if (now - instance.lastPubTime > helloPeriodOf(instance)) sendHello(ctx, instance);
+}
+
+/**
+ * Redis pings every min(down-after, 1 s). An instance holding a lease from us must hear from us
+ * several times per lease, or a healthy master would fence itself.
+ */
+export function pingPeriodOf(instance: Instance): number {
+  const base = Math.min(instance.downAfterMs, PING_PERIOD);
+  const lease = instance.link.grantedLeaseMs;
+  return lease ? Math.min(base, Math.max(10, Math.floor(lease / PINGS_PER_LEASE))) : base;
+}
+
+/** A fenced master is confirmed again by hellos naming it: lease holders get them once per lease. */
+function helloPeriodOf(instance: Instance): number {
+  const lease = instance.link.grantedLeaseMs;
+  return lease ? Math.min(PUBLISH_PERIOD, lease) : PUBLISH_PERIOD;
+}
+
+/** The lease to request from an instance (FENCING LEASE), 0 for none: down-after minus the margin. */
+export function leaseToRequest(instance: Instance): number {
+  const lease = instance.downAfterMs - FENCE_MARGIN;
+  return lease >= MIN_LEASE_REQUEST ? lease : 0;
 }
 
 function infoPeriod(instance: Instance): number {

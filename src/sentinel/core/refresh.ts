@@ -46,7 +46,8 @@ export function applyInfo(ctx: CoreContext, instance: Instance, text: string): v
  * cannot outwait safely (down-after <= lease + margin) is logged, once per value.
  */
 function learnFencing(ctx: CoreContext, master: MasterInstance, info: ParsedInfo): void {
-  if (info.fenceLeaseMs !== master.fenceLeaseMs && info.fenceLeaseMs > 0 && master.settings.downAfterMs <= info.fenceLeaseMs + FENCE_MARGIN) {
+  const granted = master.link.grantedLeaseMs !== null;
+  if (!granted && info.fenceLeaseMs !== master.fenceLeaseMs && info.fenceLeaseMs > 0 && master.settings.downAfterMs <= info.fenceLeaseMs + FENCE_MARGIN) {
     ctx.log(
       'warning',
       `down-after-milliseconds of ${master.name} (${master.settings.downAfterMs}) is not above the master's fence-lease-ms (${info.fenceLeaseMs}) + ${FENCE_MARGIN}: failovers will wait for the lease to run out`,

@@ -132,6 +132,8 @@ export class SentinelCore implements CoreContext {
       instance.link.pendingCommands = 0;
       instance.link.infoPending = false;
       instance.link.askPending = false;
+      // A new connection may reach a new process: only a grant made on it counts from now on.
+      if (connected) instance.link.grantedLeaseMs = null;
       // Like sentinelReconnectInstance: a fresh command link sends its first PING at once.
       if (connected) sendPing(this, instance);
     } else {
@@ -183,6 +185,13 @@ export class SentinelCore implements CoreContext {
   }
 
   /** Any other reply (the SLAVEOF transaction): only the pending count changes. */
+  /** The instance's reply to FENCING LEASE, sent right after connecting: null when it refused. */
+  onLeaseGranted(id: number, leaseMs: number | null, now: number): void {
+    this.now = now;
+    const instance = this.find(id);
+    if (instance) instance.link.grantedLeaseMs = leaseMs;
+  }
+
   onReply(id: number, now: number): void {
     this.now = now;
     this.replied(id);

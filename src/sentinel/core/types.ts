@@ -40,6 +40,12 @@ export interface LinkState {
   lastAvailTime: number;
   infoPending: boolean;
   askPending: boolean;
+  /**
+   * The fencing lease the instance granted on the current command connection (FENCING LEASE):
+   * null = none granted (a Redis node, or not asked); 0 = fencing is off there. Kept when the link
+   * drops: it is the lease the instance held when we last heard from it.
+   */
+  grantedLeaseMs: number | null;
 }
 
 export interface MasterSettings {
@@ -112,6 +118,7 @@ export class Instance {
       lastAvailTime: now,
       infoPending: false,
       askPending: false,
+      grantedLeaseMs: null,
     };
     this.roleReported = kind === 'slave' ? 'slave' : 'master';
     this.roleReportedTime = now;

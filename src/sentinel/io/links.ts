@@ -6,6 +6,7 @@
 import { ErrorReply } from '../../shared/resp/reply.js';
 import type { ParsedReply } from '../../shared/resp/reply-parser.js';
 import { PING_PERIOD, PUBLISH_PERIOD } from '../core/constants.js';
+import { leaseToRequest } from '../core/monitor.js';
 import type { SentinelCore } from '../core/sentinel-core.js';
 import type { Action, Instance } from '../core/types.js';
 import { CONNECTION_LOST, RespClient } from './resp-client.js';
@@ -121,6 +122,23 @@ export class LinkManager {
     }
     client.send(['CLIENT', 'SETNAME', `${this.clientName}-${which}`]);
     if (which === 'pubsub') client.send(['SUBSCRIBE', HELLO_CHANNEL]);
+    else if (instance.kind !== 'sentinel') this.requestLease(instance, client);
+  }
+
+  /**
+   * FENCING LEASE on a fresh command link, before its first PING: every PONG that follows on this
+   * connection comes from a process holding at most that lease (core/failover.ts leaseRunOut).
+   * redis-server answers "unknown command": no lease, as Redis Sentinel.
+   */
+  private requestLease(instance: Instance, client: RespClient): void {
+    const lease = leaseToRequest(instance);
+    if (lease === 0) return;
+    const id = instance.id;
+    client.send(['FENCING', 'LEASE', String(lease)], (reply) => {
+      if (reply === CONNECTION_LOST) return;
+      this.core.onLeaseGranted(id, typeof reply === 'number' ? reply : null, this.now());
+      this.observed();
+    });
   }
 
   private settingsOf(instance: Instance): { authPass: string | null; authUser: string | null } {

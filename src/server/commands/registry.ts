@@ -14,6 +14,8 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { persistenceCommands } from './persistence.js';
 import { replicationCommands } from './replication.js';
+import { fencingCommands } from './fencing.js';
+import { faultCommands } from './fault.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -28,6 +30,8 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   serverCommands,
   persistenceCommands,
   replicationCommands,
+  fencingCommands,
+  faultCommands,
 ];
 
 export function buildCommandTable(): Map<string, CommandSpec> {

@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 
-const SENTINEL_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/;
+export const SENTINEL_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/;
 
 export type FenceReason = 'lease' | 'stall' | 'config';
 
@@ -34,11 +34,33 @@ export class Fence {
   /** Highest config epoch seen while a replica: a promoted node is not fenced by its old master's hellos. */
   private baselineEpoch = 0;
   private localAddresses: Set<string> | undefined;
+  /**
+   * Leases our sentinels asked for (FENCING LEASE), by sentinel id. Kept for the life of the
+   * process, even when the sentinel disconnects: the sentinel times its failover by the lease it was
+   * granted, so the lease in force may never grow behind its back (a partition closes nothing).
+   */
+  private readonly requested = new Map<string, number>();
 
   constructor(private readonly server: Server) {}
 
-  private get lease(): number {
-    return this.server.config.num('fence-lease-ms');
+  /** The lease in force: fence-lease-ms, shortened to the shortest lease a sentinel asked for. */
+  get lease(): number {
+    const configured = this.server.config.num('fence-lease-ms');
+    if (configured <= 0) return 0;
+    let lease = configured;
+    for (const ms of this.requested.values()) lease = Math.min(lease, ms);
+    return lease;
+  }
+
+  /**
+   * A sentinel times its failover by a lease it requested: it pings us often enough to keep it
+   * and promotes a replica only once lease + margin have passed since we last answered it. Returns
+   * the lease now in force, which is never longer than the one requested.
+   */
+  requestLease(sentinelId: string, ms: number): number {
+    this.requested.set(sentinelId, ms);
+    if (!this.heard.has(sentinelId)) this.heard.set(sentinelId, Date.now());
+    return this.lease;
   }
 
   /** Fencing applies to a master with a lease, monitored by sentinels or using min-replicas-to-write. */
@@ -183,6 +205,8 @@ export class Fence {
     for (const at of this.heard.values()) if (now - at <= this.lease) fresh++;
     return [
       `fence_lease_ms:${this.lease}`,
+      `fence_lease_config_ms:${this.server.config.num('fence-lease-ms')}`,
+      `fence_lease_requests:${this.requested.size}`,
       `fence_active:${this.active ? 1 : 0}`,
       `fenced:${this.fenced ? 1 : 0}`,
       `fence_reason:${this.reason ?? ''}`,
