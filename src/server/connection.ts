@@ -12,6 +12,7 @@ import { execute } from './dispatch.js';
 import { mustWaitForPause, whenUnpaused } from './commands/client-pause.js';
 import type { Server } from './server.js';
 import { SocketReader } from './socket-reader.js';
+import { faultSwitch, faultsOf } from './faults/faults.js';
 
 /** Unsent output above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
@@ -95,6 +96,11 @@ export class Connection implements ClientSink {
       if (this.server.clientPause && mustWaitForPause(this.server, this.client, args)) {
         this.postponed = args;
         whenUnpaused(this.server, () => this.resume());
+        return;
+      }
+      // FAULT PARTITION (faults/): a partitioned link's requests wait for the heal, which resumes us.
+      if (faultSwitch.on && faultsOf(this.server).holdRequest(this, args)) {
+        this.postponed = args;
         return;
       }
       const reply = execute(this.server, this.client, args);

@@ -11,6 +11,7 @@ import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './per
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
 import { installReplication } from './replication/install.js';
+import { installFaults } from './faults/install.js';
 import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
 import { REDIS_COMPAT_VERSION } from './commands/connection.js';
 import { ErrorReply } from '../shared/resp/reply.js';
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   installPersistence(server);
   installExpireCycle(server);
   installReplication(server, snapshotProducer(server), snapshotLoader(server));
+  installFaults(server);
   server.startCron();
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice('Ready to accept connections');

@@ -37,6 +37,7 @@ describe('INFO sections', () => {
       '# Keyspace',
       '# Lostwrites',
       '# Fencing',
+      '# Faults',
     ]);
     expect(titles(infoOf('everything'))).toEqual(titles(infoOf('all')));
   });

@@ -16,6 +16,8 @@ export function connectClient(port: number, { timeoutMs = 1000 }: ClientOptions 
     host: HOST,
     port,
     password: passwordFor(port),
+    // clusterctl-* connections are the operator's: `clusterctl partition --from clients` spares them.
+    connectionName: 'clusterctl-cli',
     lazyConnect: true,
     // The builtin node may not answer INFO yet; the ready check is an INFO round trip we do not need.
     enableReadyCheck: false,

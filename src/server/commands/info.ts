@@ -5,6 +5,7 @@ import { VerbatimReply, type Reply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 import { persistenceInfoSection } from '../persistence/info.js';
 import { replicationInfoSection } from '../replication/info.js';
+import { faultsInfoSection } from '../faults/faults.js';
 import {
   clientsSection,
   commandStatsSection,
@@ -64,6 +65,8 @@ const SECTIONS: readonly Section[] = [
   { name: 'lostwrites', title: 'Lostwrites', isDefault: false, lines: lostWritesSection },
   // clusterctl's own: self-fencing and sync-replicas state, read by our sentinels (replication/fence.ts).
   { name: 'fencing', title: 'Fencing', isDefault: false, lines: fencingSection },
+  // clusterctl's own: active FAULT PARTITION rules and the links they hold (faults/faults.ts).
+  { name: 'faults', title: 'Faults', isDefault: false, lines: faultsInfoSection },
 ];
 
 /** The section names an INFO call selects; unknown names select nothing (Redis replies empty). */

@@ -14,6 +14,7 @@ import { LineReader, PayloadReader } from './payload-reader.js';
 import type { Replication } from './replication.js';
 import { Backlog } from './backlog.js';
 import { appendLedger, LEDGER_JSONL, parseStreamCommands } from './ledger.js';
+import { faultsOf } from '../faults/faults.js';
 
 /** ROLE's names for the link state (protocol doc 6.5). */
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
@@ -98,6 +99,8 @@ export class MasterLink {
     socket.once('close', () => {
       if (this.socket === socket) this.drop('connection lost');
     });
+    // FAULT PARTITION master: held from the first byte when the master is cut off (faults/).
+    faultsOf(this.server).onMasterSocket(socket, this.host, this.port);
     socket.once('connect', () => {
       log.notice('MASTER <-> REPLICA sync started');
       this.handshake(socket, lines).catch((error: Error) => {

@@ -1,0 +1,220 @@
+// A node's active partitions (FAULT PARTITION / HEAL) and the links they hold: client connections
+// (sentinels and replicas among them), attached replica links, and our own master link, including
+// new ones made during the partition. Every rule change recomputes every link; between changes
+// the hot path pays one boolean (`faultSwitch.on`) per command (connection.ts) and nothing per read
+// or write (held sockets swap their own methods: shared/faults/socket-gate.ts).
+
+import { Socket } from 'node:net';
+import { formatPeer, holdsFor, type Endpoint, type Peer, type PartitionRequest } from '../../shared/faults/spec.js';
+import { SocketGate } from '../../shared/faults/socket-gate.js';
+import type { Client } from '../client.js';
+import type { Server } from '../server.js';
+import { clientEndpoint, isPreamble } from './endpoint.js';
+
+/** True while any server in this process has an active partition: the connection hot-path check. */
+export const faultSwitch = { on: false };
+
+export interface PartitionRule extends PartitionRequest {
+  id: number;
+  /** ms when it heals by itself, 0 = until FAULT HEAL. */
+  until: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** The part of a Connection the faults need (connection.ts). */
+export interface HeldConnection {
+  readonly client: Client;
+  readonly socket: Socket;
+  resume(): void;
+}
+
+interface Link {
+  gate: SocketGate;
+  /** Carries on with requests postponed while reads were held (client connections). */
+  resume: (() => void) | undefined;
+}
+
+const tables = new WeakMap<Server, Faults>();
+let activeTables = 0;
+
+export function faultsOf(server: Server): Faults {
+  let faults = tables.get(server);
+  if (!faults) tables.set(server, (faults = new Faults(server)));
+  return faults;
+}
+
+export class Faults {
+  readonly rules = new Map<number, PartitionRule>();
+  /** Sentinels by id (first 8 characters of the run id) -> listening address, from their hellos. */
+  readonly sentinels = new Map<string, { host: string; port: number }>();
+  /** Connections that ran FAULT: the operator's, never cut off (else nobody could heal). */
+  private readonly operators = new Set<number>();
+  private readonly links = new Map<Socket, Link>();
+  private master: { socket: Socket; host: string; port: number } | undefined;
+  private nextId = 1;
+  private counted = false;
+
+  constructor(private readonly server: Server) {}
+
+  addOperator(client: Client): void {
+    this.operators.add(client.id);
+  }
+
+  partition(request: PartitionRequest): PartitionRule {
+    const rule: PartitionRule = { ...request, id: this.nextId++, until: request.forMs > 0 ? Date.now() + request.forMs : 0 };
+    if (request.forMs > 0) {
+      rule.timer = setTimeout(() => {
+        this.server.log.notice(`Partition ${rule.id} healed after ${request.forMs} ms`);
+        this.rules.delete(rule.id);
+        this.changed();
+      }, request.forMs);
+      rule.timer.unref();
+    }
+    this.rules.set(rule.id, rule);
+    this.server.log.warning(`Partition ${rule.id}: ${describe(rule)}`);
+    this.changed();
+    return rule;
+  }
+
+  /** Heals every rule, or removes the given peers from every rule (a rule left with none heals). Returns the rules touched. */
+  heal(peers?: readonly Peer[]): number {
+    let touched = 0;
+    for (const rule of [...this.rules.values()]) {
+      if (peers) {
+        const names = new Set(peers.map((p) => formatPeer(p).toLowerCase()));
+        const left = rule.peers.filter((p) => !names.has(formatPeer(p).toLowerCase()));
+        if (left.length === rule.peers.length) continue;
+        rule.peers = left;
+        touched++;
+        if (left.length > 0) continue;
+      } else {
+        touched++;
+      }
+      clearTimeout(rule.timer);
+      this.rules.delete(rule.id);
+    }
+    if (touched > 0) {
+      this.server.log.warning(`Healed ${touched} partition(s)${peers ? ` from ${peers.map(formatPeer).join(',')}` : ''}`);
+      this.changed();
+    }
+    return touched;
+  }
+
+  /**
+   * connection.ts, before running a request while a partition is active: true holds it (the
+   * connection postpones it and calls resume() on heal). The request itself may identify the link.
+   */
+  holdRequest(connection: HeldConnection, args: readonly string[]): boolean {
+    const client = connection.client;
+    if (this.rules.size === 0 || this.operators.has(client.id) || isPreamble(client, args)) return false;
+    if (args[0]!.toLowerCase() === 'fault') return false;
+    const endpoint = clientEndpoint(client, connection.socket, this.sentinels, args);
+    const holds = this.apply(connection.socket, endpoint, () => connection.resume());
+    return holds;
+  }
+
+  /** master-link.ts: a new socket towards our master (held at once if the master is cut off). */
+  onMasterSocket(socket: Socket, host: string, port: number): void {
+    this.master = { socket, host, port };
+    if (this.rules.size > 0) this.apply(socket, { role: 'master', name: '', host, port }, undefined);
+  }
+
+  /** A hello PUBLISHed by a sentinel: where it listens. */
+  onHello(id: string, host: string, port: number): void {
+    this.sentinels.set(id, { host, port });
+  }
+
+  get heldLinks(): number {
+    return this.links.size;
+  }
+
+  get heldWriteBytes(): number {
+    let bytes = 0;
+    for (const link of this.links.values()) bytes += link.gate.heldBytes;
+    return bytes;
+  }
+
+  private changed(): void {
+    const active = this.rules.size > 0;
+    if (active !== this.counted) {
+      activeTables += active ? 1 : -1;
+      this.counted = active;
+      faultSwitch.on = activeTables > 0;
+    }
+    this.refresh();
+  }
+
+  /** Recomputes every link the rules may name; links no rule holds any more are healed. */
+  private refresh(): void {
+    const seen = new Set<Socket>();
+    for (const client of this.server.clients.values()) {
+      const sink = client.sink as Partial<HeldConnection>;
+      if (!(sink.socket instanceof Socket) || client.isReplica || this.operators.has(client.id)) continue;
+      seen.add(sink.socket);
+      this.apply(sink.socket, clientEndpoint(client, sink.socket, this.sentinels), () => sink.resume!());
+    }
+    for (const link of this.server.replication?.links ?? []) {
+      if (link.isClosed) continue;
+      seen.add(link.socket);
+      this.apply(link.socket, clientEndpoint(link.client, link.socket, this.sentinels), undefined);
+    }
+    const master = this.master;
+    if (master && !master.socket.destroyed) {
+      seen.add(master.socket);
+      this.apply(master.socket, { role: 'master', name: '', host: master.host, port: master.port }, undefined);
+    }
+    for (const [socket, link] of this.links) {
+      if (seen.has(socket)) continue;
+      this.links.delete(socket);
+      link.gate.set(false, false);
+      link.resume?.();
+    }
+  }
+
+  /** Holds or heals one link as the rules say; returns whether its reads are held. */
+  private apply(socket: Socket, endpoint: Endpoint, resume: (() => void) | undefined): boolean {
+    const want = holdsFor(this.rules.values(), endpoint);
+    let link = this.links.get(socket);
+    if (!want.in && !want.out && !link) return false;
+    if (!link) {
+      link = { gate: new SocketGate(socket), resume };
+      this.links.set(socket, link);
+      socket.once('close', () => this.links.delete(socket));
+    }
+    const readsWereHeld = link.gate.holdsReads;
+    link.gate.set(want.in, want.out);
+    if (!want.in && !want.out) this.links.delete(socket);
+    if (readsWereHeld && !want.in) link.resume?.();
+    return want.in;
+  }
+
+  /** FAULT STATUS lines and INFO faults fields. */
+  describeRules(): string[] {
+    return [...this.rules.values()].map((rule) => `id=${rule.id} ${describe(rule)}`);
+  }
+
+  infoLines(): string[] {
+    const now = Date.now();
+    return [
+      `fault_partitions:${this.rules.size}`,
+      `fault_held_links:${this.links.size}`,
+      `fault_held_write_bytes:${this.heldWriteBytes}`,
+      ...[...this.rules.values()].map(
+        (rule) =>
+          `partition_${rule.id}:peers=${rule.peers.map(formatPeer).join('|')},direction=${rule.direction},` +
+          `remaining_ms=${rule.until > 0 ? Math.max(0, rule.until - now) : -1},except=${rule.except.join('|')}`,
+      ),
+    ];
+  }
+}
+
+function describe(rule: PartitionRule): string {
+  const remaining = rule.until > 0 ? Math.max(0, rule.until - Date.now()) : -1;
+  const except = rule.except.length > 0 ? ` except=${rule.except.join(',')}` : '';
+  return `peers=${rule.peers.map(formatPeer).join(',')} direction=${rule.direction} remaining_ms=${remaining}${except}`;
+}
+
+/** INFO faults (commands/info.ts). */
+export function faultsInfoSection(server: Server): string[] {
+  return tables.get(server)?.infoLines() ?? ['fault_partitions:0', 'fault_held_links:0', 'fault_held_write_bytes:0'];
+}
