@@ -1,6 +1,7 @@
 // Human output of `clusterctl lost-writes`: per node, per history, one line per command (long values
 // shortened, control bytes escaped), the gaps said plainly, and totals. --json carries everything in full.
 
+import { isAbsolute, relative } from 'node:path';
 import type { RunState } from '../state/run-state.js';
 import type { LostWrite, LostWritesReport } from './lost-writes.js';
 
@@ -44,10 +45,10 @@ export function formatReport(state: RunState, report: LostWritesReport): string[
     const gaps = report.gaps.filter((g) => g.node === ledger.node);
     if (!ledger.exists) continue;
     if (entries.length === 0 && gaps.length === 0) {
-      lines.push(`${ledger.node}: ${ledger.commands} record(s), all also held by another node's ledger (${ledger.jsonl})`);
+      lines.push(`${ledger.node}: ${ledger.commands} record(s), all also held by another node's ledger (${shortPath(ledger.jsonl)})`);
       continue;
     }
-    lines.push(`${ledger.node}: ${entries.length} command(s)${gaps.length ? `, ${gaps.length} gap(s)` : ''}  (${ledger.jsonl})`);
+    lines.push(`${ledger.node}: ${entries.length} command(s)${gaps.length ? `, ${gaps.length} gap(s)` : ''}  (${shortPath(ledger.jsonl)})`);
     for (const replid of [...new Set([...entries.map((e) => e.replid), ...gaps.map((g) => g.replid)])]) {
       const inHistory = entries.filter((e) => e.replid === replid);
       const newMaster = inHistory[0]?.newMaster ?? gaps.find((g) => g.replid === replid)!.newMaster;
@@ -68,6 +69,12 @@ export function formatReport(state: RunState, report: LostWritesReport): string[
   }
   for (const warning of report.warnings) lines.push(`⚠ ${warning}`);
   return lines;
+}
+
+/** Relative to the working directory when under it (the usual ./.clusterctl), else absolute. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 function entryLine(entry: LostWrite): string {
