@@ -15,6 +15,10 @@ export const EXIT = {
   NOT_RUNNING: 4,
   /** A wait or readiness deadline passed. */
   TIMEOUT: 5,
+  /** `drill`: an acknowledged write was lost (or replicas disagree with the master); --allow-loss accepts it. */
+  LOSS: 6,
+  /** `drill`: after the faults were healed, the cluster did not converge (sentinels agreeing, replicas in sync). */
+  NOT_CONVERGED: 7,
   /** Interrupted by SIGINT/SIGTERM (128 + 2, as shells report it). */
   INTERRUPTED: 130,
 } as const;

@@ -1,0 +1,132 @@
+// Runs a drill's fault schedule against the live cluster: each step at its time, on the node its
+// target names at that moment (`master` is whoever is master then), through the same node control
+// as `clusterctl kill/pause/resume/start/restart`; partition/heal through the partition module when
+// this build has it. Afterwards, heals everything: resumes paused nodes, starts stopped ones, heals
+// partitions, so the cluster can converge.
+
+import type { ClusterPaths, RunState } from '../state/run-state.js';
+import { isAlive, liveCluster } from '../ops/live.js';
+import { nodeAction } from '../ops/node-control.js';
+import { selectNode } from '../ops/select.js';
+import { waitFor } from '../ops/wait.js';
+import { sleep } from '../util/sleep.js';
+import type { FaultStep } from './fault-list.js';
+import type { PartitionSupport } from './partition-support.js';
+
+export interface FaultEvent {
+  /** When it ran, ms since the drill began (the planned time, or later when a step before it took long). */
+  atMs: number;
+  plannedMs: number;
+  step: string;
+  action: FaultStep['action'] | 'heal-all';
+  /** The node(s) it acted on. */
+  nodes: string[];
+  ok: boolean;
+  message: string;
+  /** True for steps that break something (kill, stop, pause, partition, restart). */
+  disruptive: boolean;
+}
+
+export interface FaultContext {
+  state: RunState;
+  paths: ClusterPaths;
+  begin: number;
+  partition: PartitionSupport | null;
+  /** Client connection names cut off with the master by partition (one client group). */
+  isolatedClients: string[];
+}
+
+export async function runSchedule(steps: readonly FaultStep[], context: FaultContext, isStopped: () => boolean = () => false): Promise<FaultEvent[]> {
+  const events: FaultEvent[] = [];
+  const remembered = new Map<string, string>();
+  for (const step of steps) {
+    const wait = context.begin + step.atMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    if (isStopped()) break;
+    let atMs = Date.now() - context.begin;
+    const disruptive = ['kill', 'stop', 'pause', 'partition', 'restart'].includes(step.action);
+    try {
+      const names = await resolveTarget(step, context.state, remembered);
+      const messages: string[] = [];
+      for (const name of names) messages.push(await act(step, name, context));
+      // A kill, pause, stop or partition returns once its effect is visible (the process gone or
+      // stopped): that moment, not the start of the call (which first probes the cluster), is when
+      // the fault struck. A restart strikes when it begins.
+      if (step.action !== 'restart') atMs = Date.now() - context.begin;
+      events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: names, ok: true, message: messages.join(' '), disruptive });
+    } catch (error) {
+      events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: [], ok: false, message: (error as Error).message, disruptive });
+    }
+  }
+  return events;
+}
+
+async function resolveTarget(step: FaultStep, state: RunState, remembered: Map<string, string>): Promise<string[]> {
+  if (step.target === 'old-master' || step.target === 'old-replica') {
+    const name = remembered.get(step.target.slice('old-'.length));
+    if (!name) throw new Error(`${step.target}: the earlier step on ${step.target.slice(4)} did not run`);
+    return [name];
+  }
+  if (step.target === 'all') {
+    // Replicas first, the master last: a node restarted while it alone held the data would come
+    // back (from its snapshot) behind the others.
+    const live = await liveCluster(state);
+    const order = [...live].sort((a, b) => Number(a.role === 'master') - Number(b.role === 'master'));
+    return order.map((node) => node.record.name);
+  }
+  const { record } = await selectNode(state, step.target);
+  if (step.target === 'master') remembered.set('master', record.name);
+  if (step.target.startsWith('replica')) remembered.set('replica', record.name);
+  return [record.name];
+}
+
+async function act(step: FaultStep, name: string, context: FaultContext): Promise<string> {
+  const { state, paths } = context;
+  switch (step.action) {
+    case 'partition':
+    case 'heal': {
+      if (!context.partition) throw new Error(`${step.action} is not available in this build`);
+      return step.action === 'partition'
+        ? context.partition.isolate(state, name, context.isolatedClients)
+        : context.partition.heal(state, name);
+    }
+    case 'restart': {
+      const result = await nodeAction('restart', { state, paths, selector: name });
+      if (step.target === 'all') {
+        // One at a time: the next node goes only once this one is back in sync.
+        await waitFor(state, 'synced', 30_000).catch(() => undefined);
+      }
+      return result.message;
+    }
+    default:
+      return (await nodeAction(step.action, { state, paths, selector: name })).message;
+  }
+}
+
+/** Resumes paused nodes, heals partitions, starts stopped nodes; returns what it did (an event, or null). */
+export async function healAll(context: FaultContext): Promise<FaultEvent | null> {
+  const atMs = Date.now() - context.begin;
+  const did: string[] = [];
+  const nodes: string[] = [];
+  const problems: string[] = [];
+  if (context.partition) {
+    try {
+      const healed = await context.partition.healAll(context.state);
+      if (healed) did.push(healed);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  for (const node of await liveCluster(context.state)) {
+    const action = node.process === 'paused' ? 'resume' : !isAlive(node) ? 'start' : null;
+    if (!action) continue;
+    try {
+      did.push((await nodeAction(action, { state: context.state, paths: context.paths, selector: node.record.name })).message);
+      nodes.push(node.record.name);
+    } catch (error) {
+      problems.push(`${node.record.name}: ${(error as Error).message}`);
+    }
+  }
+  if (did.length === 0 && problems.length === 0) return null;
+  return { atMs, plannedMs: atMs, step: 'heal everything', action: 'heal-all', nodes, ok: problems.length === 0, message: [...did, ...problems].join(' '), disruptive: false };
+}

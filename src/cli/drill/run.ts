@@ -1,0 +1,182 @@
+// One drill, start to finish: the workload and the fault schedule run together while the sentinels'
+// events are recorded; then everything is healed, the cluster must converge, every write is read
+// back from the master and every replica, and the verdict is computed.
+
+import { randomBytes } from 'node:crypto';
+import { passwordFor } from '../probe/passwords.js';
+import { liveCluster } from '../ops/live.js';
+import { recordSentinelEvents, type SentinelEvent } from '../ops/sentinel-events.js';
+import { waitFor } from '../ops/wait.js';
+import { CliError } from '../errors.js';
+import { sleep } from '../util/sleep.js';
+import { checkWrites, type CheckResult } from './checker.js';
+import type { DrillCluster } from './cluster.js';
+import { formatFaultList, type FaultStep } from './fault-list.js';
+import { healAll, runSchedule, type FaultEvent } from './faults.js';
+import { readDrillLedger } from './ledger.js';
+import type { PartitionSupport } from './partition-support.js';
+import { readBack } from './readback.js';
+import { bucketSeries, longestGap, type Bucket, type Gap } from './series.js';
+import { buildTimeline, faultMetrics, type FaultMetrics, type TimelineEvent } from './timeline.js';
+import { CLIENT_GROUPS, Workload, type WriteRecord } from './workload.js';
+
+export type DrillVerdict = CheckResult['verdict'] | 'not-converged';
+
+export interface DrillOptions {
+  scenario: string | null;
+  steps: FaultStep[];
+  durationMs: number;
+  clients: number;
+  rate: number;
+  seed: number;
+  convergeTimeoutMs: number;
+  partition: PartitionSupport | null;
+  log: (line: string) => void;
+}
+
+export interface DrillResult {
+  cluster: string;
+  engine: string;
+  runId: string;
+  scenario: string | null;
+  faults: string;
+  seed: number;
+  clients: number;
+  rate: number;
+  /** How long the workload ran, ms. */
+  durationMs: number;
+  verdict: DrillVerdict;
+  converged: boolean;
+  /** From the end of the workload to convergence, ms (null when it never converged). */
+  convergeMs: number | null;
+  convergeProblems: string[];
+  master: { before: string | null; after: string | null };
+  writes: CheckResult['writes'] | null;
+  acknowledgedLost: CheckResult['acknowledgedLost'] | null;
+  recoveredByLedger: CheckResult['recoveredByLedger'] | null;
+  unknown: CheckResult['unknown'] | null;
+  failedButPresent: CheckResult['failedButPresent'] | null;
+  replicas: CheckResult['replicas'];
+  /** Why writes failed or had no verdict: error text (numbers and addresses masked) -> count, most frequent first. */
+  errors: { outcome: string; error: string; count: number; firstAtMs: number }[];
+  /** Longest stretch without an acknowledged write during the workload. */
+  unavailability: Gap;
+  perFault: FaultMetrics[];
+  faultEvents: FaultEvent[];
+  timeline: TimelineEvent[];
+  sentinelEvents: SentinelEvent[];
+  buckets: Bucket[];
+  startedCluster: boolean;
+}
+
+export async function runDrill(cluster: DrillCluster, options: DrillOptions): Promise<DrillResult> {
+  const { state } = cluster;
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  options.log(`Drill ${runId} on cluster "${state.name}" (${state.engine}): ${options.scenario ?? 'custom faults'} — ${formatFaultList(options.steps)}`);
+  // A drill starts from a healthy cluster, so that what it measures is the fault's doing.
+  await waitFor(state, 'synced', 30_000);
+  const masterBefore = await liveMaster(cluster);
+  const workload = new Workload({
+    sentinels: state.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    name: state.spec.sentinels!.monitorName,
+    password: passwordFor(state.nodes[0]!.port),
+    clients: options.clients,
+    rate: options.rate,
+    runId,
+    seed: options.seed,
+  });
+  await workload.connect();
+  const begin = Date.now();
+  const recorder = await recordSentinelEvents(state.sentinels, begin);
+  const lastStep = options.steps.at(-1)?.atMs ?? 0;
+  // Leave clients time to recover after the last step, however short --duration is.
+  const durationMs = Math.max(options.durationMs, lastStep + 2000);
+  workload.start(begin);
+  const isolatedClients = Array.from({ length: options.clients }, (_, i) => i).filter((i) => i % CLIENT_GROUPS === 0).map((i) => `drill-g0-c${i}`);
+  const context = { state, paths: cluster.paths, begin, partition: options.partition, isolatedClients };
+  const faultEvents = await runSchedule(options.steps, context);
+  for (const event of faultEvents) options.log(`  +${event.atMs} ms  ${event.step}: ${event.ok ? event.message : `FAILED: ${event.message}`}`);
+  const remaining = begin + durationMs - Date.now();
+  if (remaining > 0) await sleep(remaining);
+  const records = await workload.stop();
+  const endMs = Date.now() - begin;
+  options.log(`  workload stopped after ${endMs} ms: ${records.length} writes; healing and waiting for the cluster to converge`);
+
+  const healed = await healAll(context);
+  if (healed) faultEvents.push(healed);
+  let convergedAtMs: number | null = null;
+  let convergeProblems: string[] = [];
+  try {
+    await waitFor(state, 'synced', options.convergeTimeoutMs);
+    convergedAtMs = Date.now() - begin;
+  } catch (error) {
+    convergeProblems = error instanceof CliError ? ((error.data.problems as string[] | undefined) ?? [error.shortMessage]) : [(error as Error).message];
+  }
+  // Events up to convergence (the old master's +convert-to-slave comes late).
+  const sentinelEvents = recorder.stop();
+  const masterAfter = convergedAtMs === null ? null : await liveMaster(cluster);
+
+  let check: CheckResult | null = null;
+  if (convergedAtMs !== null && masterAfter) {
+    const master = state.nodes.find((node) => node.name === masterAfter)!;
+    const replicas = state.nodes.filter((node) => node.name !== masterAfter);
+    const readback = await readBack(master, replicas, records.map((r) => r.key));
+    check = checkWrites(records, readback, readDrillLedger(state, `drill:${runId}:`));
+  }
+  const nodeAt = (port: number) => state.nodes.find((node) => node.port === port)?.name ?? null;
+  const perFault = faultMetrics(faultEvents, sentinelEvents, records, nodeAt);
+  return {
+    cluster: state.name,
+    engine: state.engine,
+    runId,
+    scenario: options.scenario,
+    faults: formatFaultList(options.steps),
+    seed: options.seed,
+    clients: options.clients,
+    rate: options.rate,
+    durationMs: endMs,
+    verdict: check?.verdict ?? 'not-converged',
+    converged: convergedAtMs !== null,
+    convergeMs: convergedAtMs === null ? null : convergedAtMs - endMs,
+    convergeProblems,
+    master: { before: masterBefore, after: masterAfter },
+    writes: check?.writes ?? tally(records),
+    acknowledgedLost: check?.acknowledgedLost ?? null,
+    recoveredByLedger: check?.recoveredByLedger ?? null,
+    unknown: check?.unknown ?? null,
+    failedButPresent: check?.failedButPresent ?? null,
+    replicas: check?.replicas ?? [],
+    errors: errorCounts(records),
+    unavailability: longestGap(records, 0, endMs),
+    perFault,
+    faultEvents,
+    timeline: buildTimeline({ faults: faultEvents, sentinel: sentinelEvents, metrics: perFault, convergedAtMs }),
+    sentinelEvents,
+    buckets: bucketSeries(records, endMs),
+    startedCluster: cluster.started,
+  };
+}
+
+async function liveMaster(cluster: DrillCluster): Promise<string | null> {
+  const masters = (await liveCluster(cluster.state)).filter((node) => node.process === 'running' && node.roleIsLive && node.role === 'master');
+  return masters.length === 1 ? masters[0]!.record.name : null;
+}
+
+function tally(records: readonly WriteRecord[]): CheckResult['writes'] {
+  const writes = { total: records.length, ok: 0, failed: 0, unknown: 0 };
+  for (const record of records) writes[record.outcome] += 1;
+  return writes;
+}
+
+function errorCounts(records: readonly WriteRecord[]): DrillResult['errors'] {
+  const counts = new Map<string, DrillResult['errors'][number]>();
+  for (const record of records) {
+    if (record.error === null) continue;
+    const error = record.error.replace(/\d+/g, 'N').slice(0, 120);
+    const key = `${record.outcome} ${error}`;
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else counts.set(key, { outcome: record.outcome, error, count: 1, firstAtMs: record.doneAt });
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count);
+}

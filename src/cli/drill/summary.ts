@@ -1,0 +1,64 @@
+// The drill's human summary: the verdict line first, then the numbers, per-fault recovery times,
+// the lost keys (a few) and the timeline.
+
+import { formatDuration } from '../util/duration.js';
+import type { DrillResult } from './run.js';
+
+const LOST_SHOWN = 10;
+
+export function verdictLine(result: DrillResult): string {
+  const what = `${result.scenario ?? 'custom faults'}, ${result.engine}, ${formatDuration(result.durationMs)}, ${result.clients} clients`;
+  const acked = result.writes?.ok ?? 0;
+  switch (result.verdict) {
+    case 'pass':
+      return `✔ PASS: 0 of ${acked} acknowledged writes lost (${what})`;
+    case 'loss': {
+      const lost = result.acknowledgedLost!.count;
+      const ledger = result.recoveredByLedger!.count;
+      const note = ledger ? `; ${ledger === lost ? 'all' : ledger} of them in a lost-writes ledger` : '';
+      return `✖ LOSS: ${lost} of ${acked} acknowledged writes lost${note} (${what})`;
+    }
+    case 'diverged':
+      return `✖ DIVERGED: no acknowledged write lost, but replicas hold other data than the master (${what})`;
+    case 'not-converged':
+      return `✖ NOT CONVERGED: the cluster did not settle after the faults, writes were not checked (${what})`;
+  }
+}
+
+export function summaryLines(result: DrillResult, reportFile?: string): string[] {
+  const lines = [verdictLine(result)];
+  const w = result.writes;
+  if (w) {
+    const unknown = result.unknown ? ` (${result.unknown.present} present, ${result.unknown.absent} absent)` : '';
+    lines.push(`  writes:     ${w.total} sent: ${w.ok} acknowledged, ${w.failed} failed, ${w.unknown} unknown outcome${unknown}`);
+  }
+  if (result.failedButPresent?.count) lines.push(`  ! ${result.failedButPresent.count} writes refused with an error are present anyway (e.g. ${result.failedButPresent.keys[0]})`);
+  for (const fault of result.perFault) {
+    const parts = [
+      fault.newMaster ? `new master ${fault.newMaster} after ${formatDuration(fault.newMasterAfterMs!)}` : 'no failover',
+      fault.firstWriteAfterMs === null ? 'no acknowledged write after it' : `first acknowledged write after ${formatDuration(fault.firstWriteAfterMs)}`,
+    ];
+    lines.push(`  fault:      ${fault.step} (${fault.nodes.join(', ')}) at +${fault.atMs} ms: ${parts.join('; ')}`);
+  }
+  const gap = result.unavailability;
+  lines.push(`  unavailable: ${formatDuration(gap.ms)} at most without an acknowledged write (+${gap.fromMs} ms → +${gap.toMs} ms)`);
+  if (result.converged) {
+    lines.push(`  converged:  ${formatDuration(result.convergeMs!)} after the workload; master ${result.master.before ?? '?'} → ${result.master.after ?? '?'}`);
+  } else {
+    lines.push('  converged:  no, still wrong:', ...result.convergeProblems.map((p) => `    ${p}`));
+  }
+  for (const replica of result.replicas) {
+    if (replica.differing) lines.push(`  ! replica ${replica.node}: ${replica.differing} drill keys differ from the master (e.g. ${replica.sample[0]})`);
+  }
+  if (result.replicas.length && result.replicas.every((r) => r.differing === 0)) lines.push(`  replicas:   ${result.replicas.map((r) => r.node).join(', ')} hold exactly the master's drill keys`);
+  const lost = result.acknowledgedLost;
+  if (lost?.count) {
+    const more = lost.count > LOST_SHOWN ? ` … and ${lost.count - LOST_SHOWN} more (--json lists all)` : '';
+    lines.push(`  lost keys:  ${lost.keys.slice(0, LOST_SHOWN).join(' ')}${more}`);
+    if (result.recoveredByLedger?.count) lines.push('  recover:    `clusterctl lost-writes` lists the ledger; `--replay` applies it to the master');
+  }
+  lines.push('  timeline:');
+  for (const event of result.timeline) lines.push(`    ${`+${event.atMs} ms`.padStart(11)}  ${event.kind.padEnd(17)} ${event.text}`);
+  if (reportFile) lines.push(`  report:     ${reportFile}`);
+  return lines;
+}

@@ -1,0 +1,185 @@
+// The drill's workload: N ioredis clients in `sentinels:` mode, each writing unique keys
+// (`drill:<runid>:<client>:<seq>` = "<seq>") one at a time at up to `rate` writes per second, and
+// recording every write with its send time and an honest outcome:
+//   ok      — the master answered +OK: the cluster acknowledged it, it must survive;
+//   failed  — refused for sure: an error reply (-FENCED, -READONLY, -NOREPLICAS, ...) or never sent
+//             (no connection at the moment of sending);
+//   unknown — sent, but no verdict: timed out, connection lost after sending, or -UNKNOWN (a
+//             sync-replicas timeout: applied on the master, fate unknown). Never resent.
+
+import { Redis } from 'ioredis';
+
+export type Outcome = 'ok' | 'failed' | 'unknown';
+
+export interface WriteRecord {
+  client: number;
+  /** Client group (partition-master cuts group 0 off with the master). */
+  group: number;
+  seq: number;
+  key: string;
+  value: string;
+  /** Milliseconds since the drill began. */
+  sentAt: number;
+  doneAt: number;
+  outcome: Outcome;
+  /** The error text for failed and unknown writes. */
+  error: string | null;
+}
+
+export interface WorkloadOptions {
+  sentinels: { host: string; port: number }[];
+  /** The sentinels' monitor name (mymaster). */
+  name: string;
+  password?: string;
+  clients: number;
+  /** Writes per second per client (an upper bound: each client waits for one write's outcome before the next). */
+  rate: number;
+  runId: string;
+  /** Seeds each client's start offset within the first interval (so clients do not write in lockstep). */
+  seed: number;
+  /** Per-write deadline: past it the outcome is unknown. Above sync-replicas-timeout (1000 ms) so a node's own -UNKNOWN arrives first. */
+  commandTimeoutMs?: number;
+}
+
+export const CLIENT_GROUPS = 2;
+
+/** Errors that prove the write was never sent (ioredis refuses it before writing to the socket). */
+const NOT_SENT = ["Stream isn't writeable"];
+
+export function classifyError(error: unknown): { outcome: Outcome; error: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ReplyError') {
+    // -UNKNOWN: the node applied the write but could not get the replicas' acknowledgement in time.
+    return { outcome: /^UNKNOWN\b/.test(message) ? 'unknown' : 'failed', error: message };
+  }
+  if (NOT_SENT.some((text) => message.includes(text))) return { outcome: 'failed', error: message };
+  // "Command timed out", MaxRetriesPerRequestError (connection lost with the write in flight),
+  // "Connection is closed." and anything unexpected: the write may have been applied.
+  return { outcome: 'unknown', error: message };
+}
+
+export function drillKey(runId: string, client: number, seq: number): string {
+  return `drill:${runId}:${client}:${seq}`;
+}
+
+export class Workload {
+  readonly records: WriteRecord[] = [];
+  private readonly clients: Redis[] = [];
+  private loops: Promise<void>[] = [];
+  private stopped = false;
+  private begin = 0;
+
+  constructor(private readonly options: WorkloadOptions) {}
+
+  /**
+   * Connects every client and waits (up to `timeoutMs`) until each is ready, so that the first
+   * writes measure the cluster, not the clients' start-up.
+   */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    for (let i = 0; i < this.options.clients; i++) this.clients.push(this.connectOne(i));
+    const deadline = Date.now() + timeoutMs;
+    while (this.clients.some((client) => client.status !== 'ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** Starts writing; every time in the records counts from `begin` (epoch ms). */
+  start(begin: number): void {
+    this.begin = begin;
+    const rng = seeded(this.options.seed);
+    this.loops = this.clients.map((client, i) => this.loop(client, i, rng() * (1000 / this.options.rate)));
+  }
+
+  /** Stops writing, waits for the writes in flight to get their outcome, disconnects. */
+  async stop(): Promise<WriteRecord[]> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+    for (const client of this.clients) client.disconnect();
+    return this.records;
+  }
+
+  private connectOne(index: number): Redis {
+    const timeout = this.options.commandTimeoutMs ?? 1500;
+    const client = new Redis({
+      sentinels: this.options.sentinels,
+      name: this.options.name,
+      password: this.options.password,
+      connectionName: `drill-g${index % CLIENT_GROUPS}-c${index}`,
+      // Honest outcomes:
+      // - no offline queue: a write issued while disconnected fails at once ("Stream isn't
+      //   writeable"), it is never queued and sent later behind the caller's back;
+      enableOfflineQueue: false,
+      // - no retries and no resending: when the connection drops with a write in flight, ioredis
+      //   rejects it (MaxRetriesPerRequestError) instead of sending it again on the next connection,
+      //   so a write is sent at most once and its outcome is unknown, not "acknowledged";
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // - a deadline per write: a frozen master must not hold a client forever; past it, unknown;
+      commandTimeout: timeout,
+      connectTimeout: timeout,
+      // - reconnect (through the sentinels) quickly and forever, as an application would...
+      retryStrategy: () => 50,
+      sentinelRetryStrategy: () => 100,
+      // - ...and at once when the sentinels announce a new master (+switch-master), or when the node
+      //   says it is no longer the master (READONLY) or fenced itself: 1 = reconnect, do not resend.
+      failoverDetector: true,
+      // ioredis leaves a connection it drops half-closed until the peer closes its side, or for
+      // disconnectTimeout (default 2 s): a frozen master never closes, so the client would sit
+      // unwritable for 2 s after every failover. Destroy the socket almost at once instead.
+      disconnectTimeout: 20,
+      reconnectOnError: (error) => (/^(READONLY|FENCED)\b/.test(error.message) ? 1 : false),
+      enableReadyCheck: false,
+      lazyConnect: true,
+    });
+    client.on('error', () => {
+      // Reported through the failing writes.
+    });
+    client.connect().catch(() => {
+      // The writes issued meanwhile fail (not sent) and retryStrategy keeps trying.
+    });
+    return client;
+  }
+
+  private async loop(client: Redis, index: number, offsetMs: number): Promise<void> {
+    const interval = 1000 / this.options.rate;
+    const group = index % CLIENT_GROUPS;
+    let seq = 0;
+    let next = Date.now() + offsetMs;
+    if (offsetMs >= 1) await new Promise((resolve) => setTimeout(resolve, offsetMs));
+    while (!this.stopped) {
+      seq += 1;
+      const key = drillKey(this.options.runId, index, seq);
+      const value = String(seq);
+      const sentAt = Date.now() - this.begin;
+      let outcome: Outcome;
+      let error: string | null = null;
+      try {
+        const reply = await client.set(key, value);
+        outcome = reply === 'OK' ? 'ok' : 'unknown';
+        if (outcome !== 'ok') error = `unexpected reply ${String(reply)}`;
+      } catch (caught) {
+        ({ outcome, error } = classifyError(caught));
+      }
+      this.records.push({ client: index, group, seq, key, value, sentAt, doneAt: Date.now() - this.begin, outcome, error });
+      next += interval;
+      const wait = next - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else {
+        // Behind schedule (a slow write): do not burst to catch up.
+        next = Date.now();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+}
+
+/** mulberry32: a small deterministic generator for --seed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
