@@ -66,7 +66,12 @@ export async function replayLostWrites(state: RunState, report: LostWritesReport
       target.port,
       async (client) => {
         let selected: number | null = null;
+        let lost: string | null = null;
         for (const entry of pending) {
+          if (lost !== null) {
+            outcome.failed.push(failure(entry, `not sent: ${lost}`));
+            continue;
+          }
           try {
             if (entry.db !== selected) {
               await client.call('SELECT', String(entry.db));
@@ -74,7 +79,11 @@ export async function replayLostWrites(state: RunState, report: LostWritesReport
             }
             await client.call(entry.args[0]!, ...entry.args.slice(1).map(bytes));
           } catch (error) {
-            outcome.failed.push(failure(entry, (error as Error).message));
+            const message = (error as Error).message;
+            // A reply error (WRONGTYPE, OOM, ...) is that command's; a dead link or a timeout ends the
+            // replay (a timed-out command may have been applied: it stays pending, check it by hand).
+            if (client.status !== 'ready' || /timed out/i.test(message)) lost = `the connection failed (${message})`;
+            outcome.failed.push(failure(entry, message));
             continue;
           }
           outcome.applied++;
