@@ -47,10 +47,10 @@ export default class Drill extends BaseCommand {
     const nodeNames = existing ? existing.nodes.map((n) => n.name) : this.loadSpec(flags.file).nodes.map((n) => n.name);
     const engine = existing?.engine ?? this.loadSpec(flags.file).engine;
 
-    const { loadPartitionSupport, PARTITION_UNAVAILABLE } = await import('../drill/partition-support.js');
-    const partition = engine === 'redis' ? null : await loadPartitionSupport();
-    const partitionReason = engine === 'redis' ? 'engine redis supports kill, stop, start, restart, pause and resume only (no partition)' : PARTITION_UNAVAILABLE;
+    const { partitionSupport, PARTITION_REDIS } = await import('../drill/partition-support.js');
+    const partition = partitionSupport(engine);
     const partitionOk = partition !== null;
+    const partitionReason = PARTITION_REDIS;
     const available = FAULT_ACTIONS.filter((action) => partitionOk || (action !== 'partition' && action !== 'heal'));
     const scenario = flags.faults ? null : findScenario(flags.scenario ?? 'kill-master')!;
     const text = flags.faults ?? scenario!.faults(durationMs);

@@ -32,7 +32,7 @@ export interface FaultContext {
   paths: ClusterPaths;
   begin: number;
   partition: PartitionSupport | null;
-  /** Client connection names cut off with the master by partition (one client group). */
+  /** Client connection-name globs a partition keeps with the node (one client group). */
   isolatedClients: string[];
 }
 

@@ -1,41 +1,25 @@
-// What the lost-writes ledgers hold for this drill's keys: key -> value of every SET recorded in a
-// node's lost-writes.jsonl (the divergent commands a demoted node extracted before its full
-// resync). The one place that reads the ledger, so it can move onto ops/lost-writes.ts.
+// What the lost-writes ledgers hold for this drill's keys: key -> value of every SET a node recorded
+// (the divergent commands a demoted node extracted before its full resync), read through
+// ops/lost-writes.ts, the reader `clusterctl lost-writes` uses.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readLostWrites } from '../ops/lost-writes.js';
 import type { RunState } from '../state/run-state.js';
 
-export const LEDGER_FILE = 'lost-writes.jsonl';
-
-/** Parses ledger lines (one JSON object per line; unreadable lines are skipped). */
-export function drillWritesInLedger(text: string, keyPrefix: string, into = new Map<string, string>()): Map<string, string> {
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let entry: { command?: unknown };
-    try {
-      entry = JSON.parse(line) as { command?: unknown };
-    } catch {
-      continue;
-    }
-    const command = entry.command;
-    if (!Array.isArray(command) || command.length < 3 || String(command[0]).toUpperCase() !== 'SET') continue;
-    const key = String(command[1]);
-    if (key.startsWith(keyPrefix)) into.set(key, String(command[2]));
-  }
-  return into;
-}
-
-export function readDrillLedger(state: RunState, keyPrefix: string): Map<string, string> {
+/** The SETs of drill keys among ledger entries (exact bytes: `args`). Pure. */
+export function drillWritesInLedger(entries: readonly { args: string[] }[], keyPrefix: string): Map<string, string> {
   const found = new Map<string, string>();
-  for (const node of state.nodes) {
-    let text: string;
-    try {
-      text = readFileSync(join(node.dir, LEDGER_FILE), 'utf8');
-    } catch {
-      continue; // No ledger: this node never dropped divergent writes.
-    }
-    drillWritesInLedger(text, keyPrefix, found);
+  for (const { args } of entries) {
+    if (args.length >= 3 && args[0]!.toUpperCase() === 'SET' && args[1]!.startsWith(keyPrefix)) found.set(args[1]!, args[2]!);
   }
   return found;
+}
+
+/** Ledger SETs for the drill's keys; a ledger that cannot be read counts as holding none (and says why). */
+export function readDrillLedger(state: RunState, keyPrefix: string): { writes: Map<string, string>; warning: string | null } {
+  if (state.engine === 'redis') return { writes: new Map(), warning: null };
+  try {
+    return { writes: drillWritesInLedger(readLostWrites(state).entries, keyPrefix), warning: null };
+  } catch (error) {
+    return { writes: new Map(), warning: `lost-writes ledger unreadable: ${(error as Error).message}` };
+  }
 }

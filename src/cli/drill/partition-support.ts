@@ -1,19 +1,34 @@
-// Partition and heal for drills, through src/cli/ops/partition.ts (the `clusterctl partition` /
-// `heal` commands' work). Until that module is part of this build there is no partition support:
-// the partition-master scenario and partition/heal steps are refused with that reason.
+// Partition and heal for drills, through src/cli/ops/partition.ts (the work behind `clusterctl
+// partition` / `heal`): builtin nodes black-hole the named links inside their own process. Engine
+// redis has no such command, so there a drill offers no partition steps.
 
+import { healNodes, partitionNode } from '../ops/partition.js';
 import type { RunState } from '../state/run-state.js';
 
 export interface PartitionSupport {
-  /** Cuts `node` off from the sentinels and the other nodes; `clients` (connection names) stay with it. */
-  isolate(state: RunState, node: string, clients: string[]): Promise<string>;
+  /** Cuts `node` off from the sentinels, the replicas and every client except `keepClients` (connection-name globs). */
+  isolate(state: RunState, node: string, keepClients: string[]): Promise<string>;
   heal(state: RunState, node: string): Promise<string>;
-  /** Heals every partition; a message when something was healed. */
+  /** Heals every partition of every running process; a message when something was healed. */
   healAll(state: RunState): Promise<string | null>;
 }
 
-export const PARTITION_UNAVAILABLE = 'partition/heal are not available in this build of clusterctl yet (no partition support)';
+export const PARTITION_REDIS = 'engine redis supports kill, stop, start, restart, pause and resume only (redis-server cannot black-hole its own links)';
 
-export async function loadPartitionSupport(): Promise<PartitionSupport | null> {
-  return null;
+const support: PartitionSupport = {
+  async isolate(state, node, keepClients) {
+    const result = await partitionNode(state, node, { from: ['sentinels', 'replicas', 'clients'], except: keepClients });
+    return `${result.message.replace(/\.$/, '')}; clients ${keepClients.join(', ') || 'none'} stay with it.`;
+  },
+  async heal(state, node) {
+    return (await healNodes(state, node)).message;
+  },
+  async healAll(state) {
+    const result = await healNodes(state);
+    return result.healed.some((h) => h.partitions > 0) ? result.message : null;
+  },
+};
+
+export function partitionSupport(engine: string): PartitionSupport | null {
+  return engine === 'redis' ? null : support;
 }

@@ -18,7 +18,7 @@ import type { PartitionSupport } from './partition-support.js';
 import { readBack } from './readback.js';
 import { bucketSeries, longestGap, type Bucket, type Gap } from './series.js';
 import { buildTimeline, faultMetrics, type FaultMetrics, type TimelineEvent } from './timeline.js';
-import { CLIENT_GROUPS, Workload, type WriteRecord } from './workload.js';
+import { Workload, type WriteRecord } from './workload.js';
 
 export type DrillVerdict = CheckResult['verdict'] | 'not-converged';
 
@@ -67,6 +67,8 @@ export interface DrillResult {
   sentinelEvents: SentinelEvent[];
   buckets: Bucket[];
   startedCluster: boolean;
+  /** Fault steps that could not run, an unreadable ledger, ... */
+  warnings: string[];
 }
 
 export async function runDrill(cluster: DrillCluster, options: DrillOptions): Promise<DrillResult> {
@@ -92,7 +94,8 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   // Leave clients time to recover after the last step, however short --duration is.
   const durationMs = Math.max(options.durationMs, lastStep + 2000);
   workload.start(begin);
-  const isolatedClients = Array.from({ length: options.clients }, (_, i) => i).filter((i) => i % CLIENT_GROUPS === 0).map((i) => `drill-g0-c${i}`);
+  // partition-master keeps client group 0 with the master (connection names drill-g0-c*).
+  const isolatedClients = options.clients > 1 ? ['drill-g0-*'] : [];
   const context = { state, paths: cluster.paths, begin, partition: options.partition, isolatedClients };
   const faultEvents = await runSchedule(options.steps, context);
   for (const event of faultEvents) options.log(`  +${event.atMs} ms  ${event.step}: ${event.ok ? event.message : `FAILED: ${event.message}`}`);
@@ -116,15 +119,18 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   const sentinelEvents = recorder.stop();
   const masterAfter = convergedAtMs === null ? null : await liveMaster(cluster);
 
+  const warnings: string[] = faultEvents.filter((e) => !e.ok).map((e) => `${e.step} failed: ${e.message}`);
   let check: CheckResult | null = null;
   if (convergedAtMs !== null && masterAfter) {
     const master = state.nodes.find((node) => node.name === masterAfter)!;
     const replicas = state.nodes.filter((node) => node.name !== masterAfter);
     const readback = await readBack(master, replicas, records.map((r) => r.key));
-    check = checkWrites(records, readback, readDrillLedger(state, `drill:${runId}:`));
+    const ledger = readDrillLedger(state, `drill:${runId}:`);
+    if (ledger.warning) warnings.push(ledger.warning);
+    check = checkWrites(records, readback, ledger.writes);
   }
   const nodeAt = (port: number) => state.nodes.find((node) => node.port === port)?.name ?? null;
-  const perFault = faultMetrics(faultEvents, sentinelEvents, records, nodeAt);
+  const perFault = faultMetrics(faultEvents, sentinelEvents, records, nodeAt, new Set(check?.acknowledgedLost.keys ?? []));
   return {
     cluster: state.name,
     engine: state.engine,
@@ -154,6 +160,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     sentinelEvents,
     buckets: bucketSeries(records, endMs),
     startedCluster: cluster.started,
+    warnings,
   };
 }
 

@@ -43,11 +43,11 @@ export function longestGap(records: readonly WriteRecord[], startMs: number, end
   return best;
 }
 
-/** The first write sent at or after `atMs` with this outcome (null when none). */
-export function firstAfter(records: readonly WriteRecord[], atMs: number, outcomes: readonly Outcome[]): WriteRecord | null {
+/** The first write sent at or after `atMs` with this outcome, skipping `exclude` keys (null when none). */
+export function firstAfter(records: readonly WriteRecord[], atMs: number, outcomes: readonly Outcome[], exclude?: ReadonlySet<string>): WriteRecord | null {
   let first: WriteRecord | null = null;
   for (const record of records) {
-    if (record.sentAt >= atMs && outcomes.includes(record.outcome) && (!first || record.doneAt < first.doneAt)) first = record;
+    if (record.sentAt >= atMs && outcomes.includes(record.outcome) && !exclude?.has(record.key) && (!first || record.doneAt < first.doneAt)) first = record;
   }
   return first;
 }

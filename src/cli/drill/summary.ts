@@ -32,6 +32,7 @@ export function summaryLines(result: DrillResult, reportFile?: string): string[]
     const unknown = result.unknown ? ` (${result.unknown.present} present, ${result.unknown.absent} absent)` : '';
     lines.push(`  writes:     ${w.total} sent: ${w.ok} acknowledged, ${w.failed} failed, ${w.unknown} unknown outcome${unknown}`);
   }
+  for (const warning of result.warnings) lines.push(`  ! ${warning}`);
   if (result.failedButPresent?.count) lines.push(`  ! ${result.failedButPresent.count} writes refused with an error are present anyway (e.g. ${result.failedButPresent.keys[0]})`);
   for (const fault of result.perFault) {
     const parts = [

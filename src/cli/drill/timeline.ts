@@ -25,7 +25,10 @@ export interface FaultMetrics {
   newMasterAfterMs: number | null;
   /** Fault -> first write that failed or had an unknown outcome, ms. */
   firstProblemAfterMs: number | null;
-  /** Fault -> the first acknowledged write sent after the fault, ms (its +OK). */
+  /**
+   * Fault -> the +OK of the first acknowledged write sent after the fault that survived (a write a
+   * cut-off master acknowledged and then lost does not count as recovery).
+   */
   firstWriteAfterMs: number | null;
 }
 
@@ -36,14 +39,20 @@ export function switchTarget(event: SentinelEvent): number | null {
   return Number.isInteger(port) ? port : null;
 }
 
-export function faultMetrics(faults: readonly FaultEvent[], sentinel: readonly SentinelEvent[], records: readonly WriteRecord[], nodeAt: (port: number) => string | null): FaultMetrics[] {
+export function faultMetrics(
+  faults: readonly FaultEvent[],
+  sentinel: readonly SentinelEvent[],
+  records: readonly WriteRecord[],
+  nodeAt: (port: number) => string | null,
+  lostKeys: ReadonlySet<string> = new Set(),
+): FaultMetrics[] {
   const disruptive = faults.filter((fault) => fault.disruptive && fault.ok);
   return disruptive.map((fault, i) => {
     const until = disruptive[i + 1]?.atMs ?? Infinity;
     const switched = sentinel.find((event) => event.event === '+switch-master' && event.atMs >= fault.atMs && event.atMs < until);
     const port = switched ? switchTarget(switched) : null;
     const problem = firstProblemAfter(records, fault.atMs);
-    const ok = firstAfter(records, fault.atMs, ['ok']);
+    const ok = firstAfter(records, fault.atMs, ['ok'], lostKeys);
     return {
       step: fault.step,
       nodes: fault.nodes,

@@ -46,14 +46,15 @@ export const CLIENT_GROUPS = 2;
 /** Errors that prove the write was never sent (ioredis refuses it before writing to the socket). */
 const NOT_SENT = ["Stream isn't writeable"];
 
-export function classifyError(error: unknown): { outcome: Outcome; error: string } {
+/** `sent`: false when the client was not ready when the write was issued (ioredis did not send it). */
+export function classifyError(error: unknown, sent = true): { outcome: Outcome; error: string } {
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'ReplyError') {
     // -UNKNOWN: the node applied the write but could not get the replicas' acknowledgement in time.
     return { outcome: /^UNKNOWN\b/.test(message) ? 'unknown' : 'failed', error: message };
   }
-  if (NOT_SENT.some((text) => message.includes(text))) return { outcome: 'failed', error: message };
+  if (!sent || NOT_SENT.some((text) => message.includes(text))) return { outcome: 'failed', error: message };
   // "Command timed out", MaxRetriesPerRequestError (connection lost with the write in flight),
   // "Connection is closed." and anything unexpected: the write may have been applied.
   return { outcome: 'unknown', error: message };
@@ -149,6 +150,14 @@ export class Workload {
       seq += 1;
       const key = drillKey(this.options.runId, index, seq);
       const value = String(seq);
+      if (client.status === 'end') {
+        // ioredis gives up for good when a sentinel-mode connect is interrupted (its failover
+        // detector closing the connection mid-connect): start over, as an application would.
+        client.connect().catch(() => undefined);
+      }
+      // Only a ready client writes to the socket; in any other state (connecting, reconnecting,
+      // ended) ioredis rejects the write without sending it, so its failure is certain.
+      const sendable = client.status === 'ready';
       const sentAt = Date.now() - this.begin;
       let outcome: Outcome;
       let error: string | null = null;
@@ -157,7 +166,7 @@ export class Workload {
         outcome = reply === 'OK' ? 'ok' : 'unknown';
         if (outcome !== 'ok') error = `unexpected reply ${String(reply)}`;
       } catch (caught) {
-        ({ outcome, error } = classifyError(caught));
+        ({ outcome, error } = classifyError(caught, sendable));
       }
       this.records.push({ client: index, group, seq, key, value, sentAt, doneAt: Date.now() - this.begin, outcome, error });
       next += interval;
