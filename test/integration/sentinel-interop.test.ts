@@ -10,11 +10,17 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const NAME = 'mymaster';
 
-// KNOWN FLAKE, under investigation: now and then (about 1 run in 5 here, seen since self-fencing
-// landed) a redis-sentinel repoint of our second replica never completes and the repair round does
-// not fix it within 30 s. Retried so one occurrence does not hide every other result; a failure of
-// both retries is real. Reproducing it with logs kept is the first job of the next session.
-describe.skipIf(!hasRedis())('sentinel interoperability', { retry: 2 }, () => {
+// down-after-milliseconds for every sentinel here. Not 1000: a redis-sentinel that learns the new
+// master from a hello resets its master record (sentinelResetMaster: act_ping_time = now), but its
+// reconnection stays throttled to one attempt per second counted from its last attempt at the dead
+// master; with down-after 1000 it can declare the just-promoted master SDOWN before its first PING
+// is even sent. The peers' "master is down" answers about the OLD master are kept for 5 s and count
+// for the new one, so that SDOWN is at once ODOWN and, the failover cool-down being reset too, a
+// second failover promotes the other replica (seen in about 1 run in 5 at 1000 ms, with
+// redis-server nodes as well as ours). 2000 ms leaves that reconnection a second of slack.
+const DOWN_AFTER_MS = 2000;
+
+describe.skipIf(!hasRedis())('sentinel interoperability', () => {
   let nodes: NodeProcess[] = [];
   let sentinels: SentinelProcess[] = [];
   let clients: Redis[] = [];
@@ -32,7 +38,7 @@ describe.skipIf(!hasRedis())('sentinel interoperability', { retry: 2 }, () => {
     const master = await startNode({ engine: nodeEngine });
     const replicas = await Promise.all([0, 1].map(() => startNode({ engine: nodeEngine, config: { replicaof: `127.0.0.1 ${master.port}` } })));
     nodes = [master, ...replicas];
-    sentinels = await Promise.all(sentinelEngines.map((engine) => startSentinel({ engine, monitors: [{ name: NAME, port: master.port, quorum: 2 }] })));
+    sentinels = await Promise.all(sentinelEngines.map((engine) => startSentinel({ engine, monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: DOWN_AFTER_MS }] })));
     clients = sentinels.map((s) => s.client());
     await waitFor(
       async () => {
@@ -42,29 +48,27 @@ describe.skipIf(!hasRedis())('sentinel interoperability', { retry: 2 }, () => {
       { timeout: 15_000, message: 'every sentinel to see both replicas and the other sentinels' },
     );
     master.kill('SIGKILL');
-    const address = await waitFor(
-      async () => {
-        const all = await Promise.all(clients.map((c) => masterAddress(c, NAME)));
-        return all.every((a) => a === all[0]) && all[0] !== `127.0.0.1:${master.port}` ? all[0] : null;
-      },
-      { timeout: 15_000, message: 'all sentinels to agree on a new master' },
-    );
-    const newPort = Number(address.split(':')[1]);
-    expect(replicas.map((r) => r.port)).toContain(newPort);
-    const other = replicas.find((r) => r.port !== newPort)!;
-    const client = other.client({ enableReadyCheck: false });
+    // The end state, judged as a whole each time: every sentinel names the same new master (one of
+    // the replicas) and the other replica follows it. Whatever the sentinels did on the way (a
+    // second failover can still happen on a loaded machine), that is what a client relies on.
+    const replicaClients = new Map(replicas.map((r) => [r.port, r.client({ enableReadyCheck: false })]));
     try {
       await waitFor(
         async () => {
-          const role = (await client.call('ROLE')) as unknown[];
+          const all = await Promise.all(clients.map((c) => masterAddress(c, NAME)));
+          if (!all.every((a) => a === all[0]) || all[0] === null) return false;
+          const newPort = Number(all[0].split(':')[1]);
+          if (!replicaClients.has(newPort)) return false;
+          const other = replicas.find((r) => r.port !== newPort)!;
+          const role = (await replicaClients.get(other.port)!.call('ROLE')) as unknown[];
           return role[0] === 'slave' && role[2] === newPort && role[3] === 'connected';
         },
-        // A repoint the leader could not confirm is repaired by the sentinels' next INFO round
-        // (+fix-slave-config, every 10 s in redis-sentinel): allow for one such round.
-        { timeout: 30_000, message: 'the other replica to follow the new master' },
+        // Room for one repair round (+fix-slave-config or +convert-to-slave, which redis-sentinel
+        // sends 8-10 s after it sees a wrong role) and the full resync that follows it.
+        { timeout: 40_000, message: 'all sentinels to agree on a new master and the other replica to follow it' },
       );
     } finally {
-      client.disconnect();
+      for (const c of replicaClients.values()) c.disconnect();
     }
   }
 
