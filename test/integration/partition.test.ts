@@ -102,6 +102,17 @@ describe('clusterctl partition / heal (engine builtin)', () => {
     expect(field((await m.info('stats')) as string, 'sync_full')).toBe(fullSyncs);
   });
 
+  it('a sentinel cut off from the master sees it down alone (no failover: no quorum); heal ends it', async () => {
+    const flagsOf = async (name: string) => (await box.run(['status', '--json'])).json.sentinels.find((s: any) => s.name === name).flags as string;
+    const run = await box.run(['partition', 's1', '--from', 'master', '--json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ target: 's1', kind: 'sentinel', peers: ['master'] });
+    await waitFor(async () => (await flagsOf('s1')).includes('s_down'), { timeout: 15_000, interval: 250, message: 's1 to see the master down' });
+    expect(await flagsOf('s2')).toBe('master');
+    expect((await box.run(['heal', 's1', '--json'])).json.healed).toEqual([expect.objectContaining({ name: 's1', partitions: 1 })]);
+    await waitFor(async () => (await flagsOf('s1')) === 'master', { timeout: 15_000, interval: 250, message: 's1 to see the master again' });
+  });
+
   it('heal with nothing partitioned says so; a bad --from is a usage error', async () => {
     expect((await box.run(['heal', '--json'])).json.message).toMatch(/^No partition to heal/);
     const bad = await box.run(['partition', 'm1', '--from', 'nobody', '--json']);

@@ -7,6 +7,7 @@ import { Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import { type ParsedReply, ReplyParser } from '../../shared/resp/reply-parser.js';
+import { sentinelFaults } from '../faults/faults.js';
 
 export type ReplyCallback = (reply: ParsedReply) => void;
 
@@ -43,6 +44,8 @@ export class RespClient {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', () => this.close());
     this.socket.on('close', () => this.close());
+    // FAULT PARTITION (faults/): a link to a cut-off instance is held from its first byte.
+    sentinelFaults.track(this.socket, host, port);
     this.socket.connect(port, host);
   }
 

@@ -8,6 +8,7 @@ import { clientCommand } from './client-command.js';
 import type { CommandContext, CommandSpec } from './host.js';
 import { infoText } from './info.js';
 import { sentinelCommand } from './sentinel-command.js';
+import { faultCommand } from './fault-command.js';
 
 export const COMMANDS: Record<string, CommandSpec> = {
   ping: { arity: -1, handler: ping, pubsubContext: true },
@@ -25,6 +26,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   command: { arity: -1, handler: command },
   shutdown: { arity: -1, handler: shutdown },
   quit: { arity: -1, handler: quit, noAuth: true, pubsubContext: true },
+  // clusterctl's own fault injection (sentinel/faults/), as on our nodes.
+  fault: { arity: -2, handler: faultCommand },
 };
 
 function ping({ client }: CommandContext, args: string[]): Reply {

@@ -8,12 +8,20 @@ import { ProtocolError } from '../../shared/resp/request-parser.js';
 import { ClientConn } from './client-conn.js';
 import { COMMANDS } from './commands.js';
 import type { SentinelHost } from './host.js';
+import { sentinelFaults, topologyOf } from '../faults/faults.js';
 
 export class SentinelServer {
   private readonly servers: Server[] = [];
   private lastClientId = 0;
 
-  constructor(private readonly host: SentinelHost) {}
+  /** Requests held by FAULT PARTITION, run first when the connection's partition heals. */
+  private readonly postponed = new WeakMap<ClientConn, string[]>();
+
+  constructor(private readonly host: SentinelHost) {
+    sentinelFaults.topology = topologyOf(() => this.host.core.instances());
+    sentinelFaults.inbound = () =>
+      [...this.host.clients.values()].map((client) => ({ id: client.id, name: client.name, socket: client.socket, resume: () => this.process(client) }));
+  }
 
   /** Listens on every bind address (default: all interfaces); rejects on EADDRINUSE and the like. */
   async listen(port: number, binds: string[]): Promise<void> {
@@ -51,13 +59,22 @@ export class SentinelServer {
 
   private onData(client: ClientConn, chunk: Buffer): void {
     client.parser.feed(chunk);
+    this.process(client);
+  }
+
+  private process(client: ClientConn): void {
     client.beginBatch();
     try {
       for (;;) {
         if (client.closeAfterReply) break;
-        const args = client.parser.next();
+        const args = this.postponed.get(client) ?? client.parser.next();
+        this.postponed.delete(client);
         if (args === null) break;
         if (args.length === 0) continue;
+        if (sentinelFaults.on && sentinelFaults.holdRequest(client, args)) {
+          this.postponed.set(client, args);
+          break;
+        }
         const reply = this.execute(client, args);
         if (reply !== NO_REPLY) client.reply(reply);
       }

@@ -1,0 +1,29 @@
+// FAULT on a sentinel: the same grammar as on our nodes (shared/faults/spec.ts), cutting the
+// sentinel off from `master`, `replicas`, `sentinels`, `clients` or <host>:<port> of monitored
+// instances (sentinel/faults/faults.ts). Redis Sentinel has no such command.
+
+import { ErrorReply, type Reply } from '../../shared/resp/reply.js';
+import { parsePartition, parsePeer, type Peer } from '../../shared/faults/spec.js';
+import { sentinelFaults } from '../faults/faults.js';
+import type { CommandContext } from './host.js';
+
+export function faultCommand({ client }: CommandContext, args: string[]): Reply {
+  const sub = args[1]!.toLowerCase();
+  sentinelFaults.addOperator(client.id);
+  if (sub === 'partition' && args.length >= 3) {
+    const request = parsePartition(args.slice(2));
+    return typeof request === 'string' ? new ErrorReply(request) : sentinelFaults.partition(request);
+  }
+  if (sub === 'heal') {
+    if (args.length === 2) return sentinelFaults.heal();
+    const peers: Peer[] = [];
+    for (const word of args.slice(2)) {
+      const peer = parsePeer(word);
+      if (typeof peer === 'string') return new ErrorReply(peer);
+      peers.push(peer);
+    }
+    return sentinelFaults.heal(peers);
+  }
+  if (sub === 'status' && args.length === 2) return sentinelFaults.describeRules();
+  return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${args[1]}'. Try FAULT HELP.`);
+}
