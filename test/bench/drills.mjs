@@ -1,0 +1,138 @@
+// Drill benchmark (issue "lost writes"): runs `clusterctl drill` scenarios N times on engine
+// builtin (every scenario), builtin with `sync-replicas 1`, and redis (kill-master, pause-master),
+// and prints per scenario the median across runs of: acknowledged writes lost, unknown-outcome
+// writes, fault -> first acknowledged write, and the drill's wall-clock duration; plus the worst loss.
+// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis --scenarios kill-master,pause-master]
+//        (npm run bench:drills builds first)
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'bin', 'clusterctl');
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const RUNS = Number(option('--runs', '3'));
+const DURATION = option('--duration', '12s');
+const VARIANTS = option('--variants', 'builtin,builtin-sync,redis').split(',');
+const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master'];
+const ONLY = option('--scenarios', null)?.split(',');
+const REDIS_SCENARIOS = ['kill-master', 'pause-master'];
+
+function freePort() {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function canBind(port) {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+async function portRange(count) {
+  for (;;) {
+    const base = await freePort();
+    if (base + count > 65535) continue;
+    const ok = await Promise.all(Array.from({ length: count }, (_, i) => canBind(base + i)));
+    if (ok.every(Boolean)) return base;
+  }
+}
+
+function clusterctl(cwd, argv, timeout = 300_000) {
+  return new Promise((res) => {
+    const env = { ...process.env };
+    delete env.CLUSTERCTL_DIR;
+    const begin = Date.now();
+    execFile(process.execPath, [CLI, ...argv], { cwd, env, timeout, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      let json;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        json = undefined;
+      }
+      res({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, json, stderr, ms: Date.now() - begin });
+    });
+  });
+}
+
+async function topology(variant) {
+  const engine = variant === 'redis' ? 'redis' : 'builtin';
+  const nodeBase = await portRange(3);
+  let sentinelBase = await portRange(3);
+  while (Math.abs(sentinelBase - nodeBase) < 3) sentinelBase = await portRange(3);
+  let yaml = readFileSync(join(ROOT, 'templates', 'default.yaml'), 'utf8')
+    .replace(/^ports: .*$/m, `ports: { base: ${nodeBase}, sentinels: ${sentinelBase} }`)
+    .replace(/^engine: .*$/m, `engine: ${engine}`)
+    .replace(/^name: .*$/m, `name: bench-${variant}`);
+  if (variant === 'builtin-sync') yaml = yaml.replace(/^defaults:\n/m, 'defaults:\n  sync-replicas: 1\n');
+  return yaml;
+}
+
+const median = (values) => {
+  const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const fmt = (v, unit = '') => (v === null ? '—' : `${Math.round(v)}${unit}`);
+
+const rows = [];
+for (const variant of VARIANTS) {
+  const scenarios = (ONLY ?? ALL).filter((s) => (variant === 'redis' ? REDIS_SCENARIOS.includes(s) : true));
+  if (scenarios.length === 0) continue;
+  const cwd = mkdtempSync(join(tmpdir(), `clusterctl-drills-${variant}-`));
+  writeFileSync(join(cwd, 'clusterctl.yaml'), await topology(variant));
+  try {
+    const up = await clusterctl(cwd, ['up', '--json']);
+    if (up.code !== 0) {
+      console.error(`${variant}: up failed (exit ${up.code}): ${up.stderr || JSON.stringify(up.json)}`);
+      continue;
+    }
+    for (const scenario of scenarios) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        const run = await clusterctl(cwd, ['drill', '--scenario', scenario, '--duration', DURATION, '--json', '--allow-loss']);
+        if (!run.json || run.json.error) {
+          console.error(`${variant} ${scenario} run ${i + 1}: exit ${run.code} ${run.json?.error?.message ?? run.stderr.slice(-500)}`);
+          continue;
+        }
+        runs.push({ ...run.json, wallMs: run.ms });
+        process.stderr.write(`${variant} ${scenario} run ${i + 1}/${RUNS}: ${run.json.verdict}, lost ${run.json.acknowledgedLost?.count ?? '?'}\n`);
+      }
+      const firstWrite = runs.map((r) => r.perFault[0]?.firstWriteAfterMs ?? null);
+      rows.push({
+        variant,
+        scenario,
+        runs: runs.length,
+        lost: median(runs.map((r) => r.acknowledgedLost?.count ?? null)),
+        worst: runs.length ? Math.max(...runs.map((r) => r.acknowledgedLost?.count ?? 0)) : null,
+        ledger: median(runs.map((r) => r.recoveredByLedger?.count ?? null)),
+        unknown: median(runs.map((r) => r.writes?.unknown ?? null)),
+        firstWrite: median(firstWrite),
+        gap: median(runs.map((r) => r.unavailability?.ms ?? null)),
+        wall: median(runs.map((r) => r.wallMs)),
+        verdicts: runs.map((r) => r.verdict).join(','),
+      });
+    }
+  } finally {
+    await clusterctl(cwd, ['down', '--purge', '--json']);
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+console.log(`\nclusterctl drill, median of ${RUNS} runs (duration ${DURATION}, 4 clients at 200 writes/s each, down-after 1000 ms)`);
+const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'first write after fault', 'longest gap', 'drill duration'];
+const table = rows.map((r) => [r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s')].map(String));
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
