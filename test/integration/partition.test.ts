@@ -113,6 +113,16 @@ describe('clusterctl partition / heal (engine builtin)', () => {
     await waitFor(async () => (await flagsOf('s1')) === 'master', { timeout: 15_000, interval: 250, message: 's1 to see the master again' });
   });
 
+  it('a master cut off from one sentinel by name (its hello port) is seen down by that sentinel only', async () => {
+    const flagsOf = async (name: string) => (await box.run(['status', '--json'])).json.sentinels.find((s: any) => s.name === name).flags as string;
+    const run = await box.run(['partition', 'master', '--from', 's2', '--json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    await waitFor(async () => (await flagsOf('s2')).includes('s_down'), { timeout: 15_000, interval: 250, message: 's2 to see the master down' });
+    expect(await flagsOf('s3')).toBe('master');
+    expect((await box.run(['heal', run.json.target, '--json'])).json.healed[0].partitions).toBe(1);
+    await waitFor(async () => (await flagsOf('s2')) === 'master', { timeout: 15_000, interval: 250, message: 's2 to see the master again' });
+  });
+
   it('heal with nothing partitioned says so; a bad --from is a usage error', async () => {
     expect((await box.run(['heal', '--json'])).json.message).toMatch(/^No partition to heal/);
     const bad = await box.run(['partition', 'm1', '--from', 'nobody', '--json']);
