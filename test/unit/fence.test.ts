@@ -120,4 +120,65 @@ describe('self-fencing', () => {
     const app = connect(makeServer());
     expect(String((app.run('FENCING', 'LEASE', '750') as Error).message)).toMatch(/^ERR FENCING LEASE is sent by a sentinel/);
   });
+
+  describe('with acknowledged heartbeats (FENCING PING)', () => {
+    /** Cron ticks every 100 ms; each listed sentinel sends a heartbeat acking `ack(i)` at each tick. */
+    function beat(fence: Fence, ids: string[], from: number, to: number, ack: (id: string, t: number) => number) {
+      for (let t = from; t <= to; t += 100) {
+        ids.forEach((id) => fence.heartbeat(id, clientIds.get(id)!, ack(id, t), t));
+        fence.cron(t);
+      }
+    }
+
+    let clientIds = new Map<string, number>();
+
+    function acking() {
+      const { server, fence, sentinels } = setup();
+      clientIds = new Map(IDS.map((id, i) => [id, sentinels[i]!.client.id]));
+      for (const id of IDS) fence.requestLease(id, 750);
+      const replies = new Map(IDS.map((id) => [id, 0]));
+      // A healthy link: every reply is read before the next heartbeat.
+      const healthy = (id: string) => {
+        const n = replies.get(id)!;
+        replies.set(id, n + 1);
+        return n;
+      };
+      return { server, fence, sentinels, healthy };
+    }
+
+    it('holds the lease while heartbeats are acknowledged', () => {
+      const { fence, healthy } = acking();
+      const t0 = Date.now();
+      beat(fence, IDS, t0, t0 + 3000, healthy);
+      expect(fence.check(t0 + 3000)).toBeUndefined();
+      expect(fence.infoLines()).toContain('fence_acking_sentinels:3');
+    });
+
+    it('fences on a one-way partition: heartbeats still arrive but our replies are not read', () => {
+      const { fence, healthy } = acking();
+      const t0 = Date.now();
+      beat(fence, IDS, t0, t0 + 1000, healthy);
+      // From now on the sentinels read nothing of ours: their ack stops moving.
+      const stuck = new Map(IDS.map((id) => [id, healthy(id)]));
+      beat(fence, IDS, t0 + 1100, t0 + 1700, (id) => stuck.get(id)!);
+      expect(fence.check(t0 + 1700)).toBeUndefined();
+      beat(fence, IDS, t0 + 1800, t0 + 2000, (id) => stuck.get(id)!);
+      expect(fence.check(t0 + 2000)?.message).toMatch(/^FENCED .*majority of its sentinels/);
+    });
+
+    it('a stall shorter than the lease costs nothing; a longer one fences before queued writes run', () => {
+      const { fence, healthy } = acking();
+      const t0 = Date.now();
+      beat(fence, IDS, t0, t0 + 1000, healthy);
+      // A 400 ms pause (a long GC): more than half the lease, less than the lease.
+      beat(fence, IDS, t0 + 1400, t0 + 1400, healthy);
+      expect(fence.check(t0 + 1400)).toBeUndefined();
+      expect(fence.fenced).toBe(false);
+      // SIGSTOP for 3 s: heartbeats queued meanwhile only acknowledge replies sent before the stop.
+      const beforeStop = new Map(IDS.map((id) => [id, healthy(id)]));
+      expect(fence.check(t0 + 4500)?.message).toMatch(/^FENCED /);
+      beat(fence, IDS, t0 + 4500, t0 + 4500, (id) => beforeStop.get(id)!);
+      expect(fence.check(t0 + 4500)?.message).toMatch(/^FENCED /);
+    });
+  });
 });

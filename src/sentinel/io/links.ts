@@ -24,6 +24,8 @@ interface Links {
   pubsub: RespClient | null;
   lastCmdAttempt: number;
   lastPubsubAttempt: number;
+  /** Replies to FENCING PING read on the current command connection (the heartbeat ack). */
+  beatsRead: number;
 }
 
 export class LinkManager {
@@ -44,7 +46,7 @@ export class LinkManager {
       live.add(instance.id);
       let links = this.links.get(instance.id);
       if (!links) {
-        links = { instance, cmd: null, pubsub: null, lastCmdAttempt: 0, lastPubsubAttempt: 0 };
+        links = { instance, cmd: null, pubsub: null, lastCmdAttempt: 0, lastPubsubAttempt: 0, beatsRead: 0 };
         this.links.set(instance.id, links);
       }
       this.recycleStale(links);
@@ -72,6 +74,7 @@ export class LinkManager {
     const now = this.now();
     if (!links.cmd && now - links.lastCmdAttempt >= PING_PERIOD) {
       links.lastCmdAttempt = now;
+      links.beatsRead = 0;
       links.cmd = this.open(links, 'cmd');
     }
     if (instance.kind !== 'sentinel' && !links.pubsub && now - links.lastPubsubAttempt >= PING_PERIOD) {
@@ -157,7 +160,7 @@ export class LinkManager {
     const links = this.links.get(action.id);
     const cmd = links?.cmd;
     const id = action.id;
-    if (!cmd?.connected) return;
+    if (!links || !cmd?.connected) return;
     // A reply that never came (the link closed) is no observation: linkChanged() resets the counters.
     const done = (fn: (reply: ParsedReply) => void) => (reply: ParsedReply) => {
       if (reply === CONNECTION_LOST) return;
@@ -166,7 +169,20 @@ export class LinkManager {
     };
     switch (action.type) {
       case 'ping':
-        cmd.send(['PING'], done((reply) => this.core.onPing(id, isAvailable(reply), this.now())));
+        // A node that granted us a lease gets heartbeats acknowledging its earlier replies: its
+        // lease then runs from replies we really read (server/replication/fence.ts).
+        if (links.instance.link.grantedLeaseMs) {
+          cmd.send(
+            ['FENCING', 'PING', String(links.beatsRead)],
+            done((reply) => {
+              // The node numbers only the heartbeats it answered +PONG.
+              if (links.cmd === cmd && reply === 'PONG') links.beatsRead++;
+              this.core.onPing(id, isAvailable(reply), this.now());
+            }),
+          );
+        } else {
+          cmd.send(['PING'], done((reply) => this.core.onPing(id, isAvailable(reply), this.now())));
+        }
         break;
       case 'info':
         cmd.send(INFO_COMMAND, done((reply) => this.core.onInfo(id, typeof reply === 'string' ? reply : null, this.now())));

@@ -2,7 +2,7 @@
 // Redis has no equivalent; redis-sentinel never sends it, so a node it monitors keeps the lease of
 // its fence-lease-ms directive.
 
-import { ErrorReply, type Reply } from '../../shared/resp/reply.js';
+import { ErrorReply, PONG, type Reply } from '../../shared/resp/reply.js';
 import { SENTINEL_CMD_NAME } from '../replication/fence.js';
 import { ERR_NOT_INTEGER } from './errors.js';
 import { parseInteger } from './args.js';
@@ -27,7 +27,28 @@ function fencingLease(ctx: CommandContext, args: string[]): Reply {
   return replication.fence.requestLease(match[1]!, ms);
 }
 
-const HELP = ['LEASE <milliseconds>', '    Ask this node to fence itself after <milliseconds> without hearing from a majority of its sentinels.'];
+/**
+ * FENCING PING <ack>: a sentinel's heartbeat to a node that granted it a lease. <ack> counts our
+ * replies to FENCING PING it has read on this connection; the lease then runs from when we sent
+ * the last of them (replication/fence.ts). Answers +PONG, so it also serves as the sentinel's PING.
+ */
+function fencingPing(ctx: CommandContext, args: string[]): Reply {
+  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
+  const ack = parseInteger(args[2]!);
+  if (ack === null || ack < 0) return ERR_NOT_INTEGER;
+  // Only a +PONG counts on the sentinel's side: answer it only to a heartbeat we numbered.
+  if (!match) return new ErrorReply('ERR FENCING PING is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)');
+  if (!ctx.server.replication) return new ErrorReply('ERR replication is not available');
+  ctx.server.replication.fence.heartbeat(match[1]!, ctx.client.id, ack);
+  return PONG;
+}
+
+const HELP = [
+  'LEASE <milliseconds>',
+  '    Ask this node to fence itself after <milliseconds> without hearing from a majority of its sentinels.',
+  'PING <ack>',
+  '    A sentinel heartbeat; <ack> is how many replies to FENCING PING the sentinel has read on this connection.',
+];
 
 const FLAGS = ['admin', 'noscript', 'loading', 'stale', 'fast'] as const;
 
@@ -36,6 +57,7 @@ export const fencingCommands: CommandSpec[] = [
     summary: 'clusterctl self-fencing: leases requested by sentinels',
     subcommands: [
       command('lease', 3, FLAGS, fencingLease, undefined, { summary: 'Request a fencing lease (sent by sentinels)' }),
+      command('ping', 3, FLAGS, fencingPing, undefined, { summary: 'A sentinel heartbeat acknowledging earlier replies' }),
       command('help', 2, ['loading', 'stale'], () => helpReply('FENCING', HELP), undefined, { summary: 'Show helpful text about the different subcommands' }),
     ],
   }),

@@ -40,6 +40,15 @@ export class Fence {
    * granted, so the lease in force may never grow behind its back (a partition closes nothing).
    */
   private readonly requested = new Map<string, number>();
+  /**
+   * Sentinels that acknowledge our heartbeat replies (FENCING PING <ack>). For them "heard" is the
+   * time we *sent* a reply they confirm having read, never the time their traffic reached us: a
+   * master whose replies no longer get through (a one-way partition) or whose input queued up
+   * during a stall cannot extend its lease by what it merely receives.
+   */
+  private readonly acking = new Set<string>();
+  /** Per sentinel connection (client id): send times of heartbeat replies not yet acknowledged. */
+  private readonly beats = new Map<number, { sent: number; times: Map<number, number> }>();
 
   constructor(private readonly server: Server) {}
 
@@ -68,6 +77,21 @@ export class Fence {
     return this.lease > 0 && !this.server.isReplica && (this.heard.size > 0 || this.server.config.num('min-replicas-to-write') > 0);
   }
 
+  /**
+   * FENCING PING <ack> from sentinel `sentinelId` on connection `clientId`: `ack` is how many of our
+   * replies to it the sentinel has read on this connection. Returns when our reply goes out.
+   */
+  heartbeat(sentinelId: string, clientId: number, ack: number, now = Date.now()): void {
+    this.acking.add(sentinelId);
+    let beats = this.beats.get(clientId);
+    if (!beats) this.beats.set(clientId, (beats = { sent: 0, times: new Map() }));
+    const confirmed = beats.times.get(ack);
+    if (confirmed !== undefined) this.heard.set(sentinelId, Math.max(this.heard.get(sentinelId) ?? 0, confirmed));
+    for (const n of beats.times.keys()) if (n <= ack) beats.times.delete(n);
+    beats.sent++;
+    beats.times.set(beats.sent, now);
+  }
+
   /** The write gate: undefined when the write may go on. */
   check(now = Date.now()): ErrorReply | undefined {
     if (!this.active) return undefined;
@@ -83,8 +107,17 @@ export class Fence {
    */
   private observeStall(now: number): void {
     if (now - this.lastTick > Math.max(250, this.lease / 2)) {
+      const stalledMs = now - this.lastTick;
       this.lastTick = now;
-      if (this.active) this.fence('stall', now);
+      if (!this.active) return;
+      // With every sentinel acknowledging heartbeats, nothing read after the stall can make the
+      // lease look fresher than it is: the lease rule alone decides, and a GC pause shorter than
+      // the lease costs no availability.
+      if (this.heard.size > 0 && [...this.heard.keys()].every((id) => this.acking.has(id))) {
+        this.server.log.notice(`Stalled for ${stalledMs} ms: the lease decides (heartbeats are acknowledged)`);
+        return;
+      }
+      this.fence('stall', now);
     }
   }
 
@@ -147,9 +180,11 @@ export class Fence {
   cron(now: number): void {
     this.observeStall(now);
     this.lastTick = now;
+    // A closed sentinel connection: its unacknowledged heartbeats can never be confirmed.
+    for (const id of this.beats.keys()) if (!this.server.clients.has(id)) this.beats.delete(id);
     for (const client of this.server.clients.values()) {
       const match = SENTINEL_CMD_NAME.exec(client.name);
-      if (match) this.heard.set(match[1]!, Math.max(this.heard.get(match[1]!) ?? 0, client.lastInteraction));
+      if (match && !this.acking.has(match[1]!)) this.heard.set(match[1]!, Math.max(this.heard.get(match[1]!) ?? 0, client.lastInteraction));
     }
     if (this.server.isReplica) {
       this.unfence('this node is a replica now');
@@ -174,7 +209,7 @@ export class Fence {
     if (fields.length !== 8) return;
     // The hello came over that sentinel's own command link: it counts as hearing from it.
     const id = fields[2]!.slice(0, 8);
-    this.heard.set(id, Math.max(this.heard.get(id) ?? 0, now));
+    if (!this.acking.has(id)) this.heard.set(id, Math.max(this.heard.get(id) ?? 0, now));
     const epoch = Number(fields[7]);
     if (!Number.isFinite(epoch)) return;
     if (this.server.isReplica) {
@@ -207,6 +242,7 @@ export class Fence {
       `fence_lease_ms:${this.lease}`,
       `fence_lease_config_ms:${this.server.config.num('fence-lease-ms')}`,
       `fence_lease_requests:${this.requested.size}`,
+      `fence_acking_sentinels:${this.acking.size}`,
       `fence_active:${this.active ? 1 : 0}`,
       `fenced:${this.fenced ? 1 : 0}`,
       `fence_reason:${this.reason ?? ''}`,
