@@ -7,7 +7,7 @@ import { passwordFor } from '../probe/passwords.js';
 import { liveCluster } from '../ops/live.js';
 import { recordSentinelEvents, type SentinelEvent } from '../ops/sentinel-events.js';
 import { waitFor } from '../ops/wait.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import { sleep } from '../util/sleep.js';
 import { checkWrites, type CheckResult } from './checker.js';
 import type { DrillCluster } from './cluster.js';
@@ -97,6 +97,8 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   // partition-master keeps client group 0 with the master (connection names drill-g0-c*).
   const isolatedClients = options.clients > 1 ? ['drill-g0-*'] : [];
   const context = { state, paths: cluster.paths, begin, partition: options.partition, isolatedClients };
+  // Ctrl-C mid-drill must not leave a node frozen or cut off: heal, then exit 130.
+  const stopSignals = onInterrupt(() => healAll(context), options.log);
   const faultEvents = await runSchedule(options.steps, context);
   for (const event of faultEvents) options.log(`  +${event.atMs} ms  ${event.step}: ${event.ok ? event.message : `FAILED: ${event.message}`}`);
   const remaining = begin + durationMs - Date.now();
@@ -106,6 +108,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   options.log(`  workload stopped after ${endMs} ms: ${records.length} writes; healing and waiting for the cluster to converge`);
 
   const healed = await healAll(context);
+  stopSignals();
   if (healed) faultEvents.push(healed);
   let convergedAtMs: number | null = null;
   let convergeProblems: string[] = [];
@@ -186,4 +189,19 @@ function errorCounts(records: readonly WriteRecord[]): DrillResult['errors'] {
     else counts.set(key, { outcome: record.outcome, error, count: 1, firstAtMs: record.doneAt });
   }
   return [...counts.values()].sort((a, b) => b.count - a.count);
+}
+
+/** SIGINT/SIGTERM while faults are in force: undo them (resume, start, heal) before exiting 130. */
+function onInterrupt(heal: () => Promise<unknown>, log: (line: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    log(`\n✖ Interrupted (${signal}): healing the cluster before exiting`);
+    void heal()
+      .catch(() => undefined)
+      .finally(() => process.exit(EXIT.INTERRUPTED));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.once(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
 }

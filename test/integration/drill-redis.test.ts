@@ -1,0 +1,30 @@
+// clusterctl drill on engine redis (redis-server + redis-sentinel): a kill-master drill that starts
+// its own cluster, reports consistently and stops what it started. Not skipped when
+// CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
+
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasRedis } from '../helpers/processes.js';
+import { Sandbox, isAlive } from './cli-harness.js';
+import { expectConsistent, topology } from './drill-helpers.js';
+
+describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by the drill)', () => {
+  let box: Sandbox;
+
+  beforeAll(async () => {
+    box = Sandbox.create(await topology('redis'));
+  });
+
+  afterAll(async () => {
+    if (box) expect(await box.cleanup()).toEqual([]);
+  });
+
+  it('kill-master runs on redis-server + redis-sentinel, reports consistently, and stops what it started', async () => {
+    const run = await box.run(['drill', '--scenario', 'kill-master', '--duration', '6s', '--json'], 150_000);
+    expectConsistent(run);
+    expect(run.json).toMatchObject({ engine: 'redis', startedCluster: true });
+    const state = box.state('drill-redis');
+    expect([...state.nodes, ...state.sentinels].filter((p: any) => p.pid && isAlive(p.pid))).toEqual([]);
+    expect(existsSync(box.stateFile('drill-redis'))).toBe(true);
+  });
+});
