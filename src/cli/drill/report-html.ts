@@ -108,7 +108,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
 .verdict{font-size:18px;font-weight:600;padding:10px 14px;border-radius:6px;margin:12px 0}
 .verdict.pass{background:#e3f4ea;color:#17663a}.verdict.fail{background:#fbe4e4;color:#8a1f1f}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top}
-th{font-weight:600;width:40%}.legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+th{font-weight:600}.numbers th{width:40%}.legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
 tr.fault td{color:${COLORS.fault}}tr.failover td{color:${COLORS.failover}}.keys{font-family:ui-monospace,monospace;font-size:12px;columns:2}
 code{font-family:ui-monospace,monospace}.meta{color:#666}
 </style>
@@ -121,7 +121,7 @@ code{font-family:ui-monospace,monospace}.meta{color:#666}
 <p class="legend"><span><i class="sw" style="background:${COLORS.ok}"></i>acknowledged</span><span><i class="sw" style="background:${COLORS.unknown}"></i>unknown outcome</span><span><i class="sw" style="background:${COLORS.failed}"></i>failed</span><span><i class="sw" style="background:${COLORS.fault}"></i>fault</span><span><i class="sw" style="background:${COLORS.failover}"></i>failover (+switch-master)</span><span><i class="sw" style="background:#f3e3e3"></i>longest gap</span></p>
 ${chartSvg(result)}
 <h2>Numbers</h2>
-<table>${numbers}</table>
+<table class="numbers">${numbers}</table>
 <h2>Recovery per fault</h2>
 <table><tr><th>fault</th><th>node</th><th>at</th><th>new master</th><th>to new master</th><th>to first acknowledged write</th></tr>${faults}</table>
 <h2>Timeline</h2>
