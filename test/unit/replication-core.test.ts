@@ -141,6 +141,11 @@ describe('parseStreamCommands (lost-writes ledger)', () => {
       { offset: 100 + cmd('SET', 'a', '1').length + cmd('ping').length + cmd('SELECT', '3').length + cmd('MULTI').length, db: 3, args: ['INCR', 'n'] },
     ]);
   });
+  it('leaves out PUBLISH: sentinel hellos and other messages are not writes to keep', () => {
+    const hello = cmd('PUBLISH', '__sentinel__:hello', '127.0.0.1,26379,abc,1,mymaster,127.0.0.1,7000,1');
+    const parsed = parseStreamCommands(Buffer.from(hello + cmd('SET', 'k', 'v')), 1, 0);
+    expect(parsed).toEqual([{ offset: 1 + hello.length, db: 0, args: ['SET', 'k', 'v'] }]);
+  });
   it('stops at a command cut by the end of the bytes', () => {
     const stream = cmd('SET', 'a', '1') + cmd('SET', 'b', '2').slice(0, 10);
     expect(parseStreamCommands(Buffer.from(stream), 1, 0)).toHaveLength(1);

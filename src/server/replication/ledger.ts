@@ -20,8 +20,12 @@ export interface LostCommand {
   args: string[];
 }
 
-/** Stream commands that carry no user data. */
-const CONTROL = new Set(['ping', 'replconf', 'select', 'multi', 'exec']);
+/**
+ * Stream commands that carry no user data. PUBLISH is propagated too (Redis sends it down the stream
+ * so replicas' subscribers get it), but a message is fire-and-forget, not a write to keep — and
+ * replaying sentinels' old hellos would announce a stale configuration.
+ */
+const CONTROL = new Set(['ping', 'replconf', 'select', 'multi', 'exec', 'publish', 'spublish']);
 
 /**
  * Splits stream bytes starting at `startOffset` into the commands they hold, tracking SELECT
