@@ -65,6 +65,12 @@ describe('clusterctl partition / heal (engine builtin)', () => {
       timeout: 10_000,
       message: 'the partitioned master to fence itself',
     });
+    // status tells the operator: a master the sentinels left behind, fenced, and the cluster not healthy.
+    const split = await box.run(['status', '--json']);
+    expect(split.code, split.stdout + split.stderr).toBe(0);
+    expect(split.json.nodes.find((n: any) => n.name === 'm1')).toMatchObject({ role: 'master', fenced: 'lease' });
+    expect(split.json.healthy).toBe(false);
+    expect(split.json.problems.join('\n')).toMatch(new RegExp(`m1: a master the sentinels do not follow \\(they follow ${promoted}\\); fenced`));
 
     const heal = await box.run(['heal', '--json']);
     expect(heal.code, heal.stdout + heal.stderr).toBe(0);

@@ -44,7 +44,7 @@ export default class Status extends BaseCommand {
 export function renderStatus(result: StatusResult): string {
   const rows = result.nodes.map((node) => [
     node.name,
-    node.role ? `${node.role}${node.roleSource === 'recorded' ? '?' : ''}` : '-',
+    node.role ? `${node.role}${node.roleSource === 'recorded' ? '?' : ''}${node.fenced ? ' (fenced)' : ''}` : '-',
     node.upstream ?? '-',
     String(node.port),
     dash(node.pid),

@@ -63,9 +63,9 @@ export function viewSentinels(state: RunState): Promise<SentinelView[]> {
 }
 
 /** What keeps `view` from agreeing with the cluster (null when it agrees). */
-export function disagreement(state: RunState, view: SentinelView): string | null {
-  const master = currentMaster(state);
-  const replicas = state.nodes.filter((node) => node.replicaof === master.name).length;
+export function disagreement(state: RunState, view: SentinelView, master: NodeRecord = currentMaster(state)): string | null {
+  // A master left behind by a failover (not yet converted back) is already listed as a replica.
+  const replicas = state.nodes.filter((node) => node.replicaof === master.name || (node.replicaof === null && node.name !== master.name)).length;
   const others = state.sentinels.length - 1;
   if (!view.reachable) return `not answering (${view.error ?? view.process})`;
   if (view.masterNode !== master.name) return `monitors ${view.master}, not ${master.name}`;

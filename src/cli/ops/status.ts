@@ -25,6 +25,8 @@ export interface NodeStatus {
   memory: number | null;
   memoryHuman: string | null;
   connectedReplicas: number | null;
+  /** A master refusing writes (self-fencing): the reason; null otherwise. */
+  fenced: string | null;
 }
 
 export interface StatusResult {
@@ -52,8 +54,23 @@ export async function clusterStatus(state: RunState, stateFile: string): Promise
   if (masters.length > 1 && state.nodes.filter((n) => n.replicaof === null).length < masters.length) {
     problems.push(`${masters.length} masters (${masters.map((m) => m.name).join(', ')}): writes may go to different nodes`);
   }
+  // A master the sentinels no longer follow (cut off, stalled, or not yet converted back): say
+  // whether it still acknowledges writes that a failover has already left behind.
+  const followed = sentinelsMaster(sentinels);
+  let splitBrain = false;
+  if (followed) {
+    for (const node of masters) {
+      if (node.name === followed) continue;
+      splitBrain ||= node.fenced === null;
+      problems.push(`${node.name}: a master the sentinels do not follow (they follow ${followed}); ${node.fenced ? `fenced (${node.fenced}): it refuses writes` : 'it still accepts writes'}`);
+    }
+  }
+  for (const node of nodes) {
+    if (node.fenced && node.name === followed) problems.push(`${node.name}: fenced (${node.fenced}): refuses writes until its sentinels confirm it`);
+  }
   for (const view of sentinels) {
-    const problem = view.process === 'running' ? disagreement(state, view) : view.process === 'stale' ? 'stale record: its pid now belongs to another program' : view.process;
+    const followedRecord = state.nodes.find((node) => node.name === followed);
+    const problem = view.process === 'running' ? disagreement(state, view, followedRecord) : view.process === 'stale' ? 'stale record: its pid now belongs to another program' : view.process;
     if (problem) problems.push(`${view.name}: ${problem === 'stopped' ? 'not running' : problem}`);
   }
   const replicas = nodes.filter((node) => node.role === 'replica');
@@ -62,12 +79,20 @@ export async function clusterStatus(state: RunState, stateFile: string): Promise
     cluster: state.name,
     engine: state.engine,
     stateFile,
-    healthy: nodes.every((node) => node.process === 'running' && node.reachable) && sentinels.every((view) => view.reachable),
+    healthy: !splitBrain && nodes.every((node) => node.process === 'running' && node.reachable && node.fenced === null) && sentinels.every((view) => view.reachable),
     synced: unknown ? null : replicas.every((node) => node.link === 'up' && node.behind === 0) && nodes.every((n) => n.process === 'running'),
     nodes,
     sentinels,
     problems,
   };
+}
+
+/** The node a majority of the running sentinels name as master, if any. */
+function sentinelsMaster(views: SentinelView[]): string | null {
+  const counts = new Map<string, number>();
+  for (const view of views) if (view.reachable && view.masterNode) counts.set(view.masterNode, (counts.get(view.masterNode) ?? 0) + 1);
+  for (const [name, count] of counts) if (count > views.length / 2) return name;
+  return null;
 }
 
 function nodeStatus(node: LiveNode, all: LiveNode[]): NodeStatus {
@@ -90,6 +115,7 @@ function nodeStatus(node: LiveNode, all: LiveNode[]): NodeStatus {
     memory: probe?.usedMemory ?? null,
     memoryHuman: probe?.usedMemoryHuman ?? null,
     connectedReplicas: probe?.connectedReplicas ?? null,
+    fenced: probe?.fenced ?? null,
   };
 }
 

@@ -22,6 +22,8 @@ export interface NodeProbe {
   replicas: ReplicaLine[];
   usedMemory: number | null;
   usedMemoryHuman: string | null;
+  /** A clusterctl master refusing writes (INFO fencing): why ('lease', 'stall', 'config'); else null. */
+  fenced: string | null;
   error: string | null;
 }
 
@@ -37,6 +39,7 @@ const EMPTY = {
   replicas: [],
   usedMemory: null,
   usedMemoryHuman: null,
+  fenced: null,
 } as const;
 
 export async function probeNode(port: number, timeoutMs = 500): Promise<NodeProbe> {
@@ -46,7 +49,8 @@ export async function probeNode(port: number, timeoutMs = 500): Promise<NodeProb
       async (client) => {
         let text: string;
         try {
-          text = (await client.call('INFO')) as string;
+          // Our nodes add a `fencing` section; Redis 7.0 ignores the unknown name.
+          text = (await client.call('INFO', 'default', 'fencing')) as string;
         } catch (error) {
           const message = (error as Error).message;
           if (!/unknown command/i.test(message)) throw error;
@@ -79,6 +83,7 @@ export function fromInfo(port: number, fields: InfoFields): NodeProbe {
     replicas: replicaLines(fields),
     usedMemory: intField(fields, 'used_memory'),
     usedMemoryHuman: fields.used_memory_human ?? null,
+    fenced: fields.fenced === '1' ? fields.fence_reason || 'fenced' : null,
     error: null,
   };
 }
