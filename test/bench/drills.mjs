@@ -108,9 +108,11 @@ for (const variant of VARIANTS) {
           continue;
         }
         runs.push({ ...run.json, wallMs: run.ms });
-        process.stderr.write(`${variant} ${scenario} run ${i + 1}/${RUNS}: ${run.json.verdict}, lost ${run.json.acknowledgedLost?.count ?? '?'}\n`);
+        const why = run.json.converged ? '' : ` (${run.json.convergeProblems.join('; ')})`;
+        process.stderr.write(`${variant} ${scenario} run ${i + 1}/${RUNS}: ${run.json.verdict}, lost ${run.json.acknowledgedLost?.count ?? '?'}${why}\n`);
       }
-      const firstWrite = runs.map((r) => r.perFault[0]?.firstWriteAfterMs ?? null);
+      // Per run, the slowest recovery among its faults (a rolling restart or a flapping master has several).
+      const firstWrite = runs.map((r) => (r.perFault.length ? Math.max(...r.perFault.map((f) => f.firstWriteAfterMs ?? Infinity)) : null));
       rows.push({
         variant,
         scenario,
@@ -132,7 +134,7 @@ for (const variant of VARIANTS) {
 }
 
 console.log(`\nclusterctl drill, median of ${RUNS} runs (duration ${DURATION}, 4 clients at 200 writes/s each, down-after 1000 ms)`);
-const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'first write after fault', 'longest gap', 'drill duration'];
+const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'first write after fault (slowest)', 'longest gap', 'drill duration'];
 const table = rows.map((r) => [r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s')].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));

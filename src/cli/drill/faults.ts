@@ -47,6 +47,19 @@ export async function runSchedule(steps: readonly FaultStep[], context: FaultCon
     const disruptive = ['kill', 'stop', 'pause', 'partition', 'restart'].includes(step.action);
     try {
       const names = await resolveTarget(step, context.state, remembered);
+      if (step.target === 'all') {
+        // A rolling restart is one fault per node, each measured from its own restart.
+        for (const name of names) {
+          const at = Date.now() - context.begin;
+          try {
+            const message = await act(step, name, context);
+            events.push({ atMs: at, plannedMs: step.atMs, step: `${step.text} (${name})`, action: step.action, nodes: [name], ok: true, message, disruptive });
+          } catch (error) {
+            events.push({ atMs: at, plannedMs: step.atMs, step: `${step.text} (${name})`, action: step.action, nodes: [name], ok: false, message: (error as Error).message, disruptive });
+          }
+        }
+        continue;
+      }
       const messages: string[] = [];
       for (const name of names) messages.push(await act(step, name, context));
       // A kill, pause, stop or partition returns once its effect is visible (the process gone or
