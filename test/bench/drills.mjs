@@ -1,7 +1,7 @@
 // Drill benchmark (issue "lost writes"): runs `clusterctl drill` scenarios N times on engine
 // builtin (every scenario), builtin with `sync-replicas 1`, and redis (kill-master, pause-master),
 // and prints per scenario the median across runs of: acknowledged writes lost, unknown-outcome
-// writes, fault -> first acknowledged write, and the drill's wall-clock duration; plus the worst loss.
+// writes, fault -> first acknowledged write (the slowest fault of a run), and the drill's wall-clock duration; plus the worst loss.
 // Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis --scenarios kill-master,pause-master]
 //        (npm run bench:drills builds first)
 

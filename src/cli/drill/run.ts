@@ -120,7 +120,8 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   }
   // Events up to convergence (the old master's +convert-to-slave comes late).
   const sentinelEvents = recorder.stop();
-  const masterAfter = convergedAtMs === null ? null : await liveMaster(cluster);
+  const masterAfter = convergedAtMs === null ? null : await liveMaster(cluster, convergeProblems);
+  if (masterAfter === null) convergedAtMs = null;
 
   const warnings: string[] = faultEvents.filter((e) => !e.ok).map((e) => `${e.step} failed: ${e.message}`);
   let check: CheckResult | null = null;
@@ -167,9 +168,23 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   };
 }
 
-async function liveMaster(cluster: DrillCluster): Promise<string | null> {
-  const masters = (await liveCluster(cluster.state)).filter((node) => node.process === 'running' && node.roleIsLive && node.role === 'master');
-  return masters.length === 1 ? masters[0]!.record.name : null;
+/**
+ * The one node that says it is master. Probes of a node busy right after a resync can time out,
+ * so ask again for a few seconds before concluding there is none (or several).
+ */
+async function liveMaster(cluster: DrillCluster, problems: string[] = []): Promise<string | null> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const live = await liveCluster(cluster.state, 2000);
+    const masters = live.filter((node) => node.process === 'running' && node.roleIsLive && node.role === 'master');
+    if (masters.length === 1) return masters[0]!.record.name;
+    if (Date.now() >= deadline) {
+      const seen = live.map((node) => `${node.record.name} ${node.process}${node.roleIsLive ? ` ${node.role}` : ` (no answer: ${node.probe?.error ?? 'not probed'})`}`);
+      problems.push(`${masters.length === 0 ? 'no node answers as master' : `several masters: ${masters.map((m) => m.record.name).join(', ')}`} (${seen.join('; ')})`);
+      return null;
+    }
+    await sleep(200);
+  }
 }
 
 function tally(records: readonly WriteRecord[]): CheckResult['writes'] {
