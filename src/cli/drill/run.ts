@@ -110,18 +110,9 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   const healed = await healAll(context);
   stopSignals();
   if (healed) faultEvents.push(healed);
-  let convergedAtMs: number | null = null;
-  let convergeProblems: string[] = [];
-  try {
-    await waitFor(state, 'synced', options.convergeTimeoutMs);
-    convergedAtMs = Date.now() - begin;
-  } catch (error) {
-    convergeProblems = error instanceof CliError ? ((error.data.problems as string[] | undefined) ?? [error.shortMessage]) : [(error as Error).message];
-  }
+  const { atMs: convergedAtMs, master: masterAfter, problems: convergeProblems } = await converge(cluster, options.convergeTimeoutMs, begin);
   // Events up to convergence (the old master's +convert-to-slave comes late).
   const sentinelEvents = recorder.stop();
-  const masterAfter = convergedAtMs === null ? null : await liveMaster(cluster, convergeProblems);
-  if (masterAfter === null) convergedAtMs = null;
 
   const warnings: string[] = faultEvents.filter((e) => !e.ok).map((e) => `${e.step} failed: ${e.message}`);
   let check: CheckResult | null = null;
@@ -166,6 +157,27 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     startedCluster: cluster.started,
     warnings,
   };
+}
+
+/**
+ * Converged: every replica in sync with its upstream and every sentinel agreeing (ops/wait.ts), and
+ * exactly one node answering as master (a restarted master the sentinels have not demoted yet is a
+ * second one, and wait's view of the records cannot see it). Returns when (ms since `begin`) and who.
+ */
+async function converge(cluster: DrillCluster, timeoutMs: number, begin: number): Promise<{ atMs: number | null; master: string | null; problems: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const problems: string[] = [];
+    try {
+      await waitFor(cluster.state, 'synced', Math.max(0, deadline - Date.now()));
+      const master = await liveMaster(cluster, problems);
+      if (master) return { atMs: Date.now() - begin, master, problems: [] };
+    } catch (error) {
+      problems.push(...(error instanceof CliError ? ((error.data.problems as string[] | undefined) ?? [error.shortMessage]) : [(error as Error).message]));
+    }
+    if (Date.now() >= deadline) return { atMs: null, master: null, problems };
+    await sleep(500);
+  }
 }
 
 /**
