@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkWrites, type Readback } from '../../src/cli/drill/checker.js';
 import { drillWritesInLedger } from '../../src/cli/drill/ledger.js';
+import { unsettled } from '../../src/cli/drill/settled.js';
 import { bucketSeries, longestGap } from '../../src/cli/drill/series.js';
 import { buildTimeline, faultMetrics } from '../../src/cli/drill/timeline.js';
 import { classifyError, type Outcome, type WriteRecord } from '../../src/cli/drill/workload.js';
@@ -116,5 +117,19 @@ describe('ledger', () => {
       ['drill:t:0:7', '7'],
       ['drill:t:1:2', '2'],
     ]);
+  });
+});
+
+describe('settled replicas', () => {
+  const master = { role: 'master', master_replid: 'new', master_repl_offset: '500' };
+  const replica = { role: 'slave', master_link_status: 'up', master_replid: 'new', slave_repl_offset: '500' };
+  it('a replica on the master\'s history at its offset is settled', () => {
+    expect(unsettled('r1', master, replica)).toBeNull();
+  });
+  it('a demoted master still on its own history is not, however large its offset', () => {
+    expect(unsettled('m1', master, { ...replica, master_replid: 'old', slave_repl_offset: '9000' })).toBe('m1 is on history old, the master on new (resync not done)');
+    expect(unsettled('m1', master, { ...replica, slave_repl_offset: '499' })).toBe('m1 at offset 499, the master at 500');
+    expect(unsettled('m1', master, { ...replica, master_link_status: 'down' })).toBe('m1: link to the master is down');
+    expect(unsettled('m1', master, { role: 'master' })).toBe('m1 is master, not a replica');
   });
 });

@@ -16,6 +16,7 @@ import { healAll, runSchedule, type FaultEvent } from './faults.js';
 import { readDrillLedger } from './ledger.js';
 import type { PartitionSupport } from './partition-support.js';
 import { readBack } from './readback.js';
+import { replicasSettled } from './settled.js';
 import { bucketSeries, longestGap, type Bucket, type Gap } from './series.js';
 import { buildTimeline, faultMetrics, type FaultMetrics, type TimelineEvent } from './timeline.js';
 import { Workload, type WriteRecord } from './workload.js';
@@ -160,9 +161,10 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
 }
 
 /**
- * Converged: every replica in sync with its upstream and every sentinel agreeing (ops/wait.ts), and
+ * Converged: every replica in sync with its upstream and every sentinel agreeing (ops/wait.ts),
  * exactly one node answering as master (a restarted master the sentinels have not demoted yet is a
- * second one, and wait's view of the records cannot see it). Returns when (ms since `begin`) and who.
+ * second one, and wait's view of the records cannot see it), and every other node on the master's
+ * history (settled.ts). Returns when (ms since `begin`) and who.
  */
 async function converge(cluster: DrillCluster, timeoutMs: number, begin: number): Promise<{ atMs: number | null; master: string | null; problems: string[] }> {
   const deadline = Date.now() + timeoutMs;
@@ -171,7 +173,11 @@ async function converge(cluster: DrillCluster, timeoutMs: number, begin: number)
     try {
       await waitFor(cluster.state, 'synced', Math.max(0, deadline - Date.now()));
       const master = await liveMaster(cluster, problems);
-      if (master) return { atMs: Date.now() - begin, master, problems: [] };
+      if (master) {
+        const record = cluster.state.nodes.find((node) => node.name === master)!;
+        problems.push(...(await replicasSettled(record, cluster.state.nodes.filter((node) => node !== record))));
+        if (problems.length === 0) return { atMs: Date.now() - begin, master, problems };
+      }
     } catch (error) {
       problems.push(...(error instanceof CliError ? ((error.data.problems as string[] | undefined) ?? [error.shortMessage]) : [(error as Error).message]));
     }
