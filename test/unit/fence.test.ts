@@ -2,7 +2,10 @@
 // sentinels heard, the stall rule and its confirmation, a newer configuration naming another master.
 
 import { describe, expect, it } from 'vitest';
-import { Fence } from '../../src/server/replication/fence.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Fence, SENTINELS_FILE } from '../../src/server/replication/fence.js';
 import { connect, makeServer } from '../helpers/unit-server.js';
 
 const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
@@ -179,6 +182,73 @@ describe('self-fencing', () => {
       expect(fence.check(t0 + 4500)?.message).toMatch(/^FENCED /);
       beat(fence, IDS, t0 + 4500, t0 + 4500, (id) => beforeStop.get(id)!);
       expect(fence.check(t0 + 4500)?.message).toMatch(/^FENCED /);
+    });
+  });
+
+  describe('after a restart', () => {
+    function restarted(remembered: string[]) {
+      const dir = mkdtempSync(join(tmpdir(), 'fence-'));
+      writeFileSync(join(dir, SENTINELS_FILE), JSON.stringify({ sentinels: remembered }));
+      const server = makeServer();
+      server.port = 7000;
+      const fence = new Fence(server);
+      const t0 = Date.now();
+      expect(fence.boot(dir, t0)).toBe(remembered.length);
+      return { server, fence, dir, t0 };
+    }
+
+    it('a master its sentinels monitored begins fenced until a majority of them name it again', () => {
+      const { server, fence, dir, t0 } = restarted(IDS);
+      expect(fence.check(t0)?.message).toMatch(/^FENCED this master restarted/);
+      const sentinels = IDS.map((id) => {
+        const c = connect(server);
+        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
+        return c;
+      });
+      run(fence, sentinels, t0 + 100, t0 + 300);
+      fence.onHello(hello(IDS[0]!, 7000, 0), t0 + 350);
+      run(fence, sentinels, t0 + 400, t0 + 400);
+      expect(fence.fenced).toBe(true);
+      fence.onHello(hello(IDS[1]!, 7000, 0), t0 + 450);
+      run(fence, sentinels, t0 + 500, t0 + 500);
+      expect(fence.check(t0 + 500)).toBeUndefined();
+      expect(JSON.parse(readFileSync(join(dir, SENTINELS_FILE), 'utf8')).sentinels.sort()).toEqual([...IDS].sort());
+      rmSync(dir, { recursive: true });
+    });
+
+    it('sentinels replaced while it was down confirm it too; the absent ones stop counting', () => {
+      const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff']);
+      const sentinels = IDS.map((id) => {
+        const c = connect(server);
+        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
+        return c;
+      });
+      run(fence, sentinels, t0 + 100, t0 + 300);
+      for (const id of IDS) fence.onHello(hello(id, 7000, 0), t0 + 350);
+      run(fence, sentinels, t0 + 400, t0 + 500);
+      expect(fence.check(t0 + 500)).toBeUndefined();
+      expect(fence.infoLines()).toContain('fence_known_sentinels:3');
+      run(fence, sentinels, t0 + 600, t0 + 600);
+      expect(JSON.parse(readFileSync(join(dir, SENTINELS_FILE), 'utf8')).sentinels.sort()).toEqual([...IDS].sort());
+      rmSync(dir, { recursive: true });
+    });
+
+    it('serves writes again when none of its sentinels comes back within the grace period', () => {
+      const { fence, dir, t0 } = restarted(IDS);
+      for (let t = t0 + 100; t <= t0 + 9_900; t += 100) fence.cron(t);
+      expect(fence.fenced).toBe(true);
+      for (let t = t0 + 10_000; t <= t0 + 10_200; t += 100) fence.cron(t);
+      expect(fence.fenced).toBe(false);
+      expect(fence.active).toBe(false);
+      rmSync(dir, { recursive: true });
+    });
+
+    it('a node never monitored, or booting as a replica, begins unfenced', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fence-'));
+      const fence = new Fence(makeServer());
+      expect(fence.boot(dir)).toBe(0);
+      expect(fence.fenced).toBe(false);
+      rmSync(dir, { recursive: true });
     });
   });
 });

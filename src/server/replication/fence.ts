@@ -2,18 +2,26 @@
 // normal clients (so they ask the sentinels again). Its sentinels are learnt from their connections
 // (CLIENT SETNAME sentinel-<id>-cmd) and hello messages (protocol doc 7.1, 7.3); no configuration.
 
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 
 export const SENTINEL_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/;
 
-export type FenceReason = 'lease' | 'stall' | 'config';
+export type FenceReason = 'lease' | 'stall' | 'config' | 'restart';
+
+/** In the node's directory: the sentinels that monitored it, so that a restart begins fenced. */
+export const SENTINELS_FILE = 'fencing-sentinels.json';
+/** A restarted master none of whose remembered sentinels came back within this serves writes again. */
+const RESTART_GRACE_MS = 10_000;
 
 const MESSAGES: Record<FenceReason, string> = {
   lease: 'FENCED this master has not heard from a majority of its sentinels (or enough replicas) within fence-lease-ms; writes are refused',
   stall: 'FENCED this master was stalled and has not been confirmed by its sentinels (or replicas) since; writes are refused',
   config: 'FENCED the sentinels announced a newer configuration naming another master; writes are refused',
+  restart: 'FENCED this master restarted and a majority of its sentinels have not confirmed it yet; writes are refused',
 };
 
 export class Fence {
@@ -50,7 +58,48 @@ export class Fence {
   /** Per sentinel connection (client id): send times of heartbeat replies not yet acknowledged. */
   private readonly beats = new Map<number, { sent: number; times: Map<number, number> }>();
 
+  /** Where the known sentinels are remembered (the node's directory); undefined: nowhere (unit tests). */
+  private memoryDir: string | undefined;
+  private remembered = 0;
+  private restartedAt = 0;
+
   constructor(private readonly server: Server) {}
+
+  /**
+   * At boot: remember known sentinels in `dir` from now on, and if sentinels monitored this node
+   * before and it starts as a master, begin fenced. The sentinels may have promoted a replica while
+   * it was down (or be about to); until a majority of them name it as master again in their hellos,
+   * what it acknowledged could be thrown away. Returns the number of sentinels remembered.
+   */
+  boot(dir: string, now = Date.now()): number {
+    this.memoryDir = dir;
+    let ids: string[] = [];
+    try {
+      const parsed = JSON.parse(readFileSync(join(dir, SENTINELS_FILE), 'utf8')) as { sentinels?: unknown };
+      if (Array.isArray(parsed.sentinels)) ids = parsed.sentinels.filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{8}$/.test(id));
+    } catch {
+      return 0; // never monitored (or an unreadable file: nothing to go by)
+    }
+    this.remembered = ids.length;
+    for (const id of ids) this.heard.set(id, 0);
+    if (ids.length > 0 && !this.server.isReplica && this.lease > 0) {
+      this.restartedAt = now;
+      this.fence('restart', now);
+    }
+    return ids.length;
+  }
+
+  private rememberSentinels(): void {
+    if (this.memoryDir === undefined || this.heard.size === this.remembered) return;
+    this.remembered = this.heard.size;
+    const file = join(this.memoryDir, SENTINELS_FILE);
+    try {
+      writeFileSync(`${file}.tmp`, `${JSON.stringify({ sentinels: [...this.heard.keys()] })}\n`);
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      this.server.log.warning(`Can't remember the sentinels in ${file}: ${(error as Error).message}`);
+    }
+  }
 
   /** The lease in force: fence-lease-ms, shortened to the shortest lease a sentinel asked for. */
   get lease(): number {
@@ -137,12 +186,25 @@ export class Fence {
     return false;
   }
 
-  private confirmedNow(): boolean {
-    if (this.heard.size > 0) {
-      let count = 0;
-      for (const at of this.confirmed.values()) if (at >= this.confirmAfter) count++;
-      return count >= this.majority();
+  private confirmations(): number {
+    let count = 0;
+    for (const at of this.confirmed.values()) if (at >= this.confirmAfter) count++;
+    return count;
+  }
+
+  /** Drops remembered sentinels not heard from since boot. */
+  private forgetAbsentSentinels(): void {
+    for (const [id, at] of this.heard) {
+      if (at === 0) {
+        this.heard.delete(id);
+        this.confirmed.delete(id);
+      }
     }
+    this.remembered = -1; // rewrite the file with the sentinels of now
+  }
+
+  private confirmedNow(): boolean {
+    if (this.heard.size > 0) return this.confirmations() >= this.majority();
     let count = 0;
     for (const link of this.server.replication?.links ?? []) if (link.state === 'online' && link.ackTime >= this.confirmAfter) count++;
     return count >= this.server.config.num('min-replicas-to-write');
@@ -194,9 +256,20 @@ export class Fence {
       this.unfence('fencing is not active');
       return;
     }
+    // The group to remember is settled once a restart is confirmed: newcomers must not raise the
+    // majority the remembered group needs to confirm it.
+    if (this.reason !== 'restart') this.rememberSentinels();
+    if (this.fenced && this.reason === 'restart' && now - this.restartedAt > RESTART_GRACE_MS && [...this.heard.values()].every((at) => at === 0)) {
+      this.forgetAbsentSentinels();
+      this.unfence(`none of the ${this.remembered} sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms`);
+      return;
+    }
     if (this.fenced) {
       this.ticksSinceFence++;
       if (this.ticksSinceFence === 2) this.confirmAfter = now;
+      // Confirmed after a restart by a majority of the group it remembers (the sentinels may have
+      // been replaced meanwhile): those that never came back no longer count in any majority.
+      if (this.reason === 'restart' && this.confirmations() >= Math.floor(this.remembered / 2) + 1) this.forgetAbsentSentinels();
       if (this.confirmedNow() && !this.leaseExpired(now)) this.unfence(`confirmed ${now - this.fencedAt} ms after fencing`);
     } else if (this.leaseExpired(now)) {
       this.fence('lease', now);

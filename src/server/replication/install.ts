@@ -82,5 +82,9 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   } else if (restored) {
     replication.ensureBacklog(true);
   }
+  // main.ts has chdir'ed into `dir`, as Redis does: the node's own folder. After `replicaof`: a
+  // node that boots as a replica has nothing to fence.
+  const remembered = fence.boot(process.cwd());
+  if (fence.fenced) server.log.warning(`Monitored by ${remembered} sentinel(s) before this restart: writes wait until a majority of them confirm this master`);
   return replication;
 }
