@@ -63,7 +63,23 @@ export class Fence {
   private remembered = 0;
   private restartedAt = 0;
 
+  /** Called when a heartbeat was confirmed or the master fenced (confirm-hold.ts waits on it). */
+  onChange: (() => void) | undefined;
+
   constructor(private readonly server: Server) {}
+
+  /** Every known sentinel confirms our replies (FENCING PING): heard times are then exact. */
+  get allAcking(): boolean {
+    if (this.heard.size === 0) return false;
+    for (const id of this.heard.keys()) if (!this.acking.has(id)) return false;
+    return true;
+  }
+
+  /** The latest time a majority of the known sentinels confirmed hearing from us (0: never). */
+  majorityHeardAt(): number {
+    const times = [...this.heard.values()].sort((a, b) => b - a);
+    return times[this.majority() - 1] ?? 0;
+  }
 
   /**
    * At boot: remember known sentinels in `dir` from now on, and if sentinels monitored this node
@@ -139,6 +155,7 @@ export class Fence {
     for (const n of beats.times.keys()) if (n <= ack) beats.times.delete(n);
     beats.sent++;
     beats.times.set(beats.sent, now);
+    if (confirmed !== undefined) this.onChange?.();
   }
 
   /** The write gate: undefined when the write may go on. */
@@ -220,6 +237,7 @@ export class Fence {
     this.ticksSinceFence = 0;
     this.confirmAfter = Infinity;
     this.server.log.warning(`Fenced (${reason}): refusing writes until the sentinels (or replicas) confirm this master`);
+    this.onChange?.();
     if (!wasFenced) setImmediate(() => this.disconnectClients());
   }
 

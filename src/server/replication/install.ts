@@ -9,6 +9,7 @@ import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
 import { installSyncAck } from './sync-ack.js';
 import { Fence } from './fence.js';
+import { ConfirmHold } from './confirm-hold.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
@@ -24,6 +25,14 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   // Self-fencing (fence.ts) goes first: a fenced master refuses every write whatever else holds.
   const fence = new Fence(server);
   replication.fence = fence;
+  // Write replies wait for sync-replicas ACKs when configured, else (rarely) for a heartbeat the
+  // sentinels confirm after the write (confirm-hold.ts).
+  const confirmHold = new ConfirmHold(server, fence);
+  const syncHold = server.replyHold!;
+  server.replyHold = (client, reply) => {
+    if (client.isMaster || client.isReplica) return reply;
+    return server.config.num('sync-replicas') > 0 ? syncHold(client, reply) : confirmHold.hold(client, reply);
+  };
   const publish = server.commands.get('publish');
   if (publish) {
     const handler = publish.handler;
@@ -58,6 +67,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
     if (pingDue) lastPing = now;
     replication.cron(now, secondElapsed, pingDue);
     fence.cron(now);
+    confirmHold.release();
     if (secondElapsed) replication.role.masterLink?.cron(now);
   });
 
