@@ -1,5 +1,6 @@
 // clusterctl drill on engine redis (redis-server + redis-sentinel): a kill-master drill that starts
-// its own cluster, reports consistently and stops what it started. Not skipped when
+// its own cluster, follows every write with WAIT 1 (Redis's own tool), reports consistently and
+// stops what it started. Not skipped when
 // CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
 
 import { existsSync } from 'node:fs';
@@ -19,10 +20,13 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
     if (box) expect(await box.cleanup()).toEqual([]);
   });
 
-  it('kill-master runs on redis-server + redis-sentinel, reports consistently, and stops what it started', async () => {
-    const run = await box.run(['drill', '--scenario', 'kill-master', '--duration', '6s', '--json'], 150_000);
+  it('kill-master runs on redis-server + redis-sentinel with WAIT 1, reports consistently, and stops what it started', async () => {
+    const run = await box.run(['drill', '--scenario', 'kill-master', '--duration', '6s', '--wait', '1', '--json'], 150_000);
     expectConsistent(run);
-    expect(run.json).toMatchObject({ engine: 'redis', startedCluster: true });
+    expect(run.json).toMatchObject({ engine: 'redis', startedCluster: true, waitReplicas: 1 });
+    // Redis's own tool: an OK counts only once WAIT saw a replica holding the write, and sentinel
+    // promotes the replica with the largest offset, so no acknowledged write is lost.
+    expect(run.json.acknowledgedLost.keys).toEqual([]);
     const state = box.state('drill-redis');
     expect([...state.nodes, ...state.sentinels].filter((p: any) => p.pid && isAlive(p.pid))).toEqual([]);
     expect(existsSync(box.stateFile('drill-redis'))).toBe(true);

@@ -16,6 +16,7 @@ function result(over: Partial<DrillResult> = {}): DrillResult {
     seed: 7,
     clients: 2,
     rate: 100,
+    waitReplicas: 0,
     durationMs: 600,
     verdict: 'loss',
     converged: true,

@@ -30,6 +30,8 @@ export interface DrillOptions {
   clients: number;
   rate: number;
   seed: number;
+  /** WAIT N after every write (0: none). */
+  waitReplicas: number;
   convergeTimeoutMs: number;
   partition: PartitionSupport | null;
   log: (line: string) => void;
@@ -44,6 +46,8 @@ export interface DrillResult {
   seed: number;
   clients: number;
   rate: number;
+  /** WAIT N after every write (0: none). */
+  waitReplicas: number;
   /** How long the workload ran, ms. */
   durationMs: number;
   verdict: DrillVerdict;
@@ -87,6 +91,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     rate: options.rate,
     runId,
     seed: options.seed,
+    waitReplicas: options.waitReplicas,
   });
   await workload.connect();
   const begin = Date.now();
@@ -136,6 +141,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     seed: options.seed,
     clients: options.clients,
     rate: options.rate,
+    waitReplicas: options.waitReplicas,
     durationMs: endMs,
     verdict: check?.verdict ?? 'not-converged',
     converged: convergedAtMs !== null,

@@ -7,7 +7,7 @@ import type { DrillResult } from './run.js';
 const LOST_SHOWN = 10;
 
 export function verdictLine(result: DrillResult): string {
-  const what = `${result.scenario ?? 'custom faults'}, ${result.engine}, ${formatDuration(result.durationMs)}, ${result.clients} clients`;
+  const what = `${result.scenario ?? 'custom faults'}, ${result.engine}, ${formatDuration(result.durationMs)}, ${result.clients} clients${result.waitReplicas > 0 ? `, WAIT ${result.waitReplicas}` : ''}`;
   const acked = result.writes?.ok ?? 0;
   switch (result.verdict) {
     case 'pass':

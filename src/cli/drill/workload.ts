@@ -39,7 +39,15 @@ export interface WorkloadOptions {
   seed: number;
   /** Per-write deadline: past it the outcome is unknown. Above sync-replicas-timeout (1000 ms) so a node's own -UNKNOWN arrives first. */
   commandTimeoutMs?: number;
+  /**
+   * Redis's own synchronous check (--wait N): after its OK, each write is followed by WAIT N; it
+   * counts as acknowledged only when N replicas hold it, else its outcome is unknown.
+   */
+  waitReplicas?: number;
 }
+
+/** WAIT's timeout: below the per-write deadline, so a WAIT that gives up still answers. */
+export const WAIT_TIMEOUT_MS = 1000;
 
 export const CLIENT_GROUPS = 2;
 
@@ -167,6 +175,16 @@ export class Workload {
         if (outcome !== 'ok') error = `unexpected reply ${String(reply)}`;
       } catch (caught) {
         ({ outcome, error } = classifyError(caught, sendable));
+      }
+      const needed = this.options.waitReplicas ?? 0;
+      if (outcome === 'ok' && needed > 0) {
+        // Applied on the master: from here on, a failed WAIT leaves its fate unknown, not failed.
+        try {
+          const count = Number(await client.wait(needed, WAIT_TIMEOUT_MS));
+          if (count < needed) [outcome, error] = ['unknown', `WAIT: ${count} of ${needed} replica(s) within ${WAIT_TIMEOUT_MS} ms`];
+        } catch (caught) {
+          [outcome, error] = ['unknown', `WAIT: ${(caught as Error).message}`];
+        }
       }
       this.records.push({ client: index, group, seq, key, value, sentAt, doneAt: Date.now() - this.begin, outcome, error });
       next += interval;
