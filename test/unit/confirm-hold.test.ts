@@ -56,6 +56,16 @@ describe('heartbeat-confirmed replies', () => {
     expect(app.client.blocked).toBeNull();
   });
 
+  it('never holds a sentinel: its heartbeats queued behind a held hello would never confirm anything', () => {
+    const { server, hold, beat } = setup();
+    const t0 = Date.now();
+    for (let t = t0; t <= t0 + 1000; t += 100) beat(t);
+    const sentinel = connect(server);
+    sentinel.run('CLIENT', 'SETNAME', 'sentinel-aaaaaaaa-cmd');
+    expect(hold.hold(sentinel.client, 1, t0 + 1300)).toBe(1);
+    expect(sentinel.client.blocked).toBeNull();
+  });
+
   it('answers UNKNOWN when the master fences before a confirmation', () => {
     const { fence, hold, beat, app } = setup();
     const t0 = Date.now();

@@ -44,6 +44,9 @@ export class ConfirmHold {
   hold(client: Client, reply: Reply, now = Date.now()): Reply | NoReply {
     const fence = this.fence;
     if (!fence.active || fence.fenced || !fence.allAcking || this.server.isReplica) return reply;
+    // A sentinel's hello PUBLISH moves its write offset too; holding it would hold the heartbeats it
+    // pipelined behind it, the very confirmations this waits for, until the lease ran out.
+    if (client.name.startsWith('sentinel-')) return reply;
     if (this.held.length === 0 && now - fence.majorityHeardAt() <= fence.lease * HOLD_AFTER_SHARE) return reply;
     // The client waits as in WAIT: what it pipelined behind this write stays behind its reply.
     client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };

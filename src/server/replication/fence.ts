@@ -236,7 +236,9 @@ export class Fence {
     this.fencedAt = now;
     this.ticksSinceFence = 0;
     this.confirmAfter = Infinity;
-    this.server.log.warning(`Fenced (${reason}): refusing writes until the sentinels (or replicas) confirm this master`);
+    // Say what the lease saw: how long ago each sentinel was last heard (confirmed, for acking ones).
+    const ages = [...this.heard].map(([id, at]) => `${id}${this.acking.has(id) ? '' : '?'} ${at === 0 ? 'never' : `${now - at} ms`}`).join(', ');
+    this.server.log.warning(`Fenced (${reason}): refusing writes until the sentinels (or replicas) confirm this master (last heard: ${ages || 'none'})`);
     this.onChange?.();
     if (!wasFenced) setImmediate(() => this.disconnectClients());
   }

@@ -30,7 +30,9 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   const confirmHold = new ConfirmHold(server, fence);
   const syncHold = server.replyHold!;
   server.replyHold = (client, reply) => {
-    if (client.isMaster || client.isReplica) return reply;
+    // A sentinel's hello PUBLISH is propagated like a write, but holding its reply would hold the
+    // heartbeats it pipelined behind it: the very confirmations the hold waits for.
+    if (client.isMaster || client.isReplica || client.name.startsWith('sentinel-')) return reply;
     return server.config.num('sync-replicas') > 0 ? syncHold(client, reply) : confirmHold.hold(client, reply);
   };
   const publish = server.commands.get('publish');
