@@ -42,6 +42,12 @@ describe('INFO', () => {
     expect([r.role, r.masterPort, r.link, r.offset]).toEqual(['replica', 7000, 'up', 400]);
     expect(fromInfo(7001, parseInfo(replica.replace('link_status:up', 'link_status:down'))).link).toBe('down');
   });
+
+  it('reads the history (master_replid) and, on our nodes, the fencing state', () => {
+    const fenced = fromInfo(7000, parseInfo(`${master}master_replid:${'a'.repeat(40)}\r\n# Fencing\r\nfenced:1\r\nfence_reason:lease\r\n`));
+    expect([fenced.replid, fenced.fenced]).toEqual(['a'.repeat(40), 'lease']);
+    expect([fromInfo(7001, parseInfo(replica)).replid, fromInfo(7001, parseInfo(replica)).fenced]).toEqual([null, null]);
+  });
 });
 
 describe('node.conf', () => {

@@ -41,6 +41,8 @@ function syncProblem(probe: NodeProbe, upstream: NodeProbe, upstreamPort: number
   if (probe.link !== 'up') return 'master_link_status is down';
   if (!upstream.reachable || upstream.streamOffset === null) return 'its upstream is not answering';
   if ((probe.offset ?? -1) < upstream.streamOffset) return `offset ${probe.offset} behind ${upstream.streamOffset}`;
+  // Offsets compare only within one history: a demoted master mid-resync can be "ahead" on its own.
+  if (probe.replid && upstream.replid && probe.replid !== upstream.replid) return `on another history (replid ${probe.replid.slice(0, 8)}…) than its upstream (${upstream.replid.slice(0, 8)}…)`;
   return null;
 }
 

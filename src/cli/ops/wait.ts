@@ -25,6 +25,7 @@ export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: nu
   for (;;) {
     const problems = await unhealthy(state);
     let replicas: SyncReport[] = [];
+    if (problems.length === 0 && condition === 'synced') problems.push(...(await severalMasters(state)));
     if (problems.length === 0 && condition === 'synced') {
       replicas = await Promise.all(state.nodes.filter((node) => node.replicaof).map((node) => syncOf(state, node)));
       const noInfo = replicas.find((report) => report.problem?.includes('no INFO'));
@@ -56,6 +57,16 @@ async function unhealthy(state: RunState): Promise<string[]> {
     return [];
   });
   return [...nodes, ...sentinels.filter((view) => !view.reachable).map((view) => `${view.name}: ${view.process === 'running' ? `not answering (${view.error})` : view.process}`)];
+}
+
+/**
+ * Under sentinels there is one master: a second one is a demoted master not yet converted (or one
+ * cut off from them), and the cluster has not settled.
+ */
+async function severalMasters(state: RunState): Promise<string[]> {
+  if (!state.spec.sentinels) return [];
+  const masters = (await liveCluster(state)).filter((node) => node.process === 'running' && node.roleIsLive && node.role === 'master');
+  return masters.length > 1 ? [`${masters.length} nodes answer as master (${masters.map((m) => m.record.name).join(', ')}): the sentinels have not converted the old one yet`] : [];
 }
 
 /** Sentinels that do not yet see the current master, its replicas and each other. */

@@ -22,6 +22,8 @@ export interface NodeProbe {
   replicas: ReplicaLine[];
   usedMemory: number | null;
   usedMemoryHuman: string | null;
+  /** master_replid: the history this node serves (a synced replica shares its upstream's). */
+  replid: string | null;
   /** A clusterctl master refusing writes (INFO fencing): why ('lease', 'stall', 'config'); else null. */
   fenced: string | null;
   error: string | null;
@@ -40,6 +42,7 @@ const EMPTY = {
   usedMemory: null,
   usedMemoryHuman: null,
   fenced: null,
+  replid: null,
 } as const;
 
 export async function probeNode(port: number, timeoutMs = 500): Promise<NodeProbe> {
@@ -84,6 +87,7 @@ export function fromInfo(port: number, fields: InfoFields): NodeProbe {
     usedMemory: intField(fields, 'used_memory'),
     usedMemoryHuman: fields.used_memory_human ?? null,
     fenced: fields.fenced === '1' ? fields.fence_reason || 'fenced' : null,
+    replid: fields.master_replid ?? null,
     error: null,
   };
 }
