@@ -179,7 +179,7 @@ export class Fence {
       // With every sentinel acknowledging heartbeats, nothing read after the stall can make the
       // lease look fresher than it is: the lease rule alone decides, and a GC pause shorter than
       // the lease costs no availability.
-      if (this.heard.size > 0 && [...this.heard.keys()].every((id) => this.acking.has(id))) {
+      if (this.allAcking) {
         this.server.log.notice(`Stalled for ${stalledMs} ms: the lease decides (heartbeats are acknowledged)`);
         return;
       }
