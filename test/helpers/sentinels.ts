@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { forgetPid, freePort, ping, rememberPid, ROOT, type Engine } from './processes.js';
+import { forgetPid, freePort, ping, rememberPid, ROOT, startNode, type Engine, type NodeProcess } from './processes.js';
 import { waitFor } from './wait-for.js';
 
 export const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
@@ -134,4 +134,45 @@ export async function sentinelMaster(client: Redis, name: string): Promise<Recor
 export async function masterAddress(client: Redis, name: string): Promise<string | null> {
   const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string] | null;
   return reply ? `${reply[0]}:${reply[1]}` : null;
+}
+
+/** A master, two replicas and three of our sentinels (quorum 2, down-after 1000) that know each other. */
+export interface SentinelGroup {
+  name: string;
+  master: NodeProcess;
+  replicas: NodeProcess[];
+  sentinels: SentinelProcess[];
+  /** One client per sentinel. */
+  sentinelClients: Redis[];
+  /** Resumes anything paused, then stops every process of the group. */
+  stop(): Promise<void>;
+}
+
+export async function startSentinelGroup(masterConfig: Record<string, string> = {}, name = 'mymaster'): Promise<SentinelGroup> {
+  const master = await startNode({ config: { 'repl-diskless-sync-delay': '0', ...masterConfig } });
+  const replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
+  const sentinels = await Promise.all(
+    [0, 1, 2].map(() => startSentinel({ monitors: [{ name, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
+  );
+  const sentinelClients = sentinels.map((s) => s.client());
+  const group: SentinelGroup = {
+    name,
+    master,
+    replicas,
+    sentinels,
+    sentinelClients,
+    async stop() {
+      for (const c of sentinelClients) c.disconnect();
+      for (const node of [master, ...replicas]) node.kill('SIGCONT');
+      await Promise.all([...sentinels.map((s) => s.stop()), ...[master, ...replicas].map((n) => n.stop())]);
+    },
+  };
+  await waitFor(
+    async () => {
+      const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, name)));
+      return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
+    },
+    { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
+  );
+  return group;
 }

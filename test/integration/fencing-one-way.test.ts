@@ -5,37 +5,24 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type NodeProcess } from '../helpers/processes.js';
-import { masterAddress, sentinelMaster, startSentinel, type SentinelProcess } from '../helpers/sentinels.js';
+import type { NodeProcess } from '../helpers/processes.js';
+import { masterAddress, startSentinelGroup, type SentinelGroup } from '../helpers/sentinels.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const NAME = 'mymaster';
 
 describe('self-fencing on a one-way partition', () => {
+  let group: SentinelGroup;
   let master: NodeProcess;
-  let replicas: NodeProcess[] = [];
-  let sentinels: SentinelProcess[] = [];
   let sentinelClients: Redis[] = [];
 
   beforeAll(async () => {
-    master = await startNode({ config: { 'repl-diskless-sync-delay': '0' } });
-    replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
-    sentinels = await Promise.all(
-      [0, 1, 2].map(() => startSentinel({ monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
-    );
-    sentinelClients = sentinels.map((s) => s.client());
-    await waitFor(
-      async () => {
-        const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, NAME)));
-        return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
-      },
-      { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
-    );
+    group = await startSentinelGroup({}, NAME);
+    ({ master, sentinelClients } = group);
   });
 
   afterAll(async () => {
-    for (const c of sentinelClients) c.disconnect();
-    await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
+    await group?.stop();
   });
 
   it('the old master fences by its lease while it still hears its sentinels, then rejoins as a replica', async () => {

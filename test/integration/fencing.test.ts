@@ -4,38 +4,25 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type NodeProcess } from '../helpers/processes.js';
-import { masterAddress, sentinelMaster, startSentinel, type SentinelProcess } from '../helpers/sentinels.js';
+import type { NodeProcess } from '../helpers/processes.js';
+import { masterAddress, startSentinelGroup, type SentinelGroup, type SentinelProcess } from '../helpers/sentinels.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const NAME = 'mymaster';
 
 describe('self-fencing under sentinels', () => {
+  let group: SentinelGroup;
   let master: NodeProcess;
-  let replicas: NodeProcess[] = [];
   let sentinels: SentinelProcess[] = [];
   let sentinelClients: Redis[] = [];
 
   beforeAll(async () => {
-    master = await startNode({ config: { 'repl-diskless-sync-delay': '0', 'fence-lease-ms': process.env.LEASE ?? '2000' } });
-    replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
-    sentinels = await Promise.all(
-      [0, 1, 2].map(() => startSentinel({ monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
-    );
-    sentinelClients = sentinels.map((s) => s.client());
-    await waitFor(
-      async () => {
-        const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, NAME)));
-        return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
-      },
-      { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
-    );
+    group = await startSentinelGroup({ 'fence-lease-ms': process.env.LEASE ?? '2000' }, NAME);
+    ({ master, sentinels, sentinelClients } = group);
   });
 
   afterAll(async () => {
-    for (const c of sentinelClients) c.disconnect();
-    master?.kill('SIGCONT');
-    await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
+    await group?.stop();
   });
 
   it('the master knows its sentinels, takes the lease they request and holds it while they are there', async () => {
@@ -112,31 +99,15 @@ describe('self-fencing under sentinels', () => {
 });
 
 describe('sync-replicas 1 under sentinels', () => {
-  let master: NodeProcess;
-  let replicas: NodeProcess[] = [];
-  let sentinels: SentinelProcess[] = [];
-  let sentinelClients: Redis[] = [];
+  let group: SentinelGroup | undefined;
 
   afterAll(async () => {
-    for (const c of sentinelClients) c.disconnect();
-    for (const r of replicas) r.kill('SIGCONT');
-    await Promise.all([...sentinels.map((s) => s.stop()), master?.stop(), ...replicas.map((r) => r.stop())]);
+    await group?.stop();
   });
 
   it('loses no acknowledged write when the replicas stall and the master is killed', async () => {
-    master = await startNode({ config: { 'repl-diskless-sync-delay': '0', 'sync-replicas': '1', 'sync-replicas-timeout': '1000' } });
-    replicas = await Promise.all([0, 1].map(() => startNode({ config: { replicaof: `127.0.0.1 ${master.port}` } })));
-    sentinels = await Promise.all(
-      [0, 1, 2].map(() => startSentinel({ monitors: [{ name: NAME, port: master.port, quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 10_000 }] })),
-    );
-    sentinelClients = sentinels.map((s) => s.client());
-    await waitFor(
-      async () => {
-        const views = await Promise.all(sentinelClients.map((c) => sentinelMaster(c, NAME)));
-        return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
-      },
-      { timeout: 15_000, message: 'sentinels to discover the replicas and each other' },
-    );
+    group = await startSentinelGroup({ 'sync-replicas': '1', 'sync-replicas-timeout': '1000' }, NAME);
+    const { master, replicas, sentinels, sentinelClients } = group;
     const app = new Redis({
       sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
       name: NAME,
