@@ -4,6 +4,7 @@
 
 import { CliError, EXIT } from '../errors.js';
 import { call } from '../probe/client.js';
+import { probeNode } from '../probe/probe.js';
 import type { NodeRecord, RunState, SentinelRecord } from '../state/run-state.js';
 import { sleep } from '../util/sleep.js';
 import { processState, type ProcessState } from './live.js';
@@ -82,8 +83,18 @@ export function disagreement(state: RunState, view: SentinelView, master: NodeRe
 export async function waitSentinelsAgree(state: RunState, deadline: number): Promise<SentinelView[]> {
   for (;;) {
     const views = await viewSentinels(state);
-    const problems = views.map((view) => [view.name, disagreement(state, view)] as const).filter(([, problem]) => problem !== null);
-    if (problems.length === 0) return views;
+    const problems: (readonly [string, string])[] = views.flatMap((view) => {
+      const problem = disagreement(state, view);
+      return problem === null ? [] : [[view.name, problem] as const];
+    });
+    // A master that restarted refuses writes until its sentinels confirm it (fence_reason:restart):
+    // agreement is only done once it takes writes again.
+    if (problems.length === 0) {
+      const master = currentMaster(state);
+      const fenced = (await probeNode(master.port)).fenced;
+      if (fenced === null) return views;
+      problems.push([master.name, `fenced (${fenced}): waiting for its sentinels to confirm it`]);
+    }
     if (Date.now() >= deadline) {
       throw new CliError('the sentinels do not agree on the cluster yet', {
         exit: EXIT.TIMEOUT,
