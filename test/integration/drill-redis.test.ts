@@ -23,10 +23,9 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
   it('kill-master runs on redis-server + redis-sentinel with WAIT 1, reports consistently, and stops what it started', async () => {
     const run = await box.run(['drill', '--scenario', 'kill-master', '--duration', '6s', '--wait', '1', '--json'], 150_000);
     expectConsistent(run);
+    // Whether writes were lost is what the drill measures on Redis, not what this test asserts:
+    // WAIT 1 can be satisfied by a replica that a later failover does not promote.
     expect(run.json).toMatchObject({ engine: 'redis', startedCluster: true, waitReplicas: 1 });
-    // Redis's own tool: an OK counts only once WAIT saw a replica holding the write, and sentinel
-    // promotes the replica with the largest offset, so no acknowledged write is lost.
-    expect(run.json.acknowledgedLost.keys).toEqual([]);
     const state = box.state('drill-redis');
     expect([...state.nodes, ...state.sentinels].filter((p: any) => p.pid && isAlive(p.pid))).toEqual([]);
     expect(existsSync(box.stateFile('drill-redis'))).toBe(true);
