@@ -119,9 +119,12 @@ async function run(engine) {
   let firstWrite = 0;
   const writer = (async () => {
     for (let i = 0; !stop; i++) {
+      // Only a write sent after the kill counts: one answered by the old master just before the
+      // signal landed would read as a failover in no time.
+      const sentAfterKill = killedAt > 0;
       try {
         await app.set(`k${i % 1000}`, String(i));
-        if (killedAt && !firstWrite) firstWrite = Date.now();
+        if (sentAfterKill && !firstWrite) firstWrite = Date.now();
       } catch {
         // keep writing
       }
