@@ -1,17 +1,10 @@
 // Seeded generators for the fuzz test: random valid commands built from the node's own COMMAND
 // table (arity and key positions), malformed mutations of valid RESP, and raw garbage bytes.
 
-/** A small deterministic PRNG (mulberry32): the same seed replays the same fuzz run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/shared/seeded-random.js';
+
+/** The same seed replays the same fuzz run. */
+export const prng = seededRandom;
 
 export type Random = () => number;
 export const int = (random: Random, n: number): number => Math.floor(random() * n);

@@ -3,6 +3,7 @@
 // checks that chunking never changes the commands, their frame sizes or the error.
 
 import { ProtocolError, RequestParser, type ParserLimits } from '../../src/shared/resp/request-parser.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 export interface Outcome {
   commands: string[][];
@@ -83,14 +84,5 @@ export function multibulk(...args: string[]): string {
   return `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
 }
 
-/** A small deterministic PRNG (mulberry32) so randomized cases are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Randomized cases are reproducible from their seed. */
+export const prng = seededRandom;

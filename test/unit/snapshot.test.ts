@@ -10,16 +10,9 @@ import { startSnapshot, type SnapshotStats } from '../../src/server/persistence/
 import type { Server } from '../../src/server/server.js';
 import { makeServer } from '../helpers/unit-server.js';
 import { keyspaceOf, zset } from './rdb-helpers.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
-/** Small deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const DBS = [0, 1, 3];
 

@@ -9,18 +9,9 @@ import {
   type LexRange,
   type ScoreRange,
 } from '../../src/server/keyspace/sorted-set.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
-/** mulberry32: a small seeded PRNG, so a failure replays identically. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 type Pair = [string, number];
 

@@ -8,6 +8,7 @@
 //             sync-replicas timeout: applied on the master, fate unknown). Never resent.
 
 import { Redis } from 'ioredis';
+import { seededRandom } from '../../shared/seeded-random.js';
 
 export type Outcome = 'ok' | 'failed' | 'unknown';
 
@@ -94,7 +95,7 @@ export class Workload {
   /** Starts writing; every time in the records counts from `begin` (epoch ms). */
   start(begin: number): void {
     this.begin = begin;
-    const rng = seeded(this.options.seed);
+    const rng = seededRandom(this.options.seed);
     this.loops = this.clients.map((client, i) => this.loop(client, i, rng() * (1000 / this.options.rate)));
   }
 
@@ -197,16 +198,4 @@ export class Workload {
       }
     }
   }
-}
-
-/** mulberry32: a small deterministic generator for --seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
