@@ -10,6 +10,57 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const NAME = 'mymaster';
 
+/** Writers through the sentinels; a write counts as acknowledged only on +OK (failed or unknown otherwise). */
+function startWriters(sentinels: SentinelProcess[], options: { writers: number; commandTimeout: number; pauseMs: number }) {
+  const app = new Redis({
+    sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    name: NAME,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeout,
+  });
+  app.on('error', () => {});
+  const acknowledged: string[] = [];
+  let stopped = false;
+  const loops = Array.from({ length: options.writers }, async (_, w) => {
+    for (let i = 0; !stopped; i++) {
+      const key = `w${w}-${i}`;
+      try {
+        if ((await app.set(key, String(i))) === 'OK') acknowledged.push(key);
+      } catch {
+        // Failed or unknown outcome: never counted as acknowledged.
+      }
+      if (options.pauseMs > 0) await new Promise((r) => setTimeout(r, options.pauseMs));
+    }
+  });
+  return {
+    acknowledged,
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      app.disconnect();
+    },
+  };
+}
+
+/** Waits until the sentinels name another master than `oldPort` and writes flow again there. */
+async function failedOverAndWriting(sentinel: Redis, oldPort: number, acknowledged: string[]): Promise<void> {
+  await waitFor(async () => (await masterAddress(sentinel, NAME)) !== `127.0.0.1:${oldPort}`, { timeout: 15_000, message: 'a replica promoted' });
+  const countAtFailover = acknowledged.length;
+  await waitFor(() => acknowledged.length > countAtFailover + 50, { timeout: 10_000, message: 'writes on the new master' });
+}
+
+/** The acknowledged keys the current master does not hold. */
+async function missingOnMaster(sentinel: Redis, keys: string[]): Promise<string[]> {
+  const address = (await masterAddress(sentinel, NAME))!;
+  const master = new Redis({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
+  try {
+    const values = await master.mget(...keys);
+    return keys.filter((_, i) => values[i] === null);
+  } finally {
+    master.disconnect();
+  }
+}
+
 describe('self-fencing under sentinels', () => {
   let group: SentinelGroup;
   let master: NodeProcess;
@@ -42,25 +93,8 @@ describe('self-fencing under sentinels', () => {
   });
 
   it('after SIGSTOP + SIGCONT the old master acknowledges nothing the new master lacks', async () => {
-    const app = new Redis({
-      sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
-      name: NAME,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 400,
-    });
-    app.on('error', () => {});
-    const acknowledged: string[] = [];
-    let stop = false;
-    const writer = (async () => {
-      for (let i = 0; !stop; i++) {
-        try {
-          if ((await app.set(`w${i}`, String(i))) === 'OK') acknowledged.push(`w${i}`);
-        } catch {
-          // Failed or unknown outcome: never counted as acknowledged.
-        }
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    })();
+    const writes = startWriters(sentinels, { writers: 1, commandTimeout: 400, pauseMs: 2 });
+    const { acknowledged } = writes;
     await waitFor(() => acknowledged.length > 50, { message: 'writes flowing' });
     master.kill('SIGSTOP');
     await new Promise((r) => setTimeout(r, 3000));
@@ -76,25 +110,9 @@ describe('self-fencing under sentinels', () => {
     direct.disconnect();
     expect(directReply).not.toBe('OK');
 
-    await waitFor(async () => (await masterAddress(sentinelClients[0]!, NAME)) !== `127.0.0.1:${master.port}`, {
-      timeout: 15_000,
-      message: 'a replica promoted',
-    });
-    const countAtFailover = acknowledged.length;
-    await waitFor(() => acknowledged.length > countAtFailover + 50, { timeout: 10_000, message: 'writes on the new master' });
-    stop = true;
-    await writer;
-    app.disconnect();
-
-    const address = (await masterAddress(sentinelClients[0]!, NAME))!;
-    const newMaster = new Redis({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
-    try {
-      const values = await newMaster.mget(...acknowledged);
-      const lost = acknowledged.filter((_, i) => values[i] === null);
-      expect(lost).toEqual([]);
-    } finally {
-      newMaster.disconnect();
-    }
+    await failedOverAndWriting(sentinelClients[0]!, master.port, acknowledged);
+    await writes.stop();
+    expect(await missingOnMaster(sentinelClients[0]!, acknowledged)).toEqual([]);
   });
 });
 
@@ -108,24 +126,8 @@ describe('sync-replicas 1 under sentinels', () => {
   it('loses no acknowledged write when the replicas stall and the master is killed', async () => {
     group = await startSentinelGroup({ 'sync-replicas': '1', 'sync-replicas-timeout': '1000' }, NAME);
     const { master, replicas, sentinels, sentinelClients } = group;
-    const app = new Redis({
-      sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
-      name: NAME,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 1500,
-    });
-    app.on('error', () => {});
-    const acknowledged: string[] = [];
-    let stop = false;
-    const writers = [0, 1, 2, 3].map(async (w) => {
-      for (let i = 0; !stop; i++) {
-        try {
-          if ((await app.set(`s${w}-${i}`, String(i))) === 'OK') acknowledged.push(`s${w}-${i}`);
-        } catch {
-          // Failed or unknown outcome.
-        }
-      }
-    });
+    const writes = startWriters(sentinels, { writers: 4, commandTimeout: 1500, pauseMs: 0 });
+    const { acknowledged } = writes;
     await waitFor(() => acknowledged.length > 200, { message: 'writes flowing' });
     // The replicas stall, then the master dies: with asynchronous replication the writes answered
     // meanwhile exist nowhere else; with sync-replicas 1 none of them was answered OK.
@@ -139,22 +141,8 @@ describe('sync-replicas 1 under sentinels', () => {
     master.kill('SIGKILL');
     for (const r of replicas) r.kill('SIGCONT');
     expect(acknowledged.length).toBe(beforeStall);
-    await waitFor(async () => (await masterAddress(sentinelClients[0]!, NAME)) !== `127.0.0.1:${master.port}`, {
-      timeout: 15_000,
-      message: 'a replica promoted',
-    });
-    const countAtFailover = acknowledged.length;
-    await waitFor(() => acknowledged.length > countAtFailover + 50, { timeout: 10_000, message: 'writes on the new master' });
-    stop = true;
-    await Promise.all(writers);
-    app.disconnect();
-    const address = (await masterAddress(sentinelClients[0]!, NAME))!;
-    const newMaster = new Redis({ host: '127.0.0.1', port: Number(address.split(':')[1]) });
-    try {
-      const values = await newMaster.mget(...acknowledged);
-      expect(acknowledged.filter((_, i) => values[i] === null)).toEqual([]);
-    } finally {
-      newMaster.disconnect();
-    }
+    await failedOverAndWriting(sentinelClients[0]!, master.port, acknowledged);
+    await writes.stop();
+    expect(await missingOnMaster(sentinelClients[0]!, acknowledged)).toEqual([]);
   });
 });
