@@ -21,6 +21,16 @@ export interface ClientSink {
   resume(): void;
   /** Gives up the socket to a new owner (PSYNC turns a connection into a replica link). */
   detach?(): import('node:net').Socket;
+  /**
+   * Keeps a place for a reply given later (ReplySlot.fill); every reply after it waits behind it,
+   * while the client's next commands still run. Sinks without it block the client instead.
+   */
+  reserveReply?(): ReplySlot;
+}
+
+/** A reply's place in a client's output, reserved by ClientSink.reserveReply. */
+export interface ReplySlot {
+  fill(reply: Reply): void;
 }
 
 let nextClientId = 1;

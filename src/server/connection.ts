@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { encodeReply } from '../shared/resp/encoder.js';
 import { ErrorReply, NO_REPLY, type Reply } from '../shared/resp/reply.js';
 import { ProtocolError, RequestParser } from '../shared/resp/request-parser.js';
-import type { Client, ClientSink } from './client.js';
+import type { Client, ClientSink, ReplySlot } from './client.js';
 import { execute } from './dispatch.js';
 import { mustWaitForPause, whenUnpaused } from './commands/client-pause.js';
 import type { Server } from './server.js';
@@ -28,6 +28,11 @@ export class Connection implements ClientSink {
   private postponed: string[] | null = null;
   /** Set when another module (replication) owns the socket from now on. */
   private detached = false;
+  /**
+   * Replies not yet given (reserveReply), oldest first, each with the output that came after it:
+   * output goes out in order, so nothing passes a reply still held.
+   */
+  private readonly slots: { reply: string | null; after: string }[] = [];
 
   constructor(
     private readonly server: Server,
@@ -87,7 +92,7 @@ export class Connection implements ClientSink {
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         this.server.log.verbose(`Protocol error (${error.message}) from client id=${this.client.id} addr=${this.client.addr}`);
-        this.out += encodeReply(new ErrorReply(`ERR ${error.message}`), this.client.proto);
+        this.emit(encodeReply(new ErrorReply(`ERR ${error.message}`), this.client.proto));
         this.close('protocol error');
         return;
       }
@@ -104,7 +109,7 @@ export class Connection implements ClientSink {
         return;
       }
       const reply = execute(this.server, this.client, args);
-      if (reply !== NO_REPLY && this.client.replyMode === 'on') this.out += encodeReply(reply, this.client.proto);
+      if (reply !== NO_REPLY && this.client.replyMode === 'on') this.emit(encodeReply(reply, this.client.proto));
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
       else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';
@@ -127,9 +132,36 @@ export class Connection implements ClientSink {
     this.out = '';
   }
 
+  /** Output in order: behind the oldest reply still reserved, if any. */
+  private emit(text: string): void {
+    if (this.slots.length === 0) this.out += text;
+    else this.slots[this.slots.length - 1]!.after += text;
+  }
+
+  reserveReply(): ReplySlot {
+    const slot = { reply: null as string | null, after: '' };
+    this.slots.push(slot);
+    return {
+      fill: (reply) => {
+        if (slot.reply !== null) return;
+        slot.reply = encodeReply(reply, this.client.proto);
+        while (this.slots.length > 0 && this.slots[0]!.reply !== null) {
+          const done = this.slots.shift()!;
+          this.out += done.reply! + done.after;
+        }
+        this.scheduleFlush();
+      },
+    };
+  }
+
   push(reply: Reply): void {
     if (this.closed) return;
-    this.out += encodeReply(reply, this.client.proto);
+    this.emit(encodeReply(reply, this.client.proto));
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.closed) return;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(() => {

@@ -4,6 +4,7 @@
 // sentinels; a killed master is failed over by them; `failover` goes through them; `down` leaves no
 // process behind, sentinels included. One cluster per engine serves every step.
 
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOPOLOGY_YAML } from '../../src/cli/topology/load.js';
 import { hasRedis } from '../helpers/processes.js';
@@ -93,5 +94,37 @@ describe.each(['builtin', 'redis'] as const)('clusterctl with sentinels (engine 
     expect(down.code, down.stdout + down.stderr).toBe(0);
     expect(down.json.stopped.map((s: any) => s.name).sort()).toEqual(['m1', 'r1', 'r2', 's1', 's2', 's3']);
     expect([...nodePids, ...sentinelPids].filter((pid) => isAlive(pid))).toEqual([]);
+  });
+
+  it.skipIf(skip)('up again: the sentinels start afresh under the same ids, and a failover after it takes writes', async () => {
+    const myids = async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const client = new Redis({ port: sentinelBase + i, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+        try {
+          ids.push(String(await client.call('SENTINEL', 'MYID')));
+        } finally {
+          client.disconnect();
+        }
+      }
+      return ids;
+    };
+    expect((await box.run(['up', '--json'])).code).toBe(0);
+    const before = await myids();
+    expect((await box.run(['down', '--json'])).code).toBe(0);
+    const up = await box.run(['up', '--json']);
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    // Nodes know their sentinels by id (fencing): new ids would count the old ones against them.
+    expect(await myids()).toEqual(before);
+    const failover = await box.run(['failover', '--json']);
+    expect(failover.code, failover.stdout + failover.stderr).toBe(0);
+    const master = (await box.run(['status', '--json'])).json.nodes.find((n: any) => n.name === failover.json.newMaster);
+    const client = new Redis({ port: master.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+    try {
+      await waitFor(async () => (await client.set('after-restart', '1').catch(() => null)) === 'OK', { timeout: 10_000, interval: 100, message: 'the new master to take a write' });
+    } finally {
+      client.disconnect();
+    }
+    expect((await box.run(['down', '--json'])).code).toBe(0);
   });
 });

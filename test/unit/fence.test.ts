@@ -243,6 +243,62 @@ describe('self-fencing', () => {
       rmSync(dir, { recursive: true });
     });
 
+    it('when none of its sentinels comes back but others arrived, a majority of the newcomers confirms it after the grace period', () => {
+      // Six remembered (a group replaced once already), three new ones now: no majority of six.
+      const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff', '11111111', '22222222', '33333333']);
+      const sentinels = IDS.map((id) => {
+        const c = connect(server);
+        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
+        return c;
+      });
+      for (let t = t0 + 100; t <= t0 + 9_900; t += 100) {
+        run(fence, sentinels, t, t);
+        for (const id of IDS) fence.onHello(hello(id, 7000, 0), t);
+      }
+      expect(fence.fenced).toBe(true);
+      for (let t = t0 + 10_000; t <= t0 + 10_500; t += 100) {
+        run(fence, sentinels, t, t);
+        for (const id of IDS) fence.onHello(hello(id, 7000, 0), t);
+      }
+      expect(fence.check(t0 + 10_500)).toBeUndefined();
+      expect(fence.infoLines()).toContain('fence_known_sentinels:3');
+      rmSync(dir, { recursive: true });
+    });
+
+    it('a node booting as a replica forgets the sentinels it remembers: once promoted, only those it meets count', () => {
+      // A cluster restart gave the sentinels new identities: the remembered ones will never answer.
+      const dir = mkdtempSync(join(tmpdir(), 'fence-'));
+      writeFileSync(join(dir, SENTINELS_FILE), JSON.stringify({ sentinels: ['dddddddd', 'eeeeeeee', 'ffffffff'] }));
+      const { server, fence, sentinels } = setup();
+      server.isReplica = true;
+      const t0 = Date.now();
+      expect(fence.boot(dir, t0)).toBe(0);
+      expect(fence.fenced).toBe(false);
+      run(fence, sentinels, t0, t0 + 300);
+      server.isReplica = false; // promoted
+      run(fence, sentinels, t0 + 400, t0 + 2000);
+      expect(fence.check(t0 + 2000)).toBeUndefined();
+      expect(fence.infoLines()).toContain('fence_known_sentinels:3');
+      expect(JSON.parse(readFileSync(join(dir, SENTINELS_FILE), 'utf8')).sentinels.sort()).toEqual([...IDS].sort());
+      rmSync(dir, { recursive: true });
+    });
+
+    it('a restarted master made a replica forgets the remembered sentinels that never answered', () => {
+      const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff']);
+      const sentinels = IDS.map((id) => {
+        const c = connect(server);
+        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
+        return c;
+      });
+      server.isReplica = true;
+      run(fence, sentinels, t0 + 100, t0 + 300);
+      server.isReplica = false; // promoted
+      run(fence, sentinels, t0 + 400, t0 + 2000);
+      expect(fence.check(t0 + 2000)).toBeUndefined();
+      expect(fence.infoLines()).toContain('fence_known_sentinels:3');
+      rmSync(dir, { recursive: true });
+    });
+
     it('a node never monitored, or booting as a replica, begins unfenced', () => {
       const dir = mkdtempSync(join(tmpdir(), 'fence-'));
       const fence = new Fence(makeServer());

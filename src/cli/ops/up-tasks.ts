@@ -1,7 +1,7 @@
 // The steps of `up` as listr2 tasks (animated in a terminal, plain lines in CI logs, silent under
 // --json): topology, port and program checks, starting nodes, replication in sync, sentinels agree.
 
-import { rmSync } from 'node:fs';
+import { resetSentinelConfig } from '../supervisor/sentinel-config.js';
 import { Listr } from 'listr2';
 import { CliError } from '../errors.js';
 import type { ManagedRecord, NodeRecord, SentinelRecord } from '../state/run-state.js';
@@ -61,10 +61,11 @@ export async function runUpTasks(supervisor: Supervisor, plan: UpPlan): Promise<
         task: async (_ctx, task) => {
           const master = currentMaster(state);
           // With every sentinel down (a cluster restart), what they remember may predate failovers the
-          // records have since caught up with: they start afresh from the records. A single sentinel
-          // coming back keeps its memory and rejoins the others.
-          if (plan.sentinels.length === state.sentinels.length) for (const record of plan.sentinels) rmSync(record.configFile, { force: true });
-          await Promise.all(plan.sentinels.map((record) => supervisor.startSentinel(record, master.port, deadline)));
+          // records have since caught up with: they start afresh from the records, under the same ids
+          // (the nodes know them by id). A single sentinel coming back keeps its memory and rejoins.
+          const restartAll = plan.sentinels.length === state.sentinels.length;
+          const ids = new Map(plan.sentinels.map((record) => [record.name, restartAll ? resetSentinelConfig(record) : undefined]));
+          await Promise.all(plan.sentinels.map((record) => supervisor.startSentinel(record, master.port, deadline, ids.get(record.name))));
           const views = await waitSentinelsAgree(state, deadline);
           const spec = state.spec.sentinels!;
           task.title =

@@ -55,10 +55,11 @@ export class Supervisor {
   }
 
   /** Starts one sentinel monitoring `masterPort` (a new sentinel only: an existing one keeps its config). */
-  async startSentinel(record: SentinelRecord, masterPort: number, deadline: number): Promise<void> {
+  /** `myid`: the identity to keep when its config is written afresh (sentinel-config.ts). */
+  async startSentinel(record: SentinelRecord, masterPort: number, deadline: number, myid?: string): Promise<void> {
     const master = this.state.nodes.find((node) => node.port === masterPort);
     const directives = this.state.spec.nodes.find((node) => node.name === master?.name)?.directives ?? [];
-    ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort, directiveValue(directives, 'requirepass'));
+    ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort, directiveValue(directives, 'requirepass'), myid);
     // Sentinels do not log "Ready to accept connections": PING decides.
     await this.launch(record, { kind: 'sentinel', binary: this.state.spec.binaries.sentinel }, false, deadline);
   }

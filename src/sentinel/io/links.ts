@@ -10,8 +10,8 @@ import { leaseToRequest } from '../core/monitor.js';
 import type { SentinelCore } from '../core/sentinel-core.js';
 import type { Action, Instance } from '../core/types.js';
 import { CONNECTION_LOST, RespClient } from './resp-client.js';
+import { CONFIRM_CHANNEL, HELLO_CHANNEL } from '../../shared/fencing-channels.js';
 
-export const HELLO_CHANNEL = '__sentinel__:hello';
 /** A link older than this is recycled when pings stall or the pub/sub link goes silent (Redis: 15 s). */
 const MIN_LINK_RECONNECT_PERIOD = 15_000;
 /** INFO with clusterctl's own `fencing` section (fence lease, sync-replicas); Redis 7.0 takes several
@@ -112,7 +112,7 @@ export class LinkManager {
         this.core.linkChanged(id, which, false, this.now());
         this.observed();
       },
-      onMessage: which === 'pubsub' ? (channel, payload) => this.onHello(channel, payload) : undefined,
+      onMessage: which === 'pubsub' ? (channel, payload) => this.onMessage(links, channel, payload) : undefined,
     });
     return client;
   }
@@ -149,7 +149,13 @@ export class LinkManager {
     return master?.settings ?? { authPass: null, authUser: null };
   }
 
-  private onHello(channel: string, payload: string): void {
+  private onMessage(links: Links, channel: string, payload: string): void {
+    if (channel === CONFIRM_CHANNEL) {
+      // Answered at once and without waiting: the master holds write replies until a majority of
+      // us read a round it started after the writes. Only on the command link it granted a lease on.
+      if (links.cmd?.connected && links.instance.link.grantedLeaseMs) links.cmd.send(['FENCING', 'CONFIRM', payload]);
+      return;
+    }
     if (channel !== HELLO_CHANNEL) return;
     this.core.onHello(payload, this.now());
     this.observed();

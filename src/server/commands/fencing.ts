@@ -2,7 +2,7 @@
 // Redis has no equivalent; redis-sentinel never sends it, so a node it monitors keeps the lease of
 // its fence-lease-ms directive.
 
-import { ErrorReply, PONG, type Reply } from '../../shared/resp/reply.js';
+import { ErrorReply, OK, PONG, type Reply } from '../../shared/resp/reply.js';
 import { SENTINEL_CMD_NAME } from '../replication/fence.js';
 import { ERR_NOT_INTEGER } from './errors.js';
 import { parseInteger } from './args.js';
@@ -43,11 +43,27 @@ function fencingPing(ctx: CommandContext, args: string[]): Reply {
   return PONG;
 }
 
+/**
+ * FENCING CONFIRM <round>: a sentinel read confirmation round <round> on its pub/sub link
+ * (replication/confirm-rounds.ts). Sent without waiting for the reply.
+ */
+function fencingConfirm(ctx: CommandContext, args: string[]): Reply {
+  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
+  const round = parseInteger(args[2]!);
+  if (round === null || round < 0) return ERR_NOT_INTEGER;
+  if (!match) return new ErrorReply('ERR FENCING CONFIRM is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)');
+  if (!ctx.server.replication) return new ErrorReply('ERR replication is not available');
+  ctx.server.replication.confirmRounds.confirm(match[1]!, round);
+  return OK;
+}
+
 const HELP = [
   'LEASE <milliseconds>',
   '    Ask this node to fence itself after <milliseconds> without hearing from a majority of its sentinels.',
   'PING <ack>',
   '    A sentinel heartbeat; <ack> is how many replies to FENCING PING the sentinel has read on this connection.',
+  'CONFIRM <round>',
+  '    A sentinel read confirmation round <round>: replies to writes made before it may go out.',
 ];
 
 const FLAGS = ['admin', 'noscript', 'loading', 'stale', 'fast'] as const;
@@ -58,6 +74,7 @@ export const fencingCommands: CommandSpec[] = [
     subcommands: [
       command('lease', 3, FLAGS, fencingLease, undefined, { summary: 'Request a fencing lease (sent by sentinels)' }),
       command('ping', 3, FLAGS, fencingPing, undefined, { summary: 'A sentinel heartbeat acknowledging earlier replies' }),
+      command('confirm', 3, FLAGS, fencingConfirm, undefined, { summary: 'A sentinel confirming it heard this master (sent by sentinels)' }),
       command('help', 2, ['loading', 'stale'], () => helpReply('FENCING', HELP), undefined, { summary: 'Show helpful text about the different subcommands' }),
     ],
   }),

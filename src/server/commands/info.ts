@@ -42,6 +42,10 @@ function fencingSection(server: Server): string[] {
   if (!replication) return [];
   return [
     ...replication.fence.infoLines(),
+    `fence_confirm_writes:${server.config.bool('fence-confirm-writes') ? 1 : 0}`,
+    `fence_confirm_rounds:${replication.confirmRounds.started}`,
+    `fence_held_replies:${replication.confirmHold.heldTotal}`,
+    `fence_holding_replies:${replication.confirmHold.size}`,
     `sync_replicas:${server.config.num('sync-replicas')}`,
     `sync_acked_offset:${replication.ackedWriteOffset}`,
   ];

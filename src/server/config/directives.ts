@@ -146,6 +146,11 @@ export const DIRECTIVES: readonly Directive[] = [
   // read this value from INFO fencing) but must stay well above the sentinels' PING period (1 s),
   // or a healthy master flaps; any lease means a master cut off from its sentinels refuses writes.
   int('fence-lease-ms', 2000, 0, MAX_INT),
+  // On a master our sentinels monitor, a write's reply waits until a majority of them are known to
+  // have heard the master after the write (one round trip: replication/confirm-hold.ts). no: replies
+  // wait only while heartbeats are late, faster but a partition's first ~0.2 s of writes are
+  // acknowledged and then lost at failover.
+  bool('fence-confirm-writes', 'yes'),
   // Lazy freeing only changes how expirations propagate (UNLINK instead of DEL).
   bool('lazyfree-lazy-eviction', 'no'),
   bool('lazyfree-lazy-expire', 'no'),

@@ -61,6 +61,8 @@ export class Fence {
   /** Where the known sentinels are remembered (the node's directory); undefined: nowhere (unit tests). */
   private memoryDir: string | undefined;
   private remembered = 0;
+  /** The sentinels remembered at boot, while a restart waits for them. */
+  private readonly bootIds = new Set<string>();
   private restartedAt = 0;
 
   /** Called when a heartbeat was confirmed or the master fenced (confirm-hold.ts waits on it). */
@@ -96,12 +98,18 @@ export class Fence {
     } catch {
       return 0; // never monitored (or an unreadable file: nothing to go by)
     }
+    // A node that boots as a replica has nothing to fence: the sentinels it meets as a replica are
+    // the group to remember. Kept, ids no sentinel answers to any more would count in every
+    // majority it needs once promoted, and could fence it for good.
+    if (ids.length === 0 || this.server.isReplica || this.lease <= 0) {
+      this.remembered = -1;
+      return 0;
+    }
     this.remembered = ids.length;
     for (const id of ids) this.heard.set(id, 0);
-    if (ids.length > 0 && !this.server.isReplica && this.lease > 0) {
-      this.restartedAt = now;
-      this.fence('restart', now);
-    }
+    for (const id of ids) this.bootIds.add(id);
+    this.restartedAt = now;
+    this.fence('restart', now);
     return ids.length;
   }
 
@@ -187,8 +195,17 @@ export class Fence {
     }
   }
 
-  private majority(): number {
+  /** How many of the known sentinels make a majority. */
+  majority(): number {
     return Math.floor(this.heard.size / 2) + 1;
+  }
+
+  isKnown(sentinelId: string): boolean {
+    return this.heard.has(sentinelId);
+  }
+
+  isAcking(sentinelId: string): boolean {
+    return this.acking.has(sentinelId);
   }
 
   private leaseExpired(now: number): boolean {
@@ -269,6 +286,13 @@ export class Fence {
       if (match && !this.acking.has(match[1]!)) this.heard.set(match[1]!, Math.max(this.heard.get(match[1]!) ?? 0, client.lastInteraction));
     }
     if (this.server.isReplica) {
+      // Made a replica before its remembered sentinels confirmed it (`up` starts every node as a
+      // master and then points it): those that never answered are not its group any more, and
+      // would count in every majority it needs once promoted.
+      if (this.bootIds.size > 0) {
+        this.forgetAbsentSentinels();
+        this.bootIds.clear();
+      }
       this.unfence('this node is a replica now');
       return;
     }
@@ -279,17 +303,24 @@ export class Fence {
     // The group to remember is settled once a restart is confirmed: newcomers must not raise the
     // majority the remembered group needs to confirm it.
     if (this.reason !== 'restart') this.rememberSentinels();
-    if (this.fenced && this.reason === 'restart' && now - this.restartedAt > RESTART_GRACE_MS && [...this.heard.values()].every((at) => at === 0)) {
+    // None of the remembered group came back in time: it is gone (replaced, or the cluster was
+    // rebuilt). Sentinels met since then, if any, confirm this master on their own.
+    if (this.fenced && this.reason === 'restart' && now - this.restartedAt > RESTART_GRACE_MS && [...this.bootIds].every((id) => !this.heard.get(id))) {
+      const count = this.bootIds.size;
       this.forgetAbsentSentinels();
-      this.unfence(`none of the ${this.remembered} sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms`);
-      return;
+      this.bootIds.clear();
+      if (this.heard.size === 0) {
+        this.unfence(`none of the ${count} sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms`);
+        return;
+      }
+      this.server.log.notice(`None of the ${count} sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms: a majority of the ${this.heard.size} it met since must confirm it`);
     }
     if (this.fenced) {
       this.ticksSinceFence++;
       if (this.ticksSinceFence === 2) this.confirmAfter = now;
       // Confirmed after a restart by a majority of the group it remembers (the sentinels may have
       // been replaced meanwhile): those that never came back no longer count in any majority.
-      if (this.reason === 'restart' && this.confirmations() >= Math.floor(this.remembered / 2) + 1) this.forgetAbsentSentinels();
+      if (this.reason === 'restart' && this.bootIds.size > 0 && this.confirmations() >= Math.floor(this.remembered / 2) + 1) this.forgetAbsentSentinels();
       if (this.confirmedNow() && !this.leaseExpired(now)) this.unfence(`confirmed ${now - this.fencedAt} ms after fencing`);
     } else if (this.leaseExpired(now)) {
       this.fence('lease', now);

@@ -10,6 +10,7 @@ import { RoleControl } from './role.js';
 import { installSyncAck } from './sync-ack.js';
 import { Fence } from './fence.js';
 import { ConfirmHold } from './confirm-hold.js';
+import { ConfirmRounds } from './confirm-rounds.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
@@ -25,9 +26,12 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   // Self-fencing (fence.ts) goes first: a fenced master refuses every write whatever else holds.
   const fence = new Fence(server);
   replication.fence = fence;
-  // Write replies wait for sync-replicas ACKs when configured, else (rarely) for a heartbeat the
-  // sentinels confirm after the write (confirm-hold.ts).
-  const confirmHold = new ConfirmHold(server, fence);
+  // Write replies wait for sync-replicas ACKs when configured, else for the sentinels to confirm
+  // they heard this master after the write (confirm-hold.ts).
+  const confirmRounds = new ConfirmRounds(server, fence);
+  replication.confirmRounds = confirmRounds;
+  const confirmHold = new ConfirmHold(server, fence, confirmRounds);
+  replication.confirmHold = confirmHold;
   const syncHold = server.replyHold!;
   server.replyHold = (client, reply) => {
     // A sentinel's hello PUBLISH is propagated like a write, but holding its reply would hold the

@@ -15,6 +15,8 @@ import { decidePsync } from './psync-decision.js';
 import { ReplicaLink } from './replica-link.js';
 import type { RoleControl } from './role.js';
 import type { Fence } from './fence.js';
+import type { ConfirmHold } from './confirm-hold.js';
+import type { ConfirmRounds } from './confirm-rounds.js';
 
 const MULTI = encodeCommand(['MULTI']);
 const EXEC = encodeCommand(['EXEC']);
@@ -43,6 +45,9 @@ export class Replication implements PropagationSink {
   role!: RoleControl;
   /** Self-fencing (fence.ts); set by installReplication. */
   fence!: Fence;
+  /** Confirmation rounds and the write replies waiting on them (confirm-rounds.ts, confirm-hold.ts); set by installReplication. */
+  confirmRounds!: ConfirmRounds;
+  confirmHold!: ConfirmHold;
   /** sync-replicas: the highest offset whose write was answered OK (sentinels promote only a replica at or past it). */
   ackedWriteOffset = 0;
 
