@@ -14,9 +14,14 @@ import type { SentinelHost } from './server/host.js';
 import { PubSubHub } from './server/pubsub.js';
 import { SentinelServer } from './server/server.js';
 
-/** Timer period: Redis runs its sentinel timer at ~10 Hz; we tick at ~20 Hz, randomised to desynchronise peers. */
-const TICK_BASE_MS = 40;
-const TICK_JITTER_MS = 20;
+/**
+ * Timer period: Redis runs its sentinel timer at ~10 Hz; we tick at ~67 Hz, randomised to
+ * desynchronise peers. Time-driven decisions (SDOWN after down-after, the start slot, the next
+ * heartbeat) wait for a tick, so the period adds up to its length to each of them; a step costs
+ * microseconds (a walk over a few records).
+ */
+const TICK_BASE_MS = 10;
+const TICK_JITTER_MS = 10;
 
 export interface ShellOptions {
   configPath: string;

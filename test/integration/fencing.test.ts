@@ -92,6 +92,26 @@ describe('self-fencing under sentinels', () => {
     }
   });
 
+  it('a write is answered once the sentinels confirm a round after it; a pipeline shares rounds and keeps its order', async () => {
+    const c = master.client();
+    try {
+      const before = (await c.info('fencing')) as string;
+      const pipeline = c.pipeline();
+      for (let i = 0; i < 50; i++) pipeline.set(`p${i}`, String(i)).get(`p${i}`);
+      const replies = (await pipeline.exec())!.map(([error, value]) => error?.message ?? value);
+      expect(replies).toEqual(Array.from({ length: 50 }, (_, i) => ['OK', String(i)]).flat());
+      const after = (await c.info('fencing')) as string;
+      const delta = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(after)![1]) - Number(new RegExp(`${name}:(\\d+)`).exec(before)![1]);
+      expect(after).toMatch(/fence_confirm_writes:1/);
+      expect(delta('fence_held_replies')).toBe(50);
+      // The 50 writes arrived together: a handful of rounds at most, not one each.
+      expect(delta('fence_confirm_rounds')).toBeGreaterThan(0);
+      expect(delta('fence_confirm_rounds')).toBeLessThan(10);
+    } finally {
+      c.disconnect();
+    }
+  });
+
   it('after SIGSTOP + SIGCONT the old master acknowledges nothing the new master lacks', async () => {
     const writes = startWriters(sentinels, { writers: 1, commandTimeout: 400, pauseMs: 2 });
     const { acknowledged } = writes;

@@ -50,6 +50,10 @@ describe('clusterctl partition / heal (engine builtin)', () => {
     expect(run.json).toMatchObject({ target: 'm1', kind: 'node', peers: ['sentinels', 'replicas'], direction: 'both', forMs: 0 });
     // Clients still reach it: it answers, and says what it holds.
     expect(field((await m1.info('faults')) as string, 'fault_partitions')).toBe('1');
+    // A write it takes now is never acknowledged: its OK waits for a confirmation round the
+    // sentinels cannot answer, and the master fences first (fence-confirm-writes, the default).
+    const cutOff = await m1.set('cut-off', '1').then(String, (e: Error) => e.message);
+    expect(cutOff).toMatch(/^UNKNOWN write applied, but this master lost its sentinels/);
 
     const promoted = await waitFor(
       async () => {

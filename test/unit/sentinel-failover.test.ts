@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Sim, type SimSentinel } from '../helpers/sentinel-sim.js';
+import { startRank } from '../../src/sentinel/core/failover.js';
 
 const M = 7000;
 const R1 = 7001;
@@ -75,6 +76,17 @@ describe('sentinel core: failover', () => {
       expect(master.configEpoch).toBe(1);
       expect(s.core.currentEpoch).toBe(1);
     }
+  });
+
+  it('sentinels start their attempts in distinct slots by run id (no two collide), and one attempt wins', () => {
+    const sim = world();
+    sim.runUntil(() => discovered(sim), 5000);
+    const byId = [...sim.sentinels].sort((a, b) => (a.core.myid < b.core.myid ? -1 : 1));
+    expect(byId.map((s) => startRank(s.core, s.core.masters.get('mymaster')!))).toEqual([0, 1, 2]);
+    sim.nodes.get(M)!.alive = false;
+    sim.runUntil(() => sim.events('+switch-master').length === 3, 10_000);
+    expect(sim.events('+try-failover').length).toBe(1);
+    expect(sim.events('+elected-leader').length).toBe(1);
   });
 
   it('publishes the leader events in Redis order', () => {

@@ -76,6 +76,10 @@ export function drillKey(runId: string, client: number, seq: number): string {
 export class Workload {
   readonly records: WriteRecord[] = [];
   private readonly clients: Redis[] = [];
+  /** One subscriber per sentinel to +switch-master, shared by the clients (see watchSwitches). */
+  private watchers: Redis[] = [];
+  /** Clients whose connection the last +switch-master dropped: they reconnect without a delay. */
+  private readonly switched = new WeakSet<Redis>();
   private loops: Promise<void>[] = [];
   private stopped = false;
   private begin = 0;
@@ -88,6 +92,7 @@ export class Workload {
    */
   async connect(timeoutMs = 10_000): Promise<void> {
     for (let i = 0; i < this.options.clients; i++) this.clients.push(this.connectOne(i));
+    this.watchSwitches();
     const deadline = Date.now() + timeoutMs;
     while (this.clients.some((client) => client.status !== 'ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -104,12 +109,42 @@ export class Workload {
     this.stopped = true;
     await Promise.all(this.loops);
     for (const client of this.clients) client.disconnect();
+    for (const watcher of this.watchers) watcher.disconnect();
     return this.records;
+  }
+
+  /**
+   * Instead of ioredis's failoverDetector: it drops the connection on every +switch-master, from
+   * every sentinel, and subscribes anew after each reconnect. The leader announces the switch only
+   * at failover-end, ~100 ms after the other sentinels (which switch on its hello), so the detector
+   * of a client that already reconnected to the new master dropped that good connection a second
+   * time (one write more of unknown outcome and ~100 ms without writes per failover). Here a
+   * client already connected to the announced master is left alone; any other drops its connection
+   * at once and reconnects through the sentinels without the retry delay.
+   */
+  private watchSwitches(): void {
+    for (const sentinel of this.options.sentinels) {
+      const watcher = new Redis({ ...sentinel, retryStrategy: () => 100, enableReadyCheck: false, connectionName: 'drill-switch-watcher' });
+      watcher.on('error', () => undefined);
+      watcher.subscribe('+switch-master').catch(() => undefined);
+      watcher.on('message', (_channel: string, message: string) => {
+        const [name, , , host, port] = message.split(' ');
+        if (name !== this.options.name) return;
+        for (const client of this.clients) {
+          if (client.status !== 'ready' && client.status !== 'connect') continue; // (re)connecting: asks the sentinels anyway
+          const stream = client.stream as { remoteAddress?: string; remotePort?: number } | undefined;
+          if (stream?.remotePort === Number(port) && stream.remoteAddress?.replace(/^::ffff:/, '') === host) continue;
+          this.switched.add(client);
+          client.disconnect(true);
+        }
+      });
+      this.watchers.push(watcher);
+    }
   }
 
   private connectOne(index: number): Redis {
     const timeout = this.options.commandTimeoutMs ?? 1500;
-    const client = new Redis({
+    const client: Redis = new Redis({
       sentinels: this.options.sentinels,
       name: this.options.name,
       password: this.options.password,
@@ -126,16 +161,23 @@ export class Workload {
       // - a deadline per write: a frozen master must not hold a client forever; past it, unknown;
       commandTimeout: timeout,
       connectTimeout: timeout,
-      // - reconnect (through the sentinels) quickly and forever, as an application would...
-      retryStrategy: () => 50,
+      // - reconnect (through the sentinels) quickly and forever, as an application would, and
+      //   without a delay when a +switch-master dropped the connection (watchSwitches)...
+      retryStrategy: () => {
+        if (!this.switched.has(client)) return 50;
+        this.switched.delete(client);
+        return 0;
+      },
       sentinelRetryStrategy: () => 100,
-      // - ...and at once when the sentinels announce a new master (+switch-master), or when the node
-      //   says it is no longer the master (READONLY) or fenced itself: 1 = reconnect, do not resend.
-      failoverDetector: true,
+      // - ...at once when the sentinels announce a new master (watchSwitches, not ioredis's
+      //   failoverDetector), or when the node says it is no longer the master (READONLY) or fenced
+      //   itself: 1 = reconnect, do not resend.
+      failoverDetector: false,
       // ioredis leaves a connection it drops half-closed until the peer closes its side, or for
       // disconnectTimeout (default 2 s): a frozen master never closes, so the client would sit
-      // unwritable for 2 s after every failover. Destroy the socket almost at once instead.
-      disconnectTimeout: 20,
+      // unwritable for 2 s after every failover. Destroy the socket at once instead (the writes in
+      // flight on it are reported unknown either way).
+      disconnectTimeout: 0,
       reconnectOnError: (error) => (/^(READONLY|FENCED)\b/.test(error.message) ? 1 : false),
       enableReadyCheck: false,
       lazyConnect: true,

@@ -24,11 +24,14 @@ export const ELECTION_TIMEOUT = 10_000;
 /** Random delay added to a failover start (SENTINEL_MAX_DESYNC): desynchronises retries of sentinels. */
 export const MAX_DESYNC = 1000;
 /**
- * Random delay before a sentinel that just saw ODOWN starts its own attempt. Redis starts at once
- * and relies on the retry cool-down; a short random delay makes split votes between sentinels that
- * reach ODOWN in the same millisecond unlikely while costing at most this much.
+ * Delay before a sentinel that just saw ODOWN starts its own attempt, per rank of its run id among
+ * the sentinels it knows (0, 15, 30 ms with three). Redis starts at once and relies on the retry
+ * cool-down; distinct slots keep sentinels that reach ODOWN in the same millisecond from splitting
+ * the vote (the first one's vote request reaches the others, which then vote for it and stand
+ * back), and the first slot costs nothing. A random delay of up to 60 ms cost ~30 ms on average
+ * and still let two sentinels collide.
  */
-export const START_JITTER = 60;
+export const START_SLOT = 15;
 /** A replica stuck in RECONF_SENT this long is counted as done (SENTINEL_SLAVE_RECONF_TIMEOUT). */
 export const SLAVE_RECONF_TIMEOUT = 10_000;
 /** Clock jump (backwards or forwards) that puts the sentinel in TILT (SENTINEL_TILT_TRIGGER). */
@@ -53,5 +56,11 @@ export const MAX_PENDING_COMMANDS = 100;
 export const FENCE_MARGIN = 250;
 /** A lease shorter than this is not requested (down-after too short): the node keeps its own. */
 export const MIN_LEASE_REQUEST = 300;
-/** PINGs per granted lease: a master then needs several PINGs in a row lost before it fences. */
-export const PINGS_PER_LEASE = 8;
+/**
+ * PINGs per granted lease: a master then needs several PINGs in a row lost before it fences. Also
+ * the SDOWN clock starts at the first unanswered PING, so the period (47 ms with the default
+ * 750 ms lease) is added, on average half of it, to down-after; and the node holds write replies
+ * when no heartbeat was confirmed for 0.3 of the lease, which two periods of 93 ms plus timer
+ * delays exceeded now and then even in steady state.
+ */
+export const PINGS_PER_LEASE = 16;

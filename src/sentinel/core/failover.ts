@@ -1,7 +1,7 @@
 // The failover state machine (Redis 7.0 sentinelStartFailover ... sentinelFailoverSwitchToPromotedSlave):
 // one handler per state, each with the time it was entered and a deadline (protocol doc 7.8).
 
-import { ELECTION_TIMEOUT, FENCE_MARGIN, SLAVE_RECONF_TIMEOUT, START_JITTER } from './constants.js';
+import { ELECTION_TIMEOUT, FENCE_MARGIN, SLAVE_RECONF_TIMEOUT, START_SLOT } from './constants.js';
 import type { CoreContext } from './context.js';
 import { getLeader } from './election.js';
 import { EV } from './events.js';
@@ -10,9 +10,9 @@ import { selectReplica } from './select-replica.js';
 import type { FailoverState, MasterInstance } from './types.js';
 
 /** Starts a failover when the master is ODOWN, none runs, and the retry cool-down has passed. */
-export function startFailoverIfNeeded(ctx: CoreContext, master: MasterInstance, jitter: Map<MasterInstance, number>): boolean {
+export function startFailoverIfNeeded(ctx: CoreContext, master: MasterInstance, startDue: Map<MasterInstance, number>): boolean {
   if (!master.odown || master.failoverInProgress) {
-    jitter.delete(master);
+    startDue.delete(master);
     return false;
   }
   if (ctx.now - master.failoverStartTime < master.settings.failoverTimeoutMs * 2) {
@@ -23,16 +23,24 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterInstance, 
     }
     return false;
   }
-  // Short random delay against split votes between sentinels that saw ODOWN at the same moment.
-  let due = jitter.get(master);
+  // A slot per sentinel against split votes between sentinels that saw ODOWN at the same moment.
+  let due = startDue.get(master);
   if (due === undefined) {
-    due = ctx.now + Math.floor(ctx.random() * START_JITTER);
-    jitter.set(master, due);
+    due = ctx.now + startRank(ctx, master) * START_SLOT;
+    startDue.set(master, due);
   }
   if (ctx.now < due) return false;
-  jitter.delete(master);
+  startDue.delete(master);
   startFailover(ctx, master);
   return true;
+}
+
+/** This sentinel's rank (0-based) by run id among itself and the sentinels it knows for `master`. */
+export function startRank(ctx: CoreContext, master: MasterInstance): number {
+  const me = ctx.myid.toLowerCase();
+  let rank = 0;
+  for (const sentinel of master.sentinels.values()) if (sentinel.name.toLowerCase() < me) rank++;
+  return rank;
 }
 
 export function startFailover(ctx: CoreContext, master: MasterInstance): void {

@@ -33,7 +33,7 @@ export class SentinelCore implements CoreContext {
   private lastId = 0;
   private out: Action[] = [];
   private dirty = false;
-  private readonly startJitter = new Map<MasterInstance, number>();
+  private readonly startDue = new Map<MasterInstance, number>();
 
   constructor(options: CoreOptions) {
     this.myid = options.myid;
@@ -116,7 +116,7 @@ export class SentinelCore implements CoreContext {
     checkSubjectivelyDown(this, instance);
     if (!(instance instanceof MasterInstance)) return;
     checkObjectivelyDown(this, instance);
-    if (startFailoverIfNeeded(this, instance, this.startJitter)) askPeers(this, instance, true);
+    if (startFailoverIfNeeded(this, instance, this.startDue)) askPeers(this, instance, true);
     runFailover(this, instance);
     askPeers(this, instance, false);
   }
@@ -134,6 +134,7 @@ export class SentinelCore implements CoreContext {
       instance.link.askPending = false;
       // A new connection may reach a new process: only a grant made on it counts from now on.
       if (connected) instance.link.grantedLeaseMs = null;
+      instance.link.bootstrapBeats = 0;
       // Like sentinelReconnectInstance: a fresh command link sends its first PING at once.
       if (connected) sendPing(this, instance);
     } else {
@@ -151,6 +152,11 @@ export class SentinelCore implements CoreContext {
       instance.link.actPingTime = 0;
     }
     instance.link.lastPongTime = now;
+    // A fresh lease: two heartbeats at once, so the node confirms one within a few round trips.
+    if (instance.link.bootstrapBeats > 0 && instance.link.grantedLeaseMs) {
+      instance.link.bootstrapBeats--;
+      sendPing(this, instance);
+    }
   }
 
   onInfo(id: number, text: string | null, now: number): void {
@@ -189,7 +195,10 @@ export class SentinelCore implements CoreContext {
   onLeaseGranted(id: number, leaseMs: number | null, now: number): void {
     this.now = now;
     const instance = this.find(id);
-    if (instance) instance.link.grantedLeaseMs = leaseMs;
+    if (!instance) return;
+    instance.link.grantedLeaseMs = leaseMs;
+    // The PING sent on connect is answered after this reply: the heartbeats follow it (onPing).
+    if (leaseMs) instance.link.bootstrapBeats = 2;
   }
 
   onReply(id: number, now: number): void {

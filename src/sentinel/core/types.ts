@@ -46,6 +46,13 @@ export interface LinkState {
    * drops: it is the lease the instance held when we last heard from it.
    */
   grantedLeaseMs: number | null;
+  /**
+   * Heartbeats still to send back to back on a freshly granted lease: the node confirms a reply
+   * only when a later heartbeat on the same connection acknowledges it, so a new link is otherwise
+   * unconfirmed for two ping periods (~250 ms), during which the new master of a failover holds
+   * its write replies (server/replication/confirm-hold.ts).
+   */
+  bootstrapBeats: number;
 }
 
 export interface MasterSettings {
@@ -119,6 +126,7 @@ export class Instance {
       infoPending: false,
       askPending: false,
       grantedLeaseMs: null,
+      bootstrapBeats: 0,
     };
     this.roleReported = kind === 'slave' ? 'slave' : 'master';
     this.roleReportedTime = now;
