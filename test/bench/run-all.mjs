@@ -5,6 +5,7 @@
 //   memory      RSS for 1,000,000 keys of 100-byte values, ours/redis
 //   latency     p99 and worst GET round trip while BGSAVE of those keys runs
 //   replication, sentinel   the separate benchmark scripts in this folder
+//   confirm     SET cost of confirmed replies under our sentinels vs redis-server + redis-sentinel (confirmed-writes.mjs)
 // Options: --only throughput,memory   --requests 200000   --keys 1000000   --pipelines 1,16
 //          --rounds 3 (throughput runs per test and server; the median is shown)
 // Numbers depend on the machine and its load: compare ratios from one run, not across runs.
@@ -16,7 +17,7 @@ import { throughput } from './throughput.mjs';
 import { dataset } from './dataset.mjs';
 import { cleanup, ROOT, track } from './lib/servers.mjs';
 
-const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs' };
+const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs', confirm: 'confirmed-writes.mjs' };
 // Everything runs by default: the node, replication and sentinel figures side by side with Redis.
 const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
 

@@ -139,6 +139,15 @@ describe('confirmed replies (fence-confirm-writes yes, the default)', () => {
     expect(String((app.pushed[0] as Error).message)).toMatch(/^UNKNOWN write applied, but this master lost its sentinels/);
   });
 
+  it('holds nothing for a client that asked for no replies (CLIENT REPLY OFF): no OK would reach it', () => {
+    const { hold, beat, app } = setup();
+    const t0 = Date.now();
+    for (let t = t0; t <= t0 + 1000; t += 100) beat(t);
+    app.run('CLIENT', 'REPLY', 'OFF');
+    expect(hold.hold(app.client, OK, t0 + 1010)).toBe(OK);
+    expect(hold.size).toBe(0);
+  });
+
   it('never holds a sentinel: its heartbeats queued behind a held hello would never confirm anything', () => {
     const { hold, beat, sentinels } = setup();
     const t0 = Date.now();

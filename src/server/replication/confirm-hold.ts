@@ -61,6 +61,8 @@ export class ConfirmHold {
     // A sentinel's hello PUBLISH moves its write offset too; holding it would hold the heartbeats it
     // pipelined behind it, the very confirmations this waits for, until the lease ran out.
     if (client.name.startsWith('sentinel-')) return reply;
+    // CLIENT REPLY OFF / SKIP: the reply is dropped anyway, there is no OK to hold back.
+    if (client.replyMode !== 'on') return reply;
     const always = this.server.config.bool('fence-confirm-writes');
     if (!always && this.held.length === 0 && now - fence.majorityHeardAt() <= fence.lease * HOLD_AFTER_SHARE) return reply;
     // What the client pipelined behind this write still runs (its writes can share the next round),
