@@ -2,18 +2,17 @@
 // normal clients (so they ask the sentinels again). Its sentinels are learnt from their connections
 // (CLIENT SETNAME sentinel-<id>-cmd) and hello messages (protocol doc 7.1, 7.3); no configuration.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
+import { SentinelMemory } from './fence-memory.js';
+
+export { SENTINELS_FILE } from './fence-memory.js';
 
 export const SENTINEL_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/;
 
 export type FenceReason = 'lease' | 'stall' | 'config' | 'restart';
 
-/** In the node's directory: the sentinels that monitored it, so that a restart begins fenced. */
-export const SENTINELS_FILE = 'fencing-sentinels.json';
 /** A restarted master none of whose remembered sentinels came back within this serves writes again. */
 const RESTART_GRACE_MS = 10_000;
 
@@ -59,7 +58,8 @@ export class Fence {
   private readonly beats = new Map<number, { sent: number; times: Map<number, number> }>();
 
   /** Where the known sentinels are remembered (the node's directory); undefined: nowhere (unit tests). */
-  private memoryDir: string | undefined;
+  private memory: SentinelMemory | undefined;
+  /** How many sentinels were remembered at boot: a restart is confirmed by a majority of them. */
   private remembered = 0;
   /** The sentinels remembered at boot, while a restart waits for them. */
   private readonly bootIds = new Set<string>();
@@ -90,19 +90,13 @@ export class Fence {
    * what it acknowledged could be thrown away. Returns the number of sentinels remembered.
    */
   boot(dir: string, now = Date.now()): number {
-    this.memoryDir = dir;
-    let ids: string[] = [];
-    try {
-      const parsed = JSON.parse(readFileSync(join(dir, SENTINELS_FILE), 'utf8')) as { sentinels?: unknown };
-      if (Array.isArray(parsed.sentinels)) ids = parsed.sentinels.filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{8}$/.test(id));
-    } catch {
-      return 0; // never monitored (or an unreadable file: nothing to go by)
-    }
+    this.memory = new SentinelMemory(dir, (message) => this.server.log.warning(message));
+    const ids = this.memory.load();
     // A node that boots as a replica has nothing to fence: the sentinels it meets as a replica are
     // the group to remember. Kept, ids no sentinel answers to any more would count in every
     // majority it needs once promoted, and could fence it for good.
     if (ids.length === 0 || this.server.isReplica || this.lease <= 0) {
-      this.remembered = -1;
+      this.memory.invalidate();
       return 0;
     }
     this.remembered = ids.length;
@@ -111,18 +105,6 @@ export class Fence {
     this.restartedAt = now;
     this.fence('restart', now);
     return ids.length;
-  }
-
-  private rememberSentinels(): void {
-    if (this.memoryDir === undefined || this.heard.size === this.remembered) return;
-    this.remembered = this.heard.size;
-    const file = join(this.memoryDir, SENTINELS_FILE);
-    try {
-      writeFileSync(`${file}.tmp`, `${JSON.stringify({ sentinels: [...this.heard.keys()] })}\n`);
-      renameSync(`${file}.tmp`, file);
-    } catch (error) {
-      this.server.log.warning(`Can't remember the sentinels in ${file}: ${(error as Error).message}`);
-    }
   }
 
   /** The lease in force: fence-lease-ms, shortened to the shortest lease a sentinel asked for. */
@@ -234,7 +216,7 @@ export class Fence {
         this.confirmed.delete(id);
       }
     }
-    this.remembered = -1; // rewrite the file with the sentinels of now
+    this.memory?.invalidate(); // rewrite the file with the sentinels of now
   }
 
   private confirmedNow(): boolean {
@@ -302,7 +284,7 @@ export class Fence {
     }
     // The group to remember is settled once a restart is confirmed: newcomers must not raise the
     // majority the remembered group needs to confirm it.
-    if (this.reason !== 'restart') this.rememberSentinels();
+    if (this.reason !== 'restart') this.memory?.save([...this.heard.keys()]);
     // None of the remembered group came back in time: it is gone (replaced, or the cluster was
     // rebuilt). Sentinels met since then, if any, confirm this master on their own.
     if (this.fenced && this.reason === 'restart' && now - this.restartedAt > RESTART_GRACE_MS && [...this.bootIds].every((id) => !this.heard.get(id))) {
@@ -320,7 +302,10 @@ export class Fence {
       if (this.ticksSinceFence === 2) this.confirmAfter = now;
       // Confirmed after a restart by a majority of the group it remembers (the sentinels may have
       // been replaced meanwhile): those that never came back no longer count in any majority.
-      if (this.reason === 'restart' && this.bootIds.size > 0 && this.confirmations() >= Math.floor(this.remembered / 2) + 1) this.forgetAbsentSentinels();
+      if (this.reason === 'restart' && this.bootIds.size > 0 && this.confirmations() >= Math.floor(this.remembered / 2) + 1) {
+        this.forgetAbsentSentinels();
+        this.bootIds.clear();
+      }
       if (this.confirmedNow() && !this.leaseExpired(now)) this.unfence(`confirmed ${now - this.fencedAt} ms after fencing`);
     } else if (this.leaseExpired(now)) {
       this.fence('lease', now);
