@@ -1,6 +1,6 @@
-// clusterctl drill on engine redis (redis-server + redis-sentinel): a kill-master drill that starts
-// its own cluster, follows every write with WAIT 1 (Redis's own tool), reports consistently and
-// stops what it started. Not skipped when
+// clusterctl drill on engine redis (redis-server + redis-sentinel), the scenarios it supports: a
+// kill-master drill that starts its own cluster, follows every write with WAIT 1 (Redis's own tool),
+// reports consistently and stops what it started; a pause-master drill; partition-master refused. Not skipped when
 // CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
 
 import { existsSync } from 'node:fs';
@@ -29,5 +29,15 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
     const state = box.state('drill-redis');
     expect([...state.nodes, ...state.sentinels].filter((p: any) => p.pid && isAlive(p.pid))).toEqual([]);
     expect(existsSync(box.stateFile('drill-redis'))).toBe(true);
+  });
+
+  it('pause-master runs on redis-server + redis-sentinel and reports consistently; partition is refused, saying what engine redis supports', async () => {
+    const run = await box.run(['drill', '--scenario', 'pause-master', '--duration', '6s', '--json'], 150_000);
+    expectConsistent(run);
+    expect(run.json).toMatchObject({ engine: 'redis', scenario: 'pause-master' });
+    expect(run.json.perFault[0].newMaster).not.toBe(run.json.master.before);
+    const partition = await box.run(['drill', '--scenario', 'partition-master', '--json'], 60_000);
+    expect(partition.code).toBe(2);
+    expect(JSON.stringify(partition.json.error)).toMatch(/engine redis supports kill, stop, start, restart, pause and resume only/);
   });
 });

@@ -1,7 +1,9 @@
 // clusterctl drill end to end on engine builtin, through the real bin as a user runs it, against a
-// running cluster: a bad fault list is refused; pause-master must lose no acknowledged write;
-// kill-master's verdict and exit code agree; the JSON fields and the HTML report are there.
-// Short drills (7 s of writes) to keep CI fast.
+// running cluster: a bad fault list is refused; every scenario runs, and on the defaults
+// (asynchronous replication + self-fencing + confirmed replies) pause-master, partition-master,
+// kill-replica, restart-all and flapping-master lose no acknowledged write; kill-master's verdict
+// and exit code agree; the JSON fields and the HTML report are there. Short drills (7 s of writes)
+// to keep CI fast.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +44,22 @@ describe('clusterctl drill (engine builtin, running cluster)', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('class="mark fault"');
     expect(html).toContain('class="mark failover"');
+  });
+
+  it('partition-master: the master and its clients cut off acknowledge nothing that is lost', async () => {
+    const run = await box.run(['drill', '--scenario', 'partition-master', '--duration', '7s', '--json'], 120_000);
+    expectConsistent(run);
+    expect(run.json.acknowledgedLost.count).toBe(0);
+    expect(run.json.perFault[0].newMaster).not.toBe(run.json.master.before);
+    // The clients left with the old master see failures, never a lost OK.
+    expect(run.json.writes.failed + run.json.writes.unknown).toBeGreaterThan(0);
+  });
+
+  it.each(['kill-replica', 'restart-all', 'flapping-master'])('%s: no acknowledged write lost, the cluster converges', async (scenario) => {
+    const run = await box.run(['drill', '--scenario', scenario, '--duration', '7s', '--json'], 150_000);
+    expectConsistent(run);
+    expect(run.json.acknowledgedLost.count).toBe(0);
+    if (scenario === 'kill-replica') expect(run.json.master.after).toBe(run.json.master.before);
   });
 
   it('kill-master: the verdict matches the exit code and the readback; the running cluster stays up', async () => {
