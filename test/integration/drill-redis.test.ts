@@ -1,7 +1,7 @@
 // clusterctl drill on engine redis (redis-server + redis-sentinel), the scenarios it supports: a
 // kill-master drill that starts its own cluster, follows every write with WAIT 1 (Redis's own tool),
-// reports consistently and stops what it started; a pause-master drill; partition-master refused. Not skipped when
-// CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
+// reports consistently and stops what it started; a pause-master drill; partition-master refused.
+// Not skipped when CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
 
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
