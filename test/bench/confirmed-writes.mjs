@@ -12,22 +12,16 @@
 //        (after `npm run build`)
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { option } from './lib/options.mjs';
+import { writeSentinelConfig } from './lib/sentinel-config.mjs';
 import { cleanup, formatNumber, freePort, printTable, rawCommand, ROOT, sleep, startServer, track } from './lib/servers.mjs';
 
 const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
 const DOWN_AFTER = 1000;
-
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`--${name}=`));
-  if (inline) return inline.slice(name.length + 3);
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
-}
 
 const REQUESTS = Number(option('requests', '100000'));
 const ROUNDS = Number(option('rounds', '3'));
@@ -54,15 +48,7 @@ async function until(what, fn, timeoutMs = 30_000) {
 
 async function startSentinel(engine, dir, masterPort) {
   const port = await freePort();
-  const conf = join(dir, `s${port}.conf`);
-  writeFileSync(
-    conf,
-    [
-      `port ${port}`, 'bind 127.0.0.1', `logfile ${join(dir, `s${port}.log`)}`,
-      `sentinel monitor m 127.0.0.1 ${masterPort} 2`, `sentinel down-after-milliseconds m ${DOWN_AFTER}`,
-      'sentinel failover-timeout m 10000', '',
-    ].join('\n'),
-  );
+  const conf = writeSentinelConfig(dir, port, masterPort, DOWN_AFTER);
   const child = track(engine === 'redis' ? spawn('redis-sentinel', [conf], { stdio: 'ignore' }) : spawn(process.execPath, [SENTINEL_BIN, conf], { stdio: 'ignore' }));
   await until(`sentinel on ${port}`, async () => child.exitCode === null && (await rawCommand(port, 'PING', 1000)) === '+PONG\r\n');
   return { port, child };

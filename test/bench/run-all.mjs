@@ -15,19 +15,12 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { throughput } from './throughput.mjs';
 import { dataset } from './dataset.mjs';
+import { option } from './lib/options.mjs';
 import { cleanup, ROOT, track } from './lib/servers.mjs';
 
 const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs', confirm: 'confirmed-writes.mjs' };
 // Everything runs by default: the node, replication and sentinel figures side by side with Redis.
 const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
-
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`--${name}=`));
-  if (inline) return inline.slice(name.length + 3);
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
-}
 
 function requireTool(tool) {
   try {

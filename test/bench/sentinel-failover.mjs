@@ -6,18 +6,18 @@
 //        (after `npm run build`)
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { option } from './lib/options.mjs';
+import { writeSentinelConfig } from './lib/sentinel-config.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'clusterctl-node');
 const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const RUNS = Number(option('--runs', '5'));
 const NODES = option('--nodes', 'builtin');
 const SENTINELS = option('--sentinels', 'builtin,redis').split(',');
@@ -79,15 +79,7 @@ async function startNode(dir, replicaof) {
 
 async function startSentinel(engine, dir, masterPort) {
   const port = await freePort();
-  const conf = join(dir, `s${port}.conf`);
-  writeFileSync(
-    conf,
-    [
-      `port ${port}`, 'bind 127.0.0.1', `logfile ${join(dir, `s${port}.log`)}`,
-      `sentinel monitor m 127.0.0.1 ${masterPort} 2`, `sentinel down-after-milliseconds m ${DOWN_AFTER}`,
-      'sentinel failover-timeout m 10000', '',
-    ].join('\n'),
-  );
+  const conf = writeSentinelConfig(dir, port, masterPort, DOWN_AFTER);
   const child = engine === 'redis' ? spawnTracked('redis-sentinel', [conf]) : spawnTracked(process.execPath, [SENTINEL_BIN, conf]);
   await until(() => ping(port));
   return { port, child, client: new Redis({ port, enableReadyCheck: false }) };
