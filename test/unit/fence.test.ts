@@ -11,15 +11,20 @@ import { connect, makeServer } from '../helpers/unit-server.js';
 const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
 const hello = (id: string, port: number, epoch: number) => `127.0.0.1,26379,${id.padEnd(40, '0')},${epoch},mymaster,127.0.0.1,${port},${epoch}`;
 
-function setup() {
-  const server = makeServer();
-  server.port = 7000;
-  const fence = new Fence(server);
-  const sentinels = IDS.map((id) => {
+/** The command links of the sentinels in IDS, named as our sentinels name them. */
+function connectSentinels(server: ReturnType<typeof makeServer>) {
+  return IDS.map((id) => {
     const c = connect(server);
     c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
     return c;
   });
+}
+
+function setup() {
+  const server = makeServer();
+  server.port = 7000;
+  const fence = new Fence(server);
+  const sentinels = connectSentinels(server);
   const app = connect(server);
   return { server, fence, sentinels, app };
 }
@@ -200,11 +205,7 @@ describe('self-fencing', () => {
     it('a master its sentinels monitored begins fenced until a majority of them name it again', () => {
       const { server, fence, dir, t0 } = restarted(IDS);
       expect(fence.check(t0)?.message).toMatch(/^FENCED this master restarted/);
-      const sentinels = IDS.map((id) => {
-        const c = connect(server);
-        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
-        return c;
-      });
+      const sentinels = connectSentinels(server);
       run(fence, sentinels, t0 + 100, t0 + 300);
       fence.onHello(hello(IDS[0]!, 7000, 0), t0 + 350);
       run(fence, sentinels, t0 + 400, t0 + 400);
@@ -218,11 +219,7 @@ describe('self-fencing', () => {
 
     it('sentinels replaced while it was down confirm it too; the absent ones stop counting', () => {
       const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff']);
-      const sentinels = IDS.map((id) => {
-        const c = connect(server);
-        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
-        return c;
-      });
+      const sentinels = connectSentinels(server);
       run(fence, sentinels, t0 + 100, t0 + 300);
       for (const id of IDS) fence.onHello(hello(id, 7000, 0), t0 + 350);
       run(fence, sentinels, t0 + 400, t0 + 500);
@@ -246,11 +243,7 @@ describe('self-fencing', () => {
     it('when none of its sentinels comes back but others arrived, a majority of the newcomers confirms it after the grace period', () => {
       // Six remembered (a group replaced once already), three new ones now: no majority of six.
       const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff', '11111111', '22222222', '33333333']);
-      const sentinels = IDS.map((id) => {
-        const c = connect(server);
-        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
-        return c;
-      });
+      const sentinels = connectSentinels(server);
       for (let t = t0 + 100; t <= t0 + 9_900; t += 100) {
         run(fence, sentinels, t, t);
         for (const id of IDS) fence.onHello(hello(id, 7000, 0), t);
@@ -285,11 +278,7 @@ describe('self-fencing', () => {
 
     it('a restarted master made a replica forgets the remembered sentinels that never answered', () => {
       const { server, fence, dir, t0 } = restarted(['dddddddd', 'eeeeeeee', 'ffffffff']);
-      const sentinels = IDS.map((id) => {
-        const c = connect(server);
-        c.run('CLIENT', 'SETNAME', `sentinel-${id}-cmd`);
-        return c;
-      });
+      const sentinels = connectSentinels(server);
       server.isReplica = true;
       run(fence, sentinels, t0 + 100, t0 + 300);
       server.isReplica = false; // promoted
