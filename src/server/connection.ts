@@ -132,7 +132,7 @@ export class Connection implements ClientSink {
     this.out = '';
   }
 
-  /** Output in order: behind the oldest reply still reserved, if any. */
+  /** Output in order: behind every reply still reserved, if any. */
   private emit(text: string): void {
     if (this.slots.length === 0) this.out += text;
     else this.slots[this.slots.length - 1]!.after += text;
