@@ -59,9 +59,7 @@ export class Fence {
 
   /** Where the known sentinels are remembered (the node's directory); undefined: nowhere (unit tests). */
   private memory: SentinelMemory | undefined;
-  /** How many sentinels were remembered at boot: a restart is confirmed by a majority of them. */
-  private remembered = 0;
-  /** The sentinels remembered at boot, while a restart waits for them. */
+  /** The sentinels remembered at boot, while a restart waits for a majority of them. */
   private readonly bootIds = new Set<string>();
   private restartedAt = 0;
 
@@ -99,12 +97,13 @@ export class Fence {
       this.memory.invalidate();
       return 0;
     }
-    this.remembered = ids.length;
-    for (const id of ids) this.heard.set(id, 0);
-    for (const id of ids) this.bootIds.add(id);
+    for (const id of ids) {
+      this.heard.set(id, 0);
+      this.bootIds.add(id);
+    }
     this.restartedAt = now;
     this.fence('restart', now);
-    return ids.length;
+    return this.bootIds.size;
   }
 
   /** The lease in force: fence-lease-ms, shortened to the shortest lease a sentinel asked for. */
@@ -208,8 +207,9 @@ export class Fence {
     return count;
   }
 
-  /** Drops remembered sentinels not heard from since boot. */
+  /** Drops remembered sentinels not heard from since boot; the restart waits for them no more. */
   private forgetAbsentSentinels(): void {
+    this.bootIds.clear();
     for (const [id, at] of this.heard) {
       if (at === 0) {
         this.heard.delete(id);
@@ -271,10 +271,7 @@ export class Fence {
       // Made a replica before its remembered sentinels confirmed it (`up` starts every node as a
       // master and then points it): those that never answered are not its group any more, and
       // would count in every majority it needs once promoted.
-      if (this.bootIds.size > 0) {
-        this.forgetAbsentSentinels();
-        this.bootIds.clear();
-      }
+      if (this.bootIds.size > 0) this.forgetAbsentSentinels();
       this.unfence('this node is a replica now');
       return;
     }
@@ -290,7 +287,6 @@ export class Fence {
     if (this.fenced && this.reason === 'restart' && now - this.restartedAt > RESTART_GRACE_MS && [...this.bootIds].every((id) => !this.heard.get(id))) {
       const count = this.bootIds.size;
       this.forgetAbsentSentinels();
-      this.bootIds.clear();
       if (this.heard.size === 0) {
         this.unfence(`none of the ${count} sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms`);
         return;
@@ -302,10 +298,7 @@ export class Fence {
       if (this.ticksSinceFence === 2) this.confirmAfter = now;
       // Confirmed after a restart by a majority of the group it remembers (the sentinels may have
       // been replaced meanwhile): those that never came back no longer count in any majority.
-      if (this.reason === 'restart' && this.bootIds.size > 0 && this.confirmations() >= Math.floor(this.remembered / 2) + 1) {
-        this.forgetAbsentSentinels();
-        this.bootIds.clear();
-      }
+      if (this.reason === 'restart' && this.bootIds.size > 0 && this.confirmations() >= Math.floor(this.bootIds.size / 2) + 1) this.forgetAbsentSentinels();
       if (this.confirmedNow() && !this.leaseExpired(now)) this.unfence(`confirmed ${now - this.fencedAt} ms after fencing`);
     } else if (this.leaseExpired(now)) {
       this.fence('lease', now);
