@@ -4,6 +4,7 @@
 
 import { ErrorReply, OK, PONG, type Reply } from '../../shared/resp/reply.js';
 import { SENTINEL_CMD_NAME } from '../replication/fence.js';
+import type { Replication } from '../replication/replication.js';
 import { ERR_NOT_INTEGER } from './errors.js';
 import { parseInteger } from './args.js';
 import { command, type CommandContext, type CommandSpec } from './types.js';
@@ -13,18 +14,28 @@ import { helpReply } from './help.js';
 export const MIN_REQUESTED_LEASE = 100;
 
 /**
- * FENCING LEASE <ms>: sent by a sentinel on its command link (after CLIENT SETNAME sentinel-<id>-cmd).
+ * The sentinel sending FENCING <sub> on its command link (CLIENT SETNAME sentinel-<id>-cmd first),
+ * with the node's replication; an error for anyone else.
+ */
+function sentinelCaller(ctx: CommandContext, sub: string): { id: string; replication: Replication } | ErrorReply {
+  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
+  if (!match) return new ErrorReply(`ERR FENCING ${sub} is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)`);
+  const replication = ctx.server.replication;
+  if (!replication) return new ErrorReply('ERR replication is not available');
+  return { id: match[1]!, replication };
+}
+
+/**
+ * FENCING LEASE <ms>: sent by a sentinel on its command link.
  * Replies the lease now in force, never longer than <ms>, for as long as this process lives.
  */
 function fencingLease(ctx: CommandContext, args: string[]): Reply {
-  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
-  if (!match) return new ErrorReply('ERR FENCING LEASE is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)');
+  const caller = sentinelCaller(ctx, 'LEASE');
+  if (caller instanceof ErrorReply) return caller;
   const ms = parseInteger(args[2]!);
   if (ms === null) return ERR_NOT_INTEGER;
   if (ms < MIN_REQUESTED_LEASE) return new ErrorReply(`ERR lease must be at least ${MIN_REQUESTED_LEASE} ms`);
-  const replication = ctx.server.replication;
-  if (!replication) return new ErrorReply('ERR replication is not available');
-  return replication.fence.requestLease(match[1]!, ms);
+  return caller.replication.fence.requestLease(caller.id, ms);
 }
 
 /**
@@ -33,13 +44,12 @@ function fencingLease(ctx: CommandContext, args: string[]): Reply {
  * the last of them (replication/fence.ts). Answers +PONG, so it also serves as the sentinel's PING.
  */
 function fencingPing(ctx: CommandContext, args: string[]): Reply {
-  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
   const ack = parseInteger(args[2]!);
   if (ack === null || ack < 0) return ERR_NOT_INTEGER;
   // Only a +PONG counts on the sentinel's side: answer it only to a heartbeat we numbered.
-  if (!match) return new ErrorReply('ERR FENCING PING is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)');
-  if (!ctx.server.replication) return new ErrorReply('ERR replication is not available');
-  ctx.server.replication.fence.heartbeat(match[1]!, ctx.client.id, ack);
+  const caller = sentinelCaller(ctx, 'PING');
+  if (caller instanceof ErrorReply) return caller;
+  caller.replication.fence.heartbeat(caller.id, ctx.client.id, ack);
   return PONG;
 }
 
@@ -48,12 +58,11 @@ function fencingPing(ctx: CommandContext, args: string[]): Reply {
  * (replication/confirm-rounds.ts). Sent without waiting for the reply.
  */
 function fencingConfirm(ctx: CommandContext, args: string[]): Reply {
-  const match = SENTINEL_CMD_NAME.exec(ctx.client.name);
   const round = parseInteger(args[2]!);
   if (round === null || round < 0) return ERR_NOT_INTEGER;
-  if (!match) return new ErrorReply('ERR FENCING CONFIRM is sent by a sentinel on its command link (CLIENT SETNAME sentinel-<id>-cmd first)');
-  if (!ctx.server.replication) return new ErrorReply('ERR replication is not available');
-  ctx.server.replication.confirmRounds.confirm(match[1]!, round);
+  const caller = sentinelCaller(ctx, 'CONFIRM');
+  if (caller instanceof ErrorReply) return caller;
+  caller.replication.confirmRounds.confirm(caller.id, round);
   return OK;
 }
 
