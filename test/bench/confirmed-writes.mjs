@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { option } from './lib/options.mjs';
 import { writeSentinelConfig } from './lib/sentinel-config.mjs';
-import { cleanup, formatNumber, freePort, printTable, rawCommand, ROOT, sleep, startServer, track } from './lib/servers.mjs';
+import { cleanup, formatNumber, freePort, printTable, rawCommand, requireTool, ROOT, sleep, startServer, track } from './lib/servers.mjs';
 
 const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
 const DOWN_AFTER = 1000;
@@ -174,6 +174,7 @@ async function main() {
   }
 }
 
+for (const tool of ['redis-server', 'redis-sentinel', 'redis-benchmark']) requireTool(tool);
 main()
   .catch((error) => {
     console.error(error);

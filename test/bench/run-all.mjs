@@ -11,25 +11,15 @@
 // Numbers depend on the machine and its load: compare ratios from one run, not across runs.
 
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { throughput } from './throughput.mjs';
 import { dataset } from './dataset.mjs';
 import { option } from './lib/options.mjs';
-import { cleanup, ROOT, track } from './lib/servers.mjs';
+import { cleanup, requireTool, ROOT, track } from './lib/servers.mjs';
 
 const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs', confirm: 'confirmed-writes.mjs' };
 // Everything runs by default: the node, replication and sentinel figures side by side with Redis.
 const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
-
-function requireTool(tool) {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-  } catch {
-    console.error(`${tool} is needed for the benchmarks (Debian: apt-get install redis-server redis-tools)`);
-    process.exit(2);
-  }
-}
 
 function runScript(file) {
   return new Promise((resolve) => {

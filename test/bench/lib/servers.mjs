@@ -2,7 +2,7 @@
 // until it answers PING, read its RSS, and stop everything this process started, whatever happens
 // (normal end, error, Ctrl-C), so a benchmark never leaves a server or redis-benchmark behind.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,4 +149,14 @@ export function printTable(header, rows) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+/** Exits with a clear message (status 2) when a Redis tool the benchmarks run is not installed. */
+export function requireTool(tool) {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.error(`${tool} is needed for the benchmarks (Debian: apt-get install redis-server redis-sentinel redis-tools)`);
+    process.exit(2);
+  }
 }
