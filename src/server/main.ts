@@ -6,14 +6,14 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import type { Server as NetServer } from 'node:net';
 import { Logger, type LogLevel } from '../shared/log.js';
 import { ConfigLoadError, loadConfig } from './config/load.js';
-import { listen, ListenError } from './listener.js';
+import { listen, ListenError } from './net/listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
 import { installReplication } from './replication/install.js';
 import { installFaults } from './faults/install.js';
 import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
-import { REDIS_COMPAT_VERSION } from './commands/connection.js';
+import { REDIS_COMPAT_VERSION } from './commands/connection/connection.js';
 import { ErrorReply } from '../shared/resp/reply.js';
 
 export async function main(argv: string[]): Promise<void> {

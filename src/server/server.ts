@@ -4,17 +4,17 @@
 
 import { randomBytes } from 'node:crypto';
 import type { NoReply, Reply } from '../shared/resp/reply.js';
-import { Client } from './client.js';
+import { Client } from './clients/client.js';
 import type { Config } from './config/config.js';
 import { Db, type KeyspaceHooks } from './keyspace/db.js';
-import type { BlockRequest, CommandSpec } from './commands/types.js';
-import { retryBlocked } from './dispatch.js';
+import type { BlockRequest, CommandSpec } from './base/command-spec.js';
+import { retryBlocked } from './request/dispatch.js';
 import { buildCommandTable } from './commands/registry.js';
-import { PubSub } from './pubsub.js';
-import { Blocking } from './blocking.js';
+import { PubSub } from './clients/pubsub.js';
+import { Blocking } from './clients/blocking.js';
 import { Stats } from './stats.js';
 import type { Logger } from '../shared/log.js';
-import type { ClientPauseState } from './commands/client-pause.js';
+import type { ClientPauseState } from './request/client-pause.js';
 import type { Replication } from './replication/replication.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */

@@ -5,8 +5,8 @@ import { Logger } from '../../src/shared/log.js';
 import { Config } from '../../src/server/config/config.js';
 import { DIRECTIVES } from '../../src/server/config/directives.js';
 import { Server } from '../../src/server/server.js';
-import { execute } from '../../src/server/dispatch.js';
-import type { Client } from '../../src/server/client.js';
+import { execute } from '../../src/server/request/dispatch.js';
+import type { Client } from '../../src/server/clients/client.js';
 import type { NoReply, Reply } from '../../src/shared/resp/reply.js';
 import { encodeReply } from '../../src/shared/resp/encoder.js';
 

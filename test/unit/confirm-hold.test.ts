@@ -4,9 +4,9 @@
 // With fence-confirm-writes no, replies wait only while heartbeats are late.
 
 import { describe, expect, it } from 'vitest';
-import { Fence } from '../../src/server/replication/fence.js';
-import { ConfirmHold } from '../../src/server/replication/confirm-hold.js';
-import { ConfirmRounds } from '../../src/server/replication/confirm-rounds.js';
+import { Fence } from '../../src/server/fencing/fence.js';
+import { ConfirmHold } from '../../src/server/fencing/confirm-hold.js';
+import { ConfirmRounds } from '../../src/server/fencing/confirm-rounds.js';
 import { NO_REPLY, OK, PushReply } from '../../src/shared/resp/reply.js';
 import { connect, makeServer } from '../helpers/unit-server.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fence, SENTINELS_FILE } from '../../src/server/replication/fence.js';
+import { Fence, SENTINELS_FILE } from '../../src/server/fencing/fence.js';
 import { connect, makeServer } from '../helpers/unit-server.js';
 
 const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];

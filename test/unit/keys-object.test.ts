@@ -2,7 +2,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorReply, SimpleString } from '../../src/shared/resp/reply.js';
-import { encodingOf } from '../../src/server/commands/keys-object.js';
+import { encodingOf } from '../../src/server/commands/keys/object.js';
 import { SortedSet } from '../../src/server/keyspace/sorted-set.js';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
 import { NO_REPLY, VerbatimReply } from '../../src/shared/resp/reply.js';
-import { mustWaitForPause } from '../../src/server/commands/client-pause.js';
+import { mustWaitForPause } from '../../src/server/request/client-pause.js';
 
 let server: Server;
 let c: TestClient;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, makeServer } from '../helpers/unit-server.js';
 import { MapReply } from '../../src/shared/resp/reply.js';
 import { loadConfig } from '../../src/server/config/load.js';
-import { REWRITE_SIGNATURE, rewriteConfigText } from '../../src/server/commands/config-rewrite.js';
+import { REWRITE_SIGNATURE, rewriteConfigText } from '../../src/server/config/rewrite.js';
 
 const get = (reply: unknown) => (reply as MapReply).flat;
 

@@ -7,7 +7,7 @@ import { connect, makeServer } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
 import { ListValue } from '../../src/server/keyspace/list.js';
 import { SortedSet } from '../../src/server/keyspace/sorted-set.js';
-import type { Client } from '../../src/server/client.js';
+import type { Client } from '../../src/server/clients/client.js';
 
 const ZERO = '0'.repeat(40);
 

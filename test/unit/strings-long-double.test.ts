@@ -1,7 +1,7 @@
 // INCRBYFLOAT arithmetic against answers recorded from redis-server 7.0.15 on x86-64 (80-bit long double).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addLongDouble, formatLongDouble, isNaNLongDouble, parseLongDouble } from '../../src/server/commands/long-double.js';
+import { addLongDouble, formatLongDouble, isNaNLongDouble, parseLongDouble } from '../../src/server/base/long-double.js';
 
 function incr(current: string, by: string): string {
   const a = parseLongDouble(current);

@@ -1,21 +1,21 @@
 // The command table: every family module exports its specs; this file gathers them by name.
 // Adding a family = one import here. A sharded mode will add its commands the same way.
 
-import type { CommandSpec } from './types.js';
-import { connectionCommands } from './connection.js';
-import { stringCommands } from './strings.js';
-import { keyCommands } from './keys.js';
-import { listCommands } from './lists.js';
-import { hashCommands } from './hashes.js';
-import { setCommands } from './sets.js';
-import { sortedSetCommands } from './sorted-sets.js';
-import { transactionCommands } from './transactions.js';
-import { pubsubCommands } from './pubsub.js';
-import { serverCommands } from './server.js';
-import { persistenceCommands } from './persistence.js';
-import { replicationCommands } from './replication.js';
-import { fencingCommands } from './fencing.js';
-import { faultCommands } from './fault.js';
+import type { CommandSpec } from '../base/command-spec.js';
+import { connectionCommands } from './connection/connection.js';
+import { stringCommands } from './strings/strings.js';
+import { keyCommands } from './keys/keys.js';
+import { listCommands } from './lists/lists.js';
+import { hashCommands } from './hashes/hashes.js';
+import { setCommands } from './sets/sets.js';
+import { sortedSetCommands } from './sorted-sets/sorted-sets.js';
+import { transactionCommands } from './transactions/transactions.js';
+import { pubsubCommands } from './pubsub/pubsub.js';
+import { serverCommands } from './admin/admin.js';
+import { persistenceCommands } from './persistence/persistence.js';
+import { replicationCommands } from './replication/replication.js';
+import { fencingCommands } from '../fencing/fencing-command.js';
+import { faultCommands } from '../faults/fault-command.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,

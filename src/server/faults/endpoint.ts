@@ -6,7 +6,7 @@
 
 import type { Socket } from 'node:net';
 import type { Endpoint } from '../../shared/faults/spec.js';
-import type { Client } from '../client.js';
+import type { Client } from '../clients/client.js';
 
 const SENTINEL_NAME = /^sentinel-([0-9a-f]{8})-(cmd|pubsub)$/;
 

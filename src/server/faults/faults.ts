@@ -7,7 +7,7 @@
 import { Socket } from 'node:net';
 import { formatPeer, holdsFor, type Endpoint, type Peer, type PartitionRequest } from '../../shared/faults/spec.js';
 import { SocketGate } from '../../shared/faults/socket-gate.js';
-import type { Client } from '../client.js';
+import type { Client } from '../clients/client.js';
 import type { Server } from '../server.js';
 import { clientEndpoint, isPreamble } from './endpoint.js';
 

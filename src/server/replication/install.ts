@@ -2,15 +2,15 @@
 // min-replicas write gate, the replication cron, and the `replicaof` directive at boot.
 
 import type { Server } from '../server.js';
-import { ERR_NOREPLICAS } from '../commands/errors.js';
+import { ERR_NOREPLICAS } from '../base/errors.js';
 import type { SnapshotProducer } from './full-sync.js';
 import type { SnapshotLoader } from './master-link.js';
 import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
-import { installSyncAck } from './sync-ack.js';
-import { Fence } from './fence.js';
-import { ConfirmHold } from './confirm-hold.js';
-import { ConfirmRounds } from './confirm-rounds.js';
+import { installSyncAck } from '../fencing/sync-ack.js';
+import { Fence } from '../fencing/fence.js';
+import { ConfirmHold } from '../fencing/confirm-hold.js';
+import { ConfirmRounds } from '../fencing/confirm-rounds.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {

@@ -7,8 +7,8 @@
 import { connect, type Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
 import { RequestParser } from '../../shared/resp/request-parser.js';
-import type { Client } from '../client.js';
-import { execute } from '../dispatch.js';
+import type { Client } from '../clients/client.js';
+import { execute } from '../request/dispatch.js';
 import type { Server } from '../server.js';
 import { LineReader, PayloadReader } from './payload-reader.js';
 import type { Replication } from './replication.js';

@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import { RequestParser } from '../../shared/resp/request-parser.js';
-import type { Client } from '../client.js';
+import type { Client } from '../clients/client.js';
 
 export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
 

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
 import { NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
-import type { Client } from '../client.js';
+import type { Client } from '../clients/client.js';
 import type { PropagationSink, Server } from '../server.js';
 import { Backlog } from './backlog.js';
 import { SnapshotJob, type SnapshotProducer } from './full-sync.js';
@@ -14,9 +14,9 @@ import { Identity } from './identity.js';
 import { decidePsync } from './psync-decision.js';
 import { ReplicaLink } from './replica-link.js';
 import type { RoleControl } from './role.js';
-import type { Fence } from './fence.js';
-import type { ConfirmHold } from './confirm-hold.js';
-import type { ConfirmRounds } from './confirm-rounds.js';
+import type { Fence } from '../fencing/fence.js';
+import type { ConfirmHold } from '../fencing/confirm-hold.js';
+import type { ConfirmRounds } from '../fencing/confirm-rounds.js';
 
 const MULTI = encodeCommand(['MULTI']);
 const EXEC = encodeCommand(['EXEC']);

@@ -1,0 +1,16 @@
+// Reads a key the way Redis's lookupKeyRead does: lazy expiry (through db.lookup) plus the
+// keyspace_hits / keyspace_misses counters of INFO stats. Write-path lookups (lookupKeyWrite in
+// Redis: SET, INCR, DEL, EXPIRE, ...) count nothing and call db.lookup directly.
+
+import type { Db } from '../keyspace/db.js';
+import type { Value } from '../keyspace/values.js';
+import type { CommandContext } from './command-spec.js';
+
+/** Looks a key up for a read command and counts the hit or miss (Redis db.c lookupKey). */
+export function readKey(ctx: CommandContext, key: string, db: Db = ctx.db): Value | undefined {
+  const value = db.lookup(key);
+  const stats = ctx.server.stats;
+  if (value === undefined) stats.keyspaceMisses++;
+  else stats.keyspaceHits++;
+  return value;
+}

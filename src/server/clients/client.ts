@@ -1,0 +1,111 @@
+// One connected client's state: identity (CLIENT LIST fields), protocol, selected db, auth,
+// transaction queue, watched keys, subscriptions and blocking. The connection owns the socket;
+// this object owns what Redis keeps in `struct client` that commands read and change.
+
+import type { Protocol } from '../../shared/resp/encoder.js';
+import type { Reply } from '../../shared/resp/reply.js';
+import type { BlockRequest } from '../base/command-spec.js';
+
+export type ClientKind = 'normal' | 'replica' | 'master' | 'pubsub';
+
+export interface QueuedCommand {
+  args: string[];
+}
+
+export interface ClientSink {
+  /** Sends a reply outside the request/response flow (pub/sub messages, an unblocked reply). */
+  push(reply: Reply): void;
+  /** Closes the connection after pending replies are written. */
+  close(reason: string): void;
+  /** The client was unblocked: carry on with the commands it had pipelined behind the blocking one. */
+  resume(): void;
+  /** Gives up the socket to a new owner (PSYNC turns a connection into a replica link). */
+  detach?(): import('node:net').Socket;
+  /**
+   * Keeps a place for a reply given later (ReplySlot.fill); every reply after it waits behind it,
+   * while the client's next commands still run. Sinks without it block the client instead.
+   */
+  reserveReply?(): ReplySlot;
+}
+
+/** A reply's place in a client's output, reserved by ClientSink.reserveReply. */
+export interface ReplySlot {
+  fill(reply: Reply): void;
+}
+
+let nextClientId = 1;
+
+export class Client {
+  readonly id = nextClientId++;
+  name = '';
+  libName = '';
+  libVersion = '';
+  db = 0;
+  proto: Protocol = 2;
+  authenticated: boolean;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  /** Redis client flags shown in CLIENT LIST (N normal, M master, S replica, P pubsub, x multi, b blocked). */
+  isMaster = false;
+  isReplica = false;
+  noEvict = false;
+  /** CLIENT REPLY: 'off' drops replies, 'skip-next' turns into 'skip' which drops one reply. */
+  replyMode: 'on' | 'off' | 'skip-next' | 'skip' = 'on';
+  /** MULTI state: null when not in a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A queue-time error happened: EXEC answers EXECABORT. */
+  multiError = false;
+  /** A watched key changed: EXEC answers a null array. */
+  watchDirty = false;
+  readonly watched = new Map<number, Set<string>>();
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  blocked: BlockRequest | null = null;
+  /** Offset of the replication stream right after this client's last write (WAIT counts from it). */
+  lastWriteOffset = 0;
+  /** What a replica announced with REPLCONF before PSYNC (protocol doc 1.7). */
+  replListeningPort = 0;
+  replAnnouncedIp = '';
+  readonly replCapabilities = new Set<string>();
+  /** Set when CLIENT KILL or a protocol error closes it. */
+  closing = false;
+
+  constructor(
+    readonly addr: string,
+    readonly laddr: string,
+    readonly sink: ClientSink,
+    requiresAuth: boolean,
+  ) {
+    this.authenticated = !requiresAuth;
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** RESP2 clients with subscriptions may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */
+  get inPubSubContext(): boolean {
+    return this.proto === 2 && this.subscriptionCount > 0;
+  }
+
+  get kind(): ClientKind {
+    if (this.isMaster) return 'master';
+    if (this.isReplica) return 'replica';
+    if (this.subscriptionCount > 0) return 'pubsub';
+    return 'normal';
+  }
+
+  /** The `flags=` field of CLIENT LIST. */
+  get flags(): string {
+    let flags = '';
+    if (this.isMaster) flags += 'M';
+    if (this.isReplica) flags += 'S';
+    if (this.subscriptionCount > 0) flags += 'P';
+    if (this.multi !== null) flags += 'x';
+    if (this.blocked !== null) flags += 'b';
+    if (this.watchDirty) flags += 'd';
+    if (this.noEvict) flags += 'e';
+    return flags === '' ? 'N' : flags;
+  }
+}

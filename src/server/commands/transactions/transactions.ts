@@ -1,0 +1,137 @@
+// MULTI / EXEC / DISCARD / WATCH / UNWATCH (Redis 7.0 multi.c). EXEC runs the queue as ONE execution
+// unit, so the sink receives the transaction's writes together (protocol doc 2.7).
+
+import { ErrorReply, NO_REPLY, NULL_ARRAY, OK, type Reply } from '../../../shared/resp/reply.js';
+import type { Client } from '../../clients/client.js';
+import { call, refuseBeforeCall, resolveCommand } from '../../request/dispatch.js';
+import type { Server } from '../../server.js';
+import { ERR_EXECABORT } from '../../base/errors.js';
+import { ALL_KEYS, command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+
+const NO_WATCH_IN_MULTI = new ErrorReply('ERR WATCH inside MULTI is not allowed');
+
+/**
+ * Watched keys that were already logically expired when WATCHed (Redis 7.0 watchedKey.expired):
+ * they do not fail EXEC for being expired; any other watched key that is expired by EXEC time does.
+ */
+const expiredWhenWatched = new WeakMap<Client, Set<string>>();
+
+const watchId = (dbId: number, key: string) => `${dbId}\n${key}`;
+
+function multi(ctx: CommandContext): Reply {
+  const client = ctx.client;
+  if (client.multi !== null) return new ErrorReply('ERR MULTI calls can not be nested');
+  client.multi = [];
+  client.multiError = false;
+  return OK;
+}
+
+/** Leaves MULTI state and forgets WATCHed keys (Redis discardTransaction). */
+function endTransaction(server: Server, client: Client): void {
+  client.multi = null;
+  client.multiError = false;
+  server.unwatchAll(client);
+}
+
+function discard(ctx: CommandContext): Reply {
+  if (ctx.client.multi === null) return new ErrorReply('ERR DISCARD without MULTI');
+  endTransaction(ctx.server, ctx.client);
+  return OK;
+}
+
+function watch(ctx: CommandContext, args: string[]): Reply {
+  const { client, server } = ctx;
+  if (client.multi !== null) return NO_WATCH_IN_MULTI;
+  let expired = expiredWhenWatched.get(client);
+  if (!expired) expiredWhenWatched.set(client, (expired = new Set()));
+  for (const key of args.slice(1)) {
+    if (client.watched.get(client.db)?.has(key)) continue;
+    const id = watchId(client.db, key);
+    if (ctx.db.isExpired(key)) expired.add(id);
+    else expired.delete(id);
+    server.watch(client, client.db, key);
+  }
+  return OK;
+}
+
+function unwatch(ctx: CommandContext): Reply {
+  ctx.server.unwatchAll(ctx.client);
+  return OK;
+}
+
+/** Redis isWatchedKeyExpired: a watched key that expired since WATCH counts as changed. */
+function watchedKeyExpired(server: Server, client: Client): boolean {
+  const expired = expiredWhenWatched.get(client);
+  for (const [dbId, keys] of client.watched) {
+    const db = server.db(dbId);
+    for (const key of keys) {
+      if (!expired?.has(watchId(dbId, key)) && db.isExpired(key)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * EXEC is itself running inside dispatch's `call`, so every queued command run here through `call`
+ * propagates into that same unit: the sink wraps two or more in MULTI/EXEC, sends one bare, and
+ * nothing for a read-only transaction. EXEC itself is never propagated.
+ */
+function exec(ctx: CommandContext): Reply {
+  const { client, server } = ctx;
+  ctx.suppressPropagation();
+  const queue = client.multi;
+  if (queue === null) return new ErrorReply('ERR EXEC without MULTI');
+  if (watchedKeyExpired(server, client)) client.watchDirty = true;
+  if (client.multiError || client.watchDirty) {
+    const reply = client.multiError ? ERR_EXECABORT : NULL_ARRAY;
+    endTransaction(server, client);
+    return reply;
+  }
+  const resolved = queue.map((queued) => resolveCommand(server, queued.args));
+  // The node's state may have changed since queueing (became a read-only replica, lost replicas):
+  // Redis then refuses the whole transaction (execCommandAbort).
+  for (const entry of resolved) {
+    if (entry instanceof ErrorReply) continue;
+    const refusal = refuseBeforeCall(server, client, entry.spec);
+    if (refusal instanceof ErrorReply) {
+      endTransaction(server, client);
+      return new ErrorReply(`EXECABORT Transaction discarded because of: ${refusal.message}`);
+    }
+  }
+  // Unwatch at once (Redis does it before running the queue); client.multi stays set while the
+  // queue runs, so blocking commands know not to block (Redis keeps CLIENT_MULTI until the end).
+  server.unwatchAll(client);
+  const replies: Reply[] = [];
+  resolved.forEach((entry, index) => {
+    if (entry instanceof ErrorReply) {
+      replies.push(entry);
+      return;
+    }
+    const reply = call(server, client, entry.spec, entry.fullName, queue[index]!.args);
+    replies.push(reply === NO_REPLY ? unblockInsideExec(server, client) : reply);
+  });
+  endTransaction(server, client);
+  return replies;
+}
+
+/** A command that blocked inside EXEC answers at once with its timeout reply (Redis semantics). */
+function unblockInsideExec(server: Server, client: Client): Reply {
+  const request = client.blocked;
+  if (!request) return null;
+  server.blocking.unblock(client, undefined);
+  return request.timeoutReply;
+}
+
+const CONTROL = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
+
+export const transactionCommands: CommandSpec[] = [
+  command('multi', 1, CONTROL, multi, undefined, { summary: 'Mark the start of a transaction block' }),
+  command('exec', 1, ['noscript', 'loading', 'stale', 'skip_monitor'], exec, undefined, {
+    summary: 'Execute all commands issued after MULTI',
+  }),
+  command('discard', 1, CONTROL, discard, undefined, { summary: 'Discard all commands issued after MULTI' }),
+  command('watch', -2, CONTROL, watch, ALL_KEYS, {
+    summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
+  }),
+  command('unwatch', 1, CONTROL, unwatch, undefined, { summary: 'Forget about all watched keys' }),
+];

@@ -1,0 +1,63 @@
+// FAULT: clusterctl's own fault injection (Redis has none), used by `clusterctl partition` / `heal`.
+// A partition is a black hole inside this process: held links are neither read nor written (no
+// reset, no close), and resume where they were on heal (faults/faults.ts).
+//   FAULT PARTITION <peer> [<peer> ...] [IN|OUT|BOTH] [FOR <ms>] [EXCEPT <name-glob>]...  -> rule id
+//   FAULT HEAL [<peer> ...]                                                               -> rules healed
+//   FAULT STATUS                                                                          -> one line per rule
+
+import { ErrorReply, OK, type Reply } from '../../shared/resp/reply.js';
+import { parsePartition, parsePeer, type Peer } from '../../shared/faults/spec.js';
+import { faultsOf } from './faults.js';
+import { helpReply } from '../base/help.js';
+import { command, type CommandContext, type CommandSpec } from '../base/command-spec.js';
+
+function partition(ctx: CommandContext, args: string[]): Reply {
+  const request = parsePartition(args.slice(2));
+  if (typeof request === 'string') return new ErrorReply(request);
+  const faults = faultsOf(ctx.server);
+  faults.addOperator(ctx.client);
+  return faults.partition(request).id;
+}
+
+function heal(ctx: CommandContext, args: string[]): Reply {
+  const faults = faultsOf(ctx.server);
+  faults.addOperator(ctx.client);
+  if (args.length === 2) return faults.heal();
+  const peers: Peer[] = [];
+  for (const word of args.slice(2)) {
+    const peer = parsePeer(word);
+    if (typeof peer === 'string') return new ErrorReply(peer);
+    peers.push(peer);
+  }
+  return faults.heal(peers);
+}
+
+function status(ctx: CommandContext): Reply {
+  faultsOf(ctx.server).addOperator(ctx.client);
+  return faultsOf(ctx.server).describeRules();
+}
+
+const HELP = [
+  'PARTITION <peer> [<peer> ...] [IN|OUT|BOTH] [FOR <ms>] [EXCEPT <name-glob>]',
+  '    Stop reading (IN) and/or writing (OUT) on the links to the peers, as a network partition',
+  '    would (no reset, no close). Peers: sentinels, replicas, master, clients, client:<name-glob>,',
+  '    <host>:<port>. FOR heals it after <ms>. Returns the partition id.',
+  'HEAL [<peer> ...]',
+  '    Heal every partition, or only the links to the given peers. Returns the partitions healed.',
+  'STATUS',
+  '    List the active partitions.',
+];
+
+const FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
+
+export const faultCommands: CommandSpec[] = [
+  command('fault', -2, [], () => OK, undefined, {
+    summary: 'clusterctl fault injection: partitions inside the process',
+    subcommands: [
+      command('partition', -3, FLAGS, partition, undefined, { summary: 'Cut this node off from peers (black hole)' }),
+      command('heal', -2, FLAGS, heal, undefined, { summary: 'Heal partitions' }),
+      command('status', 2, FLAGS, status, undefined, { summary: 'List active partitions' }),
+      command('help', 2, ['loading', 'stale'], () => helpReply('FAULT', HELP), undefined, { summary: 'Show helpful text about the different subcommands' }),
+    ],
+  }),
+];
