@@ -16,6 +16,7 @@ import { Stats } from './stats.js';
 import type { Logger } from '../shared/log.js';
 import type { ClientPauseState } from './request/client-pause.js';
 import type { Replication } from './replication/replication.js';
+import { clock } from './base/clock.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -33,7 +34,7 @@ export interface PropagationSink {
 
 export class Server implements KeyspaceHooks {
   readonly runId = randomBytes(20).toString('hex');
-  readonly startedAt = Date.now();
+  readonly startedAt = clock.now();
   readonly dbs: Db[];
   readonly clients = new Map<number, Client>();
   readonly commands: Map<string, CommandSpec>;
@@ -44,7 +45,7 @@ export class Server implements KeyspaceHooks {
   readonly propagationSinks: PropagationSink[] = [];
   /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
   dirty = 0;
-  lastSaveTime = Math.floor(Date.now() / 1000);
+  lastSaveTime = Math.floor(clock.now() / 1000);
   lastSaveOk = true;
   /** True while this node replicates from a master (set by the replication module). */
   isReplica = false;
@@ -89,7 +90,7 @@ export class Server implements KeyspaceHooks {
   // ---- KeyspaceHooks -------------------------------------------------------------------------
 
   now(): number {
-    return this.commandTime ?? Date.now();
+    return this.commandTime ?? clock.now();
   }
 
   expiresPassively(): boolean {
@@ -169,7 +170,7 @@ export class Server implements KeyspaceHooks {
 
   /** Starts a top-level execution unit: propagation is gathered until the matching end. */
   beginCall(): void {
-    if (this.propagationDepth++ === 0) this.commandTime = Date.now();
+    if (this.propagationDepth++ === 0) this.commandTime = clock.now();
   }
 
   endCall(): void {
@@ -233,7 +234,7 @@ export class Server implements KeyspaceHooks {
 
   startCron(): void {
     const tick = () => {
-      const now = Date.now();
+      const now = clock.now();
       this.stats.sample(now);
       for (const task of this.cronTasks) {
         try {

@@ -1,5 +1,7 @@
 // Counters shown by INFO stats and reset by CONFIG RESETSTAT.
 
+import { clock } from './base/clock.js';
+
 export class Stats {
   totalConnections = 0;
   rejectedConnections = 0;
@@ -20,7 +22,7 @@ export class Stats {
   readonly errorCodes = new Map<string, number>();
   private opsSamples: number[] = [];
   private lastSampleCommands = 0;
-  private lastSampleTime = Date.now();
+  private lastSampleTime = clock.now();
 
   /** Called by the cron: keeps a short history for instantaneous_ops_per_sec. */
   sample(now: number): void {

@@ -11,6 +11,7 @@ import type { Client } from './client.js';
 import type { BlockRequest } from '../base/command-spec.js';
 import type { Db } from '../keyspace/db.js';
 import type { Server } from '../server.js';
+import { clock } from '../base/clock.js';
 
 /** Longest delay setTimeout honours. */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -107,7 +108,7 @@ export class Blocking {
   }
 
   /** Unblocks clients whose deadline passed, answering their timeout reply. */
-  expireTimeouts(now = Date.now()): void {
+  expireTimeouts(now = clock.now()): void {
     for (const [client] of this.blockedDb) {
       const request = client.blocked;
       if (request && request.deadline > 0 && request.deadline <= now) this.unblock(client, request.timeoutReply);
@@ -125,7 +126,7 @@ export class Blocking {
     }
     if (nearest === Infinity) return;
     // setTimeout fires after 1 ms for delays above 2^31-1 ms (~24.8 days): clamp, then re-arm.
-    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, nearest - Date.now()));
+    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, nearest - clock.now()));
     this.timer = setTimeout(() => this.expireTimeouts(), delay);
     this.timer.unref();
   }

@@ -5,6 +5,7 @@
 import type { Protocol } from '../../shared/resp/encoder.js';
 import type { Reply } from '../../shared/resp/reply.js';
 import type { BlockRequest } from '../base/command-spec.js';
+import { clock } from '../base/clock.js';
 
 export type ClientKind = 'normal' | 'replica' | 'master' | 'pubsub';
 
@@ -43,8 +44,8 @@ export class Client {
   db = 0;
   proto: Protocol = 2;
   authenticated: boolean;
-  readonly createdAt = Date.now();
-  lastInteraction = Date.now();
+  readonly createdAt = clock.now();
+  lastInteraction = clock.now();
   lastCommand = 'NULL';
   /** Redis client flags shown in CLIENT LIST (N normal, M master, S replica, P pubsub, x multi, b blocked). */
   isMaster = false;

@@ -10,6 +10,7 @@ import { SocketGate } from '../../shared/faults/socket-gate.js';
 import type { Client } from '../clients/client.js';
 import type { Server } from '../server.js';
 import { clientEndpoint, isPreamble } from './endpoint.js';
+import { clock } from '../base/clock.js';
 
 /** True while any server in this process has an active partition: the connection hot-path check. */
 export const faultSwitch = { on: false };
@@ -61,7 +62,7 @@ export class Faults {
   }
 
   partition(request: PartitionRequest): PartitionRule {
-    const rule: PartitionRule = { ...request, id: this.nextId++, until: request.forMs > 0 ? Date.now() + request.forMs : 0 };
+    const rule: PartitionRule = { ...request, id: this.nextId++, until: request.forMs > 0 ? clock.now() + request.forMs : 0 };
     if (request.forMs > 0) {
       rule.timer = setTimeout(() => {
         this.server.log.notice(`Partition ${rule.id} healed after ${request.forMs} ms`);
@@ -194,7 +195,7 @@ export class Faults {
   }
 
   infoLines(): string[] {
-    const now = Date.now();
+    const now = clock.now();
     return [
       `fault_partitions:${this.rules.size}`,
       `fault_held_links:${this.links.size}`,
@@ -209,7 +210,7 @@ export class Faults {
 }
 
 function describe(rule: PartitionRule): string {
-  const remaining = rule.until > 0 ? Math.max(0, rule.until - Date.now()) : -1;
+  const remaining = rule.until > 0 ? Math.max(0, rule.until - clock.now()) : -1;
   const except = rule.except.length > 0 ? ` except=${rule.except.join(',')}` : '';
   return `peers=${rule.peers.map(formatPeer).join(',')} direction=${rule.direction} remaining_ms=${remaining}${except}`;
 }

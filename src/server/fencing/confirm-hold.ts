@@ -15,6 +15,7 @@ import type { Server } from '../server.js';
 import type { ConfirmRounds } from './confirm-rounds.js';
 import type { Fence } from './fence.js';
 import { UNKNOWN_PREFIX } from './sync-ack.js';
+import { clock } from '../base/clock.js';
 
 /** With fence-confirm-writes no: share of the lease without a confirmed heartbeat after which write replies wait (~2.4 heartbeats). */
 const HOLD_AFTER_SHARE = 0.3;
@@ -53,7 +54,7 @@ export class ConfirmHold {
   }
 
   /** The reply to a write: returned as is, or held (NO_REPLY) until confirmed or fenced. */
-  hold(client: Client, reply: Reply, now = Date.now()): Reply | NoReply {
+  hold(client: Client, reply: Reply, now = clock.now()): Reply | NoReply {
     const fence = this.fence;
     // Only with our sentinels, which acknowledge heartbeats and answer rounds; under redis-sentinel
     // nothing could confirm a write sooner than the lease.

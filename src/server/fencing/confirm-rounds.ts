@@ -9,6 +9,7 @@ import { CONFIRM_CHANNEL } from '../../shared/fencing-channels.js';
 import { PushReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 import type { Fence } from './fence.js';
+import { clock } from '../base/clock.js';
 
 
 const SENTINEL_PUBSUB_NAME = /^sentinel-([0-9a-f]{8})-pubsub$/;
@@ -45,11 +46,11 @@ export class ConfirmRounds {
    */
   request(): void {
     if (this.scheduled) return;
-    if (this.inFlight && Date.now() - this.inFlight.startedAt < ROUND_RETRY_MS) return;
+    if (this.inFlight && clock.now() - this.inFlight.startedAt < ROUND_RETRY_MS) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.start(Date.now());
+      this.start(clock.now());
     });
   }
 

@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 import { SentinelMemory } from './fence-memory.js';
+import { clock } from '../base/clock.js';
 
 export { SENTINELS_FILE } from './fence-memory.js';
 
@@ -31,7 +32,7 @@ export class Fence {
   /** Confirmations (hellos naming us, replica ACKs) count only from this time: 2 cron ticks after
    * the fence, so that messages queued in the sockets during a stall never count. */
   private confirmAfter = Infinity;
-  private lastTick = Date.now();
+  private lastTick = clock.now();
   /** Sentinels by the first 8 characters of their run id -> last time data arrived on their command link. */
   readonly heard = new Map<string, number>();
   /** Sentinel id -> last time a hello naming this node (with the newest epoch) arrived. */
@@ -87,7 +88,7 @@ export class Fence {
    * it was down (or be about to); until a majority of them name it as master again in their hellos,
    * what it acknowledged could be thrown away. Returns the number of sentinels remembered.
    */
-  boot(dir: string, now = Date.now()): number {
+  boot(dir: string, now = clock.now()): number {
     this.memory = new SentinelMemory(dir, (message) => this.server.log.warning(message));
     const ids = this.memory.load();
     // A node that boots as a replica has nothing to fence: the sentinels it meets as a replica are
@@ -122,7 +123,7 @@ export class Fence {
    */
   requestLease(sentinelId: string, ms: number): number {
     this.requested.set(sentinelId, ms);
-    if (!this.heard.has(sentinelId)) this.heard.set(sentinelId, Date.now());
+    if (!this.heard.has(sentinelId)) this.heard.set(sentinelId, clock.now());
     return this.lease;
   }
 
@@ -135,7 +136,7 @@ export class Fence {
    * FENCING PING <ack> from sentinel `sentinelId` on connection `clientId`: `ack` is how many of our
    * replies to it the sentinel has read on this connection. Returns when our reply goes out.
    */
-  heartbeat(sentinelId: string, clientId: number, ack: number, now = Date.now()): void {
+  heartbeat(sentinelId: string, clientId: number, ack: number, now = clock.now()): void {
     this.acking.add(sentinelId);
     let beats = this.beats.get(clientId);
     if (!beats) this.beats.set(clientId, (beats = { sent: 0, times: new Map() }));
@@ -148,7 +149,7 @@ export class Fence {
   }
 
   /** The write gate: undefined when the write may go on. */
-  check(now = Date.now()): ErrorReply | undefined {
+  check(now = clock.now()): ErrorReply | undefined {
     if (!this.active) return undefined;
     this.observeStall(now);
     if (!this.fenced && this.leaseExpired(now)) this.fence('lease', now);
@@ -337,7 +338,7 @@ export class Fence {
   }
 
   infoLines(): string[] {
-    const now = Date.now();
+    const now = clock.now();
     let fresh = 0;
     for (const at of this.heard.values()) if (now - at <= this.lease) fresh++;
     return [

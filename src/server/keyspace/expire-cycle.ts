@@ -4,6 +4,7 @@
 // resumes where the previous round stopped and restarts at the end, so every volatile key is
 // visited within a bounded number of ticks.
 
+import { clock } from '../base/clock.js';
 import type { Server } from '../server.js';
 import type { Db } from './db.js';
 
@@ -40,7 +41,7 @@ export class ExpireCycle {
     private readonly server: Server,
     options: ExpireCycleOptions = {},
   ) {
-    this.clock = options.clock ?? (() => performance.now());
+    this.clock = options.clock ?? clock.monotonic;
   }
 
   /** The budget of one cycle: 25% (+2% per effort step) of the cron period, as Redis. */

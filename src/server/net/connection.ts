@@ -13,6 +13,7 @@ import { mustWaitForPause, whenUnpaused } from '../request/client-pause.js';
 import type { Server } from '../server.js';
 import { SocketReader } from './socket-reader.js';
 import { faultSwitch, faultsOf } from '../faults/faults.js';
+import { clock } from '../base/clock.js';
 
 /** Unsent output above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
@@ -66,7 +67,7 @@ export class Connection implements ClientSink {
 
   private consume(chunk: Buffer, borrowed: boolean): void {
     this.server.stats.netInputBytes += chunk.length;
-    this.client.lastInteraction = Date.now();
+    this.client.lastInteraction = clock.now();
     this.parser.feed(chunk, borrowed);
     // Redis reads proto-max-bulk-len at parse time, so CONFIG SET applies to open connections too.
     this.parser.limits.maxBulkLength = this.server.config.num('proto-max-bulk-len');

@@ -2,6 +2,7 @@
 // redis-ver, redis-bits, ctime, used-mem, [repl-stream-db, repl-id, repl-offset], aof-base.
 
 import { REDIS_COMPAT_VERSION } from '../commands/connection/connection.js';
+import { clock } from '../base/clock.js';
 
 /** Replication identity stored in a snapshot (a full resync's +FULLRESYNC values, or a restart's PSYNC). */
 export interface ReplicationAux {
@@ -10,7 +11,7 @@ export interface ReplicationAux {
   replOffset: number;
 }
 
-export function buildAux(repl: ReplicationAux | undefined, now = Date.now()): [string, string][] {
+export function buildAux(repl: ReplicationAux | undefined, now = clock.now()): [string, string][] {
   const aux: [string, string][] = [
     ['redis-ver', REDIS_COMPAT_VERSION],
     ['redis-bits', '64'],

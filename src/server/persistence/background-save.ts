@@ -5,6 +5,7 @@
 import type { Server } from '../server.js';
 import { rdbPath, saveRdbFileSync, startFileSave } from './rdb-file.js';
 import { persistenceState } from './state.js';
+import { clock } from '../base/clock.js';
 
 /** Redis CONFIG_BGSAVE_RETRY_DELAY: after a failed automatic BGSAVE, wait before trying again. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
@@ -21,7 +22,7 @@ export function saveNow(server: Server): string | undefined {
   }
   server.log.notice('DB saved on disk');
   server.dirty = 0;
-  server.lastSaveTime = Math.floor(Date.now() / 1000);
+  server.lastSaveTime = Math.floor(clock.now() / 1000);
   server.lastSaveOk = true;
   state.lastBgsaveOk = true;
   state.rdbSaves++;
@@ -32,8 +33,8 @@ export function saveNow(server: Server): string | undefined {
 export function startBackgroundSave(server: Server): 'started' | 'in-progress' | 'failed' {
   const state = persistenceState(server);
   if (state.bgsave) return 'in-progress';
-  state.lastBgsaveTry = Date.now();
-  const startedAt = Date.now();
+  state.lastBgsaveTry = clock.now();
+  const startedAt = clock.now();
   const dirtyAtStart = server.dirty;
   let save: ReturnType<typeof startFileSave>;
   try {
@@ -47,7 +48,7 @@ export function startBackgroundSave(server: Server): 'started' | 'in-progress' |
           server.log.notice('Background saving terminated with success');
           // Changes made while the snapshot ran are not in it (Redis: dirty - dirty_before_bgsave).
           server.dirty = Math.max(0, server.dirty - dirtyAtStart);
-          server.lastSaveTime = Math.floor(Date.now() / 1000);
+          server.lastSaveTime = Math.floor(clock.now() / 1000);
           finished(server, startedAt, true);
         },
         onError: (error) => {
@@ -72,7 +73,7 @@ function finished(server: Server, startedAt: number, ok: boolean): void {
   const state = persistenceState(server);
   state.lastBgsaveOk = ok;
   server.lastSaveOk = ok;
-  state.lastBgsaveTimeSec = Math.round((Date.now() - startedAt) / 1000);
+  state.lastBgsaveTimeSec = Math.round((clock.now() - startedAt) / 1000);
   if (ok) state.rdbSaves++;
 }
 

@@ -3,11 +3,12 @@
 
 import type { Server } from '../server.js';
 import { persistenceState } from './state.js';
+import { clock } from '../base/clock.js';
 
 export function persistenceInfoSection(server: Server): string[] {
   const state = persistenceState(server);
   const bgsave = state.bgsave;
-  const now = Date.now();
+  const now = clock.now();
   return [
     `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',

@@ -8,6 +8,7 @@ import { loadRdbBuffer, type LoadResult } from './load.js';
 import { RdbError } from './rdb-format.js';
 import { rdbPath, readRdbFile, saveRdbFileSync } from './rdb-file.js';
 import { persistenceState } from './state.js';
+import { clock } from '../base/clock.js';
 
 /** Loads `dir/dbfilename` if it exists. Throws with a clear message when the file is corrupt. */
 export async function loadDataOnStartup(server: Server): Promise<void> {
@@ -21,7 +22,7 @@ export async function loadDataOnStartup(server: Server): Promise<void> {
 
 /** Reads and applies an RDB file, logging like Redis; errors name the file and what is wrong. */
 function loadFile(server: Server, path: string, keepExpired: boolean): LoadResult {
-  const started = Date.now();
+  const started = clock.now();
   let data: Buffer;
   try {
     data = readRdbFile(path);
@@ -45,9 +46,9 @@ function loadFile(server: Server, path: string, keepExpired: boolean): LoadResul
   const producer = result.aux.get('redis-ver');
   if (producer !== undefined) log.notice(`Loading RDB produced by version ${producer}`);
   const ctime = Number(result.aux.get('ctime'));
-  if (Number.isFinite(ctime)) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000 - ctime))} seconds`);
+  if (Number.isFinite(ctime)) log.notice(`RDB age ${Math.max(0, Math.floor(clock.now() / 1000 - ctime))} seconds`);
   log.notice(`Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}.`);
-  log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+  log.notice(`DB loaded from disk: ${((clock.now() - started) / 1000).toFixed(3)} seconds`);
   persistenceState(server).lastLoad = result;
   return result;
 }
@@ -85,7 +86,7 @@ export function debugReload(server: Server): void {
     throw new Error(`Error trying to save the DB: ${(error as Error).message}`);
   }
   server.dirty = 0;
-  server.lastSaveTime = Math.floor(Date.now() / 1000);
+  server.lastSaveTime = Math.floor(clock.now() / 1000);
   for (const db of server.dbs) db.clear();
   try {
     loadFile(server, path, server.isReplica);

@@ -6,13 +6,14 @@ import type { Server } from '../server.js';
 import { RdbError } from './rdb-format.js';
 import { readRdb, type RdbEntry } from './rdb-reader.js';
 import { printable } from './rdb-values.js';
+import { clock } from '../base/clock.js';
 
 export interface LoadOptions {
   /** Keep keys whose expiry is already past (replica loading from its master). */
   keepExpired: boolean;
   /** See RdbReadOptions.functions (default 'refuse'). */
   functions?: 'refuse' | 'skip';
-  /** Clock for the expiry check (default Date.now()). */
+  /** Clock for the expiry check (default clock.now()). */
   now?: number;
 }
 
@@ -42,7 +43,7 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
     databases: server.dbs.length,
     verifyChecksum: server.config.bool('rdbchecksum'),
   });
-  const now = options.now ?? Date.now();
+  const now = options.now ?? clock.now();
   const dirtyBefore = server.dirty;
   let keysLoaded = 0;
   let keysExpired = 0;

@@ -2,6 +2,7 @@
 // 6.3): sentinels, clusterctl and other tools parse it, so it is a contract.
 
 import type { Server } from '../server.js';
+import { clock } from '../base/clock.js';
 
 export function replicationInfoSection(server: Server): string[] {
   const replication = server.replication;
@@ -9,7 +10,7 @@ export function replicationInfoSection(server: Server): string[] {
   const { identity, backlog } = replication;
   const link = replication.role.masterLink;
   const lines: string[] = [];
-  const now = Date.now();
+  const now = clock.now();
   if (link) {
     lines.push('role:slave', `master_host:${link.host}`, `master_port:${link.port}`);
     lines.push(`master_link_status:${link.linkUp ? 'up' : 'down'}`);

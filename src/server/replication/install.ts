@@ -12,6 +12,7 @@ import { Fence } from '../fencing/fence.js';
 import { ConfirmHold } from '../fencing/confirm-hold.js';
 import { ConfirmRounds } from '../fencing/confirm-rounds.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
+import { clock } from '../base/clock.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
   const replication = new Replication(server, producer);
@@ -45,7 +46,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
     server.commands.set('publish', {
       ...publish,
       handler: (ctx, args) => {
-        if (args[1] === '__sentinel__:hello') fence.onHello(args[2]!, Date.now());
+        if (args[1] === '__sentinel__:hello') fence.onHello(args[2]!, clock.now());
         return handler(ctx, args);
       },
     });
@@ -65,7 +66,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
   };
 
   let lastSecond = 0;
-  let lastPing = Date.now();
+  let lastPing = clock.now();
   server.addCronTask((now) => {
     const secondElapsed = now - lastSecond >= 1000;
     if (secondElapsed) lastSecond = now;

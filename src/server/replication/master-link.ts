@@ -15,6 +15,7 @@ import type { Replication } from './replication.js';
 import { Backlog } from './backlog.js';
 import { appendLedger, LEDGER_JSONL, parseStreamCommands } from './ledger.js';
 import { faultsOf } from '../faults/faults.js';
+import { clock } from '../base/clock.js';
 
 /** ROLE's names for the link state (protocol doc 6.5). */
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
@@ -31,7 +32,7 @@ export class MasterLink {
   hasCachedHistory: boolean;
   /** Bytes read from the stream (slave_read_repl_offset). */
   readOffset = 0;
-  lastIo = Date.now();
+  lastIo = clock.now();
   /** ms when the link went down, 0 while up, -1 if never up. */
   downSince = -1;
   syncTotalBytes = -1;
@@ -91,7 +92,7 @@ export class MasterLink {
     socket.setNoDelay(true);
     const lines = new LineReader();
     socket.on('data', (chunk: Buffer) => {
-      this.lastIo = Date.now();
+      this.lastIo = clock.now();
       if (this.parser) this.onStreamData(chunk);
       else lines.feed(chunk);
     });
@@ -307,7 +308,7 @@ export class MasterLink {
 
   sendAck(): void {
     if (!this.socket || this.state !== 'connected') return;
-    this.lastAck = Date.now();
+    this.lastAck = clock.now();
     this.socket.write(encodeCommand(['REPLCONF', 'ACK', String(this.replication.identity.masterReplOffset)]));
   }
 
@@ -333,7 +334,7 @@ export class MasterLink {
     this.server.masterLinkUp = false;
     this.state = 'connect';
     if (wasUp) {
-      this.downSince = Date.now();
+      this.downSince = clock.now();
       this.server.log.notice(`Connection with master lost (${reason}); caching the master for a partial resync.`);
     }
     if (this.stopped) return;

@@ -4,6 +4,8 @@
 // with keepalive newlines skipped before the payload header. PayloadReader is pure (bytes in,
 // result out); LineReader adapts it to a socket with timeouts.
 
+import { clock } from '../base/clock.js';
+
 export interface PayloadResult {
   rdb: Buffer;
   /** Bytes after the payload: the start of the stream. */
@@ -99,10 +101,10 @@ export class LineReader {
   private payloadDone: ((result: PayloadResult) => void) | undefined;
   private payloadFail: ((error: Error) => void) | undefined;
   private progress: ((read: number, total: number) => void) | undefined;
-  private lastData = Date.now();
+  private lastData = clock.now();
 
   feed(chunk: Buffer): void {
-    this.lastData = Date.now();
+    this.lastData = clock.now();
     if (this.payload) {
       this.feedPayload(chunk);
       return;
@@ -155,7 +157,7 @@ export class LineReader {
       this.payloadFail = reject;
       this.progress = progress;
       const timer = setInterval(() => {
-        if (Date.now() - this.lastData > timeout) {
+        if (clock.now() - this.lastData > timeout) {
           clearInterval(timer);
           this.failPayload(new Error('Timeout receiving bulk data from MASTER'));
         }

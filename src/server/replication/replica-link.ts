@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { RequestParser } from '../../shared/resp/request-parser.js';
 import type { Client } from '../clients/client.js';
+import { clock } from '../base/clock.js';
 
 export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
 
@@ -18,7 +19,7 @@ export class ReplicaLink {
   state: ReplicaState = 'wait_bgsave';
   ackOffset = 0;
   /** ms of the last ACK or keepalive newline. */
-  ackTime = Date.now();
+  ackTime = clock.now();
   /** Set after an EOF-marked snapshot: hold the stream until the first ACK arrives. */
   holdUntilAck = false;
   /** Stream bytes not yet handed to the socket. */
@@ -93,7 +94,7 @@ export class ReplicaLink {
   goOnline(holdUntilAck: boolean): void {
     this.state = 'online';
     this.holdUntilAck = holdUntilAck;
-    this.ackTime = Date.now();
+    this.ackTime = clock.now();
     if (!holdUntilAck) this.scheduleFlush();
   }
 
@@ -129,7 +130,7 @@ export class ReplicaLink {
       this.handle(args);
     }
     // A bare newline is the replica's keepalive while it loads (protocol doc 1.5).
-    if (chunk.includes(10)) this.ackTime = Date.now();
+    if (chunk.includes(10)) this.ackTime = clock.now();
   }
 
   /** Replies to replicas are never sent (Redis drops them); only REPLCONF ACK matters here. */
@@ -137,7 +138,7 @@ export class ReplicaLink {
     if (args.length >= 3 && args[0]!.toLowerCase() === 'replconf' && args[1]!.toLowerCase() === 'ack') {
       const offset = Number(args[2]);
       if (Number.isFinite(offset) && offset > this.ackOffset) this.ackOffset = offset;
-      this.ackTime = Date.now();
+      this.ackTime = clock.now();
       if (this.holdUntilAck) {
         this.holdUntilAck = false;
         this.scheduleFlush();

@@ -17,6 +17,7 @@ import type { RoleControl } from './role.js';
 import type { Fence } from '../fencing/fence.js';
 import type { ConfirmHold } from '../fencing/confirm-hold.js';
 import type { ConfirmRounds } from '../fencing/confirm-rounds.js';
+import { clock } from '../base/clock.js';
 
 const MULTI = encodeCommand(['MULTI']);
 const EXEC = encodeCommand(['EXEC']);
@@ -33,7 +34,7 @@ export class Replication implements PropagationSink {
   /** db last selected in the stream (Redis slaveseldb): global, -1 forces a SELECT. */
   selectedDb = -1;
   /** When the last replica went away (ms), for repl-backlog-ttl. */
-  noReplicasSince = Date.now();
+  noReplicasSince = clock.now();
   /** Clients blocked in WAIT: resolved on ACKs or timeout. */
   private readonly waiters = new Set<{ offset: number; needed: number; done(count: number): void }>();
   private getackRequested = false;
@@ -282,7 +283,7 @@ export class Replication implements PropagationSink {
   }
 
   /** Replicas counted as "good" by min-replicas-to-write: online and ACKed within max-lag seconds. */
-  goodReplicas(now = Date.now()): number {
+  goodReplicas(now = clock.now()): number {
     const maxLag = this.server.config.num('min-replicas-max-lag');
     let good = 0;
     for (const link of this.links) {
@@ -297,7 +298,7 @@ export class Replication implements PropagationSink {
     job?.detach(link);
     this.jobOf.delete(link);
     this.waitingForJob = this.waitingForJob.filter((l) => l !== link);
-    if (this.links.size === 0) this.noReplicasSince = Date.now();
+    if (this.links.size === 0) this.noReplicasSince = clock.now();
     this.server.log.notice(`Connection with replica ${link.ip}:${link.port} lost (${reason}).`);
   }
 

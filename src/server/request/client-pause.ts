@@ -7,6 +7,7 @@ import { resolveCommand } from './dispatch.js';
 import type { Server } from '../server.js';
 import { is, parseInteger } from '../base/args.js';
 import type { CommandContext } from '../base/command-spec.js';
+import { clock } from '../base/clock.js';
 
 export interface ClientPauseState {
   /** Absolute end of the pause in ms. */
@@ -23,7 +24,7 @@ export function pauseClients(server: Server, until: number, all: boolean): void 
   const current = server.clientPause;
   if (current) clearTimeout(current.timer);
   const end = Math.max(until, current?.until ?? 0);
-  const timer = setTimeout(() => unpauseClients(server), Math.max(0, end - Date.now()));
+  const timer = setTimeout(() => unpauseClients(server), Math.max(0, end - clock.now()));
   timer.unref();
   server.clientPause = { until: end, all, timer, waiters: current?.waiters ?? new Set() };
 }
@@ -41,7 +42,7 @@ export function unpauseClients(server: Server): void {
 export function mustWaitForPause(server: Server, client: Client, args: string[]): boolean {
   const state = server.clientPause;
   if (!state || client.isMaster || client.isReplica) return false;
-  if (Date.now() >= state.until) {
+  if (clock.now() >= state.until) {
     unpauseClients(server);
     return false;
   }
@@ -79,7 +80,7 @@ export function clientPause(ctx: CommandContext, args: string[]): Reply {
   } else if (args.length > 4) {
     return new ErrorReply('ERR syntax error');
   }
-  pauseClients(ctx.server, Date.now() + timeout, all);
+  pauseClients(ctx.server, clock.now() + timeout, all);
   return OK;
 }
 

@@ -5,6 +5,7 @@ import { arch, machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import type { Server } from '../../server.js';
 import { REDIS_COMPAT_VERSION } from '../connection/connection.js';
+import { clock } from '../../base/clock.js';
 
 /** Where the program was started from, resolved before main.ts changes directory to `dir`. */
 const EXECUTABLE = resolve(process.argv[1] ?? process.execPath);
@@ -12,7 +13,7 @@ const EXECUTABLE = resolve(process.argv[1] ?? process.execPath);
 let peakMemory = 0;
 
 export function serverSection(server: Server): string[] {
-  const now = Date.now();
+  const now = clock.now();
   const uptime = Math.floor((now - server.startedAt) / 1000);
   const hz = server.config.num('hz');
   return [
@@ -238,7 +239,7 @@ export function errorStatsSection(server: Server): string[] {
 const AVG_TTL_SAMPLE = 64;
 
 export function keyspaceSection(server: Server): string[] {
-  const now = Date.now();
+  const now = clock.now();
   const lines: string[] = [];
   for (const db of server.dbs) {
     if (db.size === 0) continue;

@@ -9,6 +9,7 @@ import { clientPause, clientUnpause } from '../../request/client-pause.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { clock } from '../../base/clock.js';
 
 /** Names and library attributes are printed in CLIENT LIST, so Redis allows only '!'..'~'. */
 const PRINTABLE_NO_SPACE = /^[\x21-\x7e]*$/;
@@ -54,7 +55,7 @@ function clientList(ctx: CommandContext, args: string[]): Reply {
   } else if (args.length !== 2) {
     return ERR_SYNTAX;
   }
-  const now = Date.now();
+  const now = clock.now();
   return new VerbatimReply(selected.map((c) => `${clientInfoLine(c, now)}\n`).join(''));
 }
 

@@ -2,6 +2,7 @@
 // field order) and the client-type names CLIENT LIST/KILL TYPE accept.
 
 import type { Client, ClientKind } from '../../clients/client.js';
+import { clock } from '../../base/clock.js';
 
 /** Redis getClientTypeByName: `slave` and `replica` are the same class. */
 export function clientKindByName(name: string): ClientKind | undefined {
@@ -21,7 +22,7 @@ export function clientKindByName(name: string): ClientKind | undefined {
 }
 
 /** One `id=... addr=... ...` line, without the trailing newline. */
-export function clientInfoLine(client: Client, now = Date.now()): string {
+export function clientInfoLine(client: Client, now = clock.now()): string {
   const fields: [string, string | number][] = [
     ['id', client.id],
     ['addr', client.addr],
