@@ -3,7 +3,7 @@
 
 import { Args } from '@oclif/core';
 import { BaseCommand } from './base.js';
-import type { ActionOptions, NodeAction, NodeActionResult } from './ops/node-control.js';
+import type { ActionOptions, NodeAction, NodeActionResult } from './ops/node-control/node-control.js';
 import { SELECTOR_HELP } from './help-text.js';
 
 export const nodeArg = Args.string({ name: 'NODE', required: true, description: `Which node: ${SELECTOR_HELP}.` });
@@ -11,7 +11,7 @@ export const nodeArg = Args.string({ name: 'NODE', required: true, description: 
 export abstract class NodeCommand extends BaseCommand {
   protected async act(action: NodeAction, flags: { file?: string; dir?: string; cluster?: string }, selector: string, extra: Partial<ActionOptions> = {}): Promise<NodeActionResult> {
     const { state, paths } = this.openCluster(flags);
-    const { nodeAction } = await import('./ops/node-control.js');
+    const { nodeAction } = await import('./ops/node-control/node-control.js');
     const result = await nodeAction(action, { state, paths, selector, ...extra });
     this.log(result.message);
     return result;

@@ -10,10 +10,19 @@ import { listen, ListenError } from './net/listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
-import { installReplication } from './replication/install.js';
-import { installFaults } from './faults/install.js';
+import { flushReplicaLinks, installReplication, startReplication } from './replication/install.js';
+import { minReplicasCheck } from './replication/min-replicas.js';
+import type { Replication } from './replication/replication.js';
 import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
-import { REDIS_COMPAT_VERSION } from './commands/connection/connection.js';
+import { bootWriteSafety, installWriteSafety, type WriteSafety } from './fencing/install.js';
+import { confirmedRepliesPolicy, fencingCheck } from './fencing/request-steps.js';
+import { syncReplicasPolicy } from './fencing/sync-ack.js';
+import { faultsOf } from './faults/faults.js';
+import { parseHello } from './faults/endpoint.js';
+import { helloObserver } from './request/hello-observer.js';
+import { buildCommandTable } from './commands/registry.js';
+import { REDIS_COMPAT_VERSION } from './base/version.js';
+import { clock } from './base/clock.js';
 import { ErrorReply } from '../shared/resp/reply.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -22,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     const config = loadConfig(argv);
     const logfile = config.str('logfile');
     const log = new Logger(logfile === '' ? undefined : logfile, config.str('loglevel') as LogLevel);
-    server = new Server(config, log);
+    server = new Server(config, log, buildCommandTable());
   } catch (error) {
     if (error instanceof ConfigLoadError) {
       process.stderr.write(`\n${error.message}\n`);
@@ -59,8 +68,11 @@ export async function main(argv: string[]): Promise<void> {
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
   installPersistence(server);
   installExpireCycle(server);
-  installReplication(server, snapshotProducer(server), snapshotLoader(server));
-  installFaults(server);
+  const replication = installReplication(server, snapshotProducer(server), snapshotLoader(server));
+  const safety = installWriteSafety(server, replication);
+  wireRequestPath(server, replication, safety);
+  startReplication(server, replication);
+  bootWriteSafety(server, safety);
   server.startCron();
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice('Ready to accept connections');
@@ -98,4 +110,32 @@ export async function main(argv: string[]): Promise<void> {
     log.warning('Received SIGINT scheduling shutdown...');
     void shutdown(undefined);
   });
+}
+
+/**
+ * What each feature adds to the request path, in one place (the order of the checks and of the
+ * reply policies is the path's own: request/request-path.ts). The request room's own checks
+ * (NOAUTH, READONLY, pub/sub context, stale data, loading, CLIENT PAUSE) are registered by Server.
+ */
+function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety): void {
+  const faults = faultsOf(server);
+  server.requestPath
+    .check('fencing', fencingCheck(safety.fence))
+    .check('min-replicas', minReplicasCheck(server, replication))
+    .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
+    .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
+    // The replication stream first: a write's bytes are queued for replicas before anything else.
+    .observe(replication)
+    // Hellos tell the fence who monitors this node and whom they name master (fence.ts) ...
+    .observe(helloObserver((payload) => safety.fence.onHello(payload, clock.now())))
+    // ... and the faults where each sentinel listens, so FAULT PARTITION can name one.
+    .observe(
+      helloObserver((payload) => {
+        const hello = parseHello(payload);
+        if (hello) faults.onHello(hello.id, hello.host, hello.port);
+      }),
+    )
+    // Replicas get a write's stream bytes before its client gets the OK (a master stopped right
+    // after cannot hold it alone).
+    .beforeReply(() => flushReplicaLinks(replication));
 }

@@ -1,15 +1,16 @@
 // The node's state in one place: configuration, databases, clients, the command table, pub/sub,
-// blocked clients, change tracking and the propagation of writes. Sockets live in connection.ts and
-// listener.ts; the order of checks before a command runs lives in dispatch.ts.
+// blocked clients, change tracking and the propagation of writes. Sockets live in net/; the checks
+// before a command runs, the reply policies and the propagation observers in request/request-path.ts.
 
 import { randomBytes } from 'node:crypto';
-import type { NoReply, Reply } from '../shared/resp/reply.js';
+import type { Reply } from '../shared/resp/reply.js';
 import { Client } from './clients/client.js';
 import type { Config } from './config/config.js';
 import { Db, type KeyspaceHooks } from './keyspace/db.js';
 import type { BlockRequest, CommandSpec } from './base/command-spec.js';
 import { retryBlocked } from './request/dispatch.js';
-import { buildCommandTable } from './commands/registry.js';
+import { RequestPath } from './request/request-path.js';
+import { registerCoreChecks } from './request/checks.js';
 import { PubSub } from './clients/pubsub.js';
 import { Blocking } from './clients/blocking.js';
 import { Stats } from './stats.js';
@@ -23,31 +24,22 @@ export interface ChangeObserver {
   beforeChange(db: Db, key: string): void;
 }
 
-/** Receives every write as it should be replayed elsewhere (the replication stream). */
-export interface PropagationSink {
-  /**
-   * `commands` is one execution unit: two or more are wrapped in MULTI/EXEC by the sink. They run in
-   * db `dbId`, or, when a transaction switched databases, each in `commandDbs[i]`.
-   */
-  propagate(dbId: number, commands: string[][], commandDbs?: number[]): void;
-}
-
 export class Server implements KeyspaceHooks {
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = clock.now();
   readonly dbs: Db[];
   readonly clients = new Map<number, Client>();
-  readonly commands: Map<string, CommandSpec>;
   readonly pubsub = new PubSub();
   readonly blocking: Blocking;
   readonly stats = new Stats();
   readonly observers = new Set<ChangeObserver>();
-  readonly propagationSinks: PropagationSink[] = [];
+  /** The checks, reply policies and propagation observers every command goes through. */
+  readonly requestPath = new RequestPath();
   /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
   dirty = 0;
   lastSaveTime = Math.floor(clock.now() / 1000);
   lastSaveOk = true;
-  /** True while this node replicates from a master (set by the replication module). */
+  /** True while this node replicates from a master: the one replica flag (set by replication/role.ts). */
   isReplica = false;
   /** True while the replica's link to its master is up. */
   masterLinkUp = false;
@@ -63,13 +55,6 @@ export class Server implements KeyspaceHooks {
   private commandTime: number | undefined;
   private propagationDepth = 0;
   private pending: { db: number; args: string[] }[] = [];
-  /** Hook for the replication module: the min-replicas / fencing check before a write. */
-  writeGate: ((client: Client) => Reply | undefined) | undefined;
-  /** Hook for sync-replicas: may hold the reply of a command that wrote (returns NO_REPLY then). */
-  replyHold: ((client: Client, reply: Reply) => Reply | NoReply) | undefined;
-  /** Hook for replication: runs before client replies are written, so replicas get a write's
-   * stream bytes before its client gets the OK (a master stopped right after cannot hold it alone). */
-  beforeReplies: (() => void) | undefined;
   /** Replication state; set by installReplication (absent in socket-less unit tests). */
   replication: Replication | undefined;
   /** Port the listener bound (0 until listening). */
@@ -80,11 +65,13 @@ export class Server implements KeyspaceHooks {
   constructor(
     readonly config: Config,
     readonly log: Logger,
+    /** The command table (commands/registry.ts builds it; the server never imports a handler). */
+    readonly commands: Map<string, CommandSpec>,
   ) {
     const count = config.num('databases');
     this.dbs = Array.from({ length: count }, (_, id) => new Db(id, this));
-    this.commands = buildCommandTable();
     this.blocking = new Blocking(this);
+    registerCoreChecks(this.requestPath);
   }
 
   // ---- KeyspaceHooks -------------------------------------------------------------------------
@@ -194,16 +181,17 @@ export class Server implements KeyspaceHooks {
    * on its own, ahead of the command that found the key expired.
    */
   emit(dbId: number, commands: string[][]): void {
-    for (const sink of this.propagationSinks) sink.propagate(dbId, commands);
+    for (const observer of this.requestPath.observers) observer.propagate(dbId, commands);
   }
 
   /** One execution unit, even when an EXEC switched databases (Redis wraps it all in MULTI/EXEC). */
   private flushPropagation(pending: { db: number; args: string[] }[]): void {
-    if (this.propagationSinks.length === 0) return;
+    const observers = this.requestPath.observers;
+    if (observers.length === 0) return;
     const commands = pending.map((p) => p.args);
     const dbs = pending.map((p) => p.db);
     const mixed = dbs.some((db) => db !== dbs[0]);
-    for (const sink of this.propagationSinks) sink.propagate(dbs[0]!, commands, mixed ? dbs : undefined);
+    for (const observer of observers) observer.propagate(dbs[0]!, commands, mixed ? dbs : undefined);
   }
 
   createClient(addr: string, laddr: string, sink: Client['sink']): Client {

@@ -6,6 +6,8 @@ import { Config } from '../../src/server/config/config.js';
 import { DIRECTIVES } from '../../src/server/config/directives.js';
 import { Server } from '../../src/server/server.js';
 import { execute } from '../../src/server/request/dispatch.js';
+import { buildCommandTable } from '../../src/server/commands/registry.js';
+import type { Postpone } from '../../src/server/request/request-path.js';
 import type { Client } from '../../src/server/clients/client.js';
 import type { NoReply, Reply } from '../../src/shared/resp/reply.js';
 import { encodeReply } from '../../src/shared/resp/encoder.js';
@@ -16,7 +18,7 @@ export interface TestClient {
   pushed: Reply[];
   closed: string[];
   /** Runs a command and returns its reply value. */
-  run(...args: (string | number)[]): Reply | NoReply;
+  run(...args: (string | number)[]): Reply | NoReply | Postpone;
   /** Runs a command and returns its RESP encoding (what the socket would carry). */
   wire(...args: (string | number)[]): string;
 }
@@ -24,7 +26,7 @@ export interface TestClient {
 export function makeServer(directives: Record<string, string> = {}): Server {
   const config = new Config(DIRECTIVES);
   for (const [name, value] of Object.entries(directives)) config.set(name, value.split(' '), 'file');
-  return new Server(config, new Logger(undefined, 'nothing'));
+  return new Server(config, new Logger(undefined, 'nothing'), buildCommandTable());
 }
 
 export function connect(server: Server): TestClient {

@@ -2,8 +2,8 @@
 // again gets the right `replicaof`; an old master that is down comes back as a replica.
 
 import { describe, expect, it } from 'vitest';
-import type { LiveNode } from '../../src/cli/ops/live.js';
-import { reconcileRoles } from '../../src/cli/ops/reconcile.js';
+import type { LiveNode } from '../../src/cli/cluster/live.js';
+import { reconcileRoles } from '../../src/cli/cluster/reconcile.js';
 import type { NodeRecord, RunState } from '../../src/cli/state/run-state.js';
 
 function cluster(): RunState {

@@ -2,8 +2,8 @@
 // from the records after a failover), falling back to the records when nothing of the role runs.
 
 import { describe, expect, it } from 'vitest';
-import type { LiveNode } from '../../src/cli/ops/live.js';
-import { selectNode } from '../../src/cli/ops/select.js';
+import type { LiveNode } from '../../src/cli/cluster/live.js';
+import { selectNode } from '../../src/cli/cluster/select.js';
 import type { NodeRecord, RunState } from '../../src/cli/state/run-state.js';
 
 function record(name: string, replicaof: string | null, port: number): NodeRecord {

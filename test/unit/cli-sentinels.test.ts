@@ -2,7 +2,7 @@
 // should monitor now (it follows failovers), and what makes a sentinel's view disagree.
 
 import { describe, expect, it } from 'vitest';
-import { currentMaster, disagreement, type SentinelView } from '../../src/cli/ops/sentinels.js';
+import { currentMaster, disagreement, type SentinelView } from '../../src/cli/cluster/sentinels.js';
 import { newState, clusterPaths } from '../../src/cli/state/run-state.js';
 import { renderSentinelConfig } from '../../src/cli/supervisor/sentinel-config.js';
 import { parseTopology } from '../../src/cli/topology/load.js';

@@ -28,7 +28,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   stream = [];
-  server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+  server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
   c.run('SET', 'str', 'v');
 });
 

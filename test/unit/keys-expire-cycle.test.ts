@@ -48,7 +48,7 @@ describe('active expiry', () => {
   it('propagates each expiry as DEL (UNLINK with lazyfree-lazy-expire)', () => {
     fill(2, 3, 100);
     const sent: [number, string[]][] = [];
-    server.propagationSinks.push({ propagate: (db, cmds) => cmds.forEach((c) => sent.push([db, c])) });
+    server.requestPath.observe({ propagate: (db, cmds) => cmds.forEach((c) => sent.push([db, c])) });
     new ExpireCycle(server).run(T0 + 200);
     expect(sent).toEqual([
       [2, ['DEL', 'k:0']],

@@ -21,7 +21,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   stream = [];
-  server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+  server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
 });
 
 /** A fresh client already blocked by `args`. */

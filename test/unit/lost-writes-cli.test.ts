@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendLedger, type LedgerRecord } from '../../src/server/replication/ledger.js';
-import { readLostWrites } from '../../src/cli/ops/lost-writes.js';
-import { formatReport, printableArg } from '../../src/cli/ops/lost-writes-format.js';
+import { encodeLedgerLine, LEDGER_GAP_NOTE, parseLedgerLine } from '../../src/shared/lost-writes-ledger.js';
+import { readLostWrites } from '../../src/cli/ops/lost-writes/lost-writes.js';
+import { formatReport, printableArg } from '../../src/cli/ops/lost-writes/lost-writes-format.js';
 import { CliError } from '../../src/cli/errors.js';
 import type { RunState } from '../../src/cli/state/run-state.js';
 
@@ -132,6 +133,29 @@ describe('readLostWrites', () => {
     const report = readLostWrites(redis);
     expect(report.ledgerSupported).toBe(false);
     expect(formatReport(redis, report)[0]).toMatch(/^Engine redis keeps no lost-writes ledger/);
+  });
+});
+
+describe('the ledger line format (src/shared/lost-writes-ledger.ts)', () => {
+  it('encodes lines with their fields in a fixed order, whatever order the caller gives', () => {
+    expect(encodeLedgerLine({ newMaster: 'h:1', replid: 'r', offset: 7, command: ['SET', 'k', 'v'], db: 2, time: 't' })).toBe(
+      '{"time":"t","db":2,"command":["SET","k","v"],"offset":7,"replid":"r","newMaster":"h:1"}',
+    );
+    expect(encodeLedgerLine({ newMaster: 'h:1', fromOffset: 5, replid: 'r', missingBytes: 9, time: 't' })).toBe(
+      `{"time":"t","missingBytes":9,"note":"${LEDGER_GAP_NOTE}","replid":"r","fromOffset":5,"newMaster":"h:1"}`,
+    );
+  });
+
+  it('parses what it encodes, ignores fields it does not know, and says what is wrong with a bad line', () => {
+    const gap = { time: 't', missingBytes: 9, replid: 'r', fromOffset: 5, newMaster: 'h:1' };
+    expect(parseLedgerLine(encodeLedgerLine(gap))).toEqual({ ok: true, line: gap });
+    expect(parseLedgerLine('{"time":"t","db":0,"command":["GET","k"],"offset":1,"replid":"r","newMaster":"h:1","later":true}')).toEqual({
+      ok: true,
+      line: { time: 't', db: 0, command: ['GET', 'k'], offset: 1, replid: 'r', newMaster: 'h:1' },
+    });
+    expect(parseLedgerLine('[1]')).toEqual({ ok: false, why: 'not a JSON object' });
+    expect(parseLedgerLine('{"time":"t","missingBytes":-1}')).toEqual({ ok: false, why: '"missingBytes" is missing or not a non-negative integer' });
+    expect(parseLedgerLine('{"time":"t","db":0,"command":[],"offset":1}')).toEqual({ ok: false, why: '"command" is missing or not a list of strings' });
   });
 });
 

@@ -6,7 +6,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { holdsFor, nameMatches, parsePartition, parsePeer, sameHost, type Endpoint } from '../../src/shared/faults/spec.js';
 import { SocketGate } from '../../src/shared/faults/socket-gate.js';
-import { partitionNode, healNodes, translatePeers } from '../../src/cli/ops/partition.js';
+import { partitionNode, healNodes, translatePeers } from '../../src/cli/ops/node-control/partition.js';
 import type { RunState } from '../../src/cli/state/run-state.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -73,7 +73,7 @@ describe('PUBLISH', () => {
 
   it('is always propagated, even though it changes no key', () => {
     const units: string[][][] = [];
-    server.propagationSinks.push({ propagate: (_db, commands) => void units.push(commands) });
+    server.requestPath.observe({ propagate: (_db, commands) => void units.push(commands) });
     c.run('PUBLISH', '__sentinel__:hello', 'payload');
     expect(units).toEqual([[['PUBLISH', '__sentinel__:hello', 'payload']]]);
   });

@@ -42,7 +42,7 @@ describe('SAVE and LASTSAVE', () => {
   it('writes dir/dbfilename, resets the change counter and is not propagated', () => {
     const { server, dir, file } = serverInTempDir();
     const stream: string[][] = [];
-    server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+    server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
     const c = connect(server);
     c.run('SET', 'a', '1');
     c.run('SET', 'b', '2');

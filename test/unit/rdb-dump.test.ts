@@ -133,7 +133,7 @@ describe('RESTORE semantics and propagation', () => {
   function withStream() {
     const server = makeServer();
     const stream: string[][] = [];
-    server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+    server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
     return { server, c: connect(server), stream };
   }
 

@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
 import { NO_REPLY, VerbatimReply } from '../../src/shared/resp/reply.js';
-import { mustWaitForPause } from '../../src/server/request/client-pause.js';
+import { POSTPONE } from '../../src/server/request/request-path.js';
+import { useClock } from '../../src/server/base/clock.js';
 
 let server: Server;
 let c: TestClient;
@@ -126,20 +127,37 @@ describe('CLIENT misc', () => {
 
   it('PAUSE holds writes (WRITE) or everything (ALL) from normal clients until UNPAUSE', () => {
     const other = connect(server);
-    const waits = (...args: string[]) => mustWaitForPause(server, other.client, args);
+    // The request path's client-pause check answers POSTPONE: the connection parks the request.
+    const waits = (...args: string[]) => other.run(...args) === POSTPONE;
     expect(waits('SET', 'k', 'v')).toBe(false);
+    // A transaction queued before the pause: its EXEC waits, since the queue writes.
+    const queuing = connect(server);
+    queuing.run('MULTI');
+    queuing.run('SET', 'k', 'v');
     expect(c.wire('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('+OK\r\n');
     expect([waits('SET', 'k', 'v'), waits('PUBLISH', 'c', 'm'), waits('GET', 'k'), waits('NOSUCH')]).toEqual([true, true, false, false]);
+    expect(queuing.run('EXEC')).toBe(POSTPONE);
+    // Redis checks the pause before queueing: a write inside MULTI waits too, a read is queued.
     other.run('MULTI');
-    other.run('SET', 'k', 'v');
-    expect(waits('EXEC')).toBe(true);
+    expect(waits('SET', 'k', 'v')).toBe(true);
+    expect(waits('GET', 'k')).toBe(false);
+    other.run('DISCARD');
     other.client.isReplica = true;
     expect(waits('SET', 'k', 'v')).toBe(false);
     other.client.isReplica = false;
-    c.run('CLIENT', 'PAUSE', '10', 'ALL');
-    expect(waits('GET', 'k')).toBe(true);
     expect(c.wire('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
     expect(waits('SET', 'k', 'v')).toBe(false);
+    expect(server.clientPause).toBeUndefined();
+    c.run('CLIENT', 'PAUSE', '10', 'ALL');
+    expect(waits('GET', 'k')).toBe(true);
+    // In ALL mode CLIENT UNPAUSE waits too, as in redis-server 7.0: the pause ends when its time is up.
+    expect(c.run('CLIENT', 'UNPAUSE')).toBe(POSTPONE);
+    const restore = useClock({ now: () => Date.now() + 11, monotonic: () => performance.now() + 11 });
+    try {
+      expect(waits('SET', 'k', 'v')).toBe(false);
+    } finally {
+      restore();
+    }
     expect(server.clientPause).toBeUndefined();
   });
 

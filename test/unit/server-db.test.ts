@@ -15,7 +15,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   units = [];
-  server.propagationSinks.push({ propagate: (db, commands) => void units.push({ db, commands }) });
+  server.requestPath.observe({ propagate: (db, commands) => void units.push({ db, commands }) });
 });
 
 describe('FLUSHDB / FLUSHALL', () => {

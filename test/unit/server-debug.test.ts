@@ -74,7 +74,7 @@ describe('DEBUG POPULATE', () => {
     const server = makeServer();
     const c = connect(server);
     const units: unknown[] = [];
-    server.propagationSinks.push({ propagate: (_db, commands) => void units.push(commands) });
+    server.requestPath.observe({ propagate: (_db, commands) => void units.push(commands) });
     c.run('SET', 'key:1', 'mine');
     units.length = 0;
     expect(c.wire('DEBUG', 'POPULATE', '3')).toBe('+OK\r\n');

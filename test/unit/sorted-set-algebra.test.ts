@@ -23,7 +23,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   stream = [];
-  server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+  server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
   c.run('SET', 'str', 'v');
   c.run('ZADD', 'z1', 1, 'a', 2, 'b', 3, 'c');
   c.run('ZADD', 'z2', 10, 'b', 20, 'c', 30, 'd');

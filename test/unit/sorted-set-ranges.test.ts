@@ -18,7 +18,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   stream = [];
-  server.propagationSinks.push({ propagate: (_db, commands) => stream.push(...commands) });
+  server.requestPath.observe({ propagate: (_db, commands) => stream.push(...commands) });
   c.run('SET', 'str', 'v');
   c.run('ZADD', 'z', '-inf', 'n', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 'inf', 'p');
   c.run('ZADD', 'lex', 0, 'a', 0, 'aa', 0, 'b', 0, 'c', 0, 'd');

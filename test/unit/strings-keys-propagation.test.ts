@@ -24,7 +24,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   stream = [];
-  server.propagationSinks.push({
+  server.requestPath.observe({
     propagate(db, commands) {
       for (const args of commands) stream.push({ db, args });
     },

@@ -15,7 +15,7 @@ beforeEach(() => {
   server = makeServer();
   c = connect(server);
   units = [];
-  server.propagationSinks.push({ propagate: (_db, commands) => void units.push(commands) });
+  server.requestPath.observe({ propagate: (_db, commands) => void units.push(commands) });
 });
 
 afterEach(() => {

@@ -2,7 +2,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import type { DownResult } from '../ops/down.js';
+import type { DownResult } from '../ops/node-control/down.js';
 import { clusterPaths, defaultRoot, readState } from '../state/run-state.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -23,7 +23,7 @@ export default class Down extends BaseCommand {
       this.log(`No cluster "${name}" in ${paths.root}; nothing to stop.`);
       return { cluster: name, stopped: [], purged: false, durationMs: 0 };
     }
-    const { down } = await import('../ops/down.js');
+    const { down } = await import('../ops/node-control/down.js');
     const result = await down(state, paths, flags.purge);
     const running = result.stopped.filter((entry) => entry.outcome !== 'not-running' && entry.outcome !== 'stale');
     for (const entry of running) this.log(`Stopped ${entry.name} (pid ${entry.pid}, ${entry.outcome}).`);

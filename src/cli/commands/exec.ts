@@ -27,7 +27,7 @@ export default class Exec extends BaseCommand {
       throw new CliError('no command given', { exit: EXIT.USAGE, suggestion: 'Write it after --, e.g. clusterctl exec master -- PING' });
     }
     const { state } = this.openCluster(flags);
-    const [{ call }, { selectNode }] = await Promise.all([import('../probe/client.js'), import('../ops/select.js')]);
+    const [{ call }, { selectNode }] = await Promise.all([import('../probe/client.js'), import('../cluster/select.js')]);
     const { record } = await selectNode(state, args.node);
     let reply: unknown;
     try {

@@ -3,7 +3,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import type { FailoverResult } from '../ops/failover.js';
+import type { FailoverResult } from '../ops/failover/failover-result.js';
 import { SELECTOR_HELP } from '../help-text.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
@@ -23,7 +23,7 @@ export default class Failover extends BaseCommand {
   async run(): Promise<FailoverResult> {
     const { flags } = await this.parse(Failover);
     const { state, paths } = this.openCluster(flags);
-    const { failover } = await import('../ops/failover.js');
+    const { failover } = await import('../ops/failover/failover.js');
     const result = await failover(state, paths, flags.to, durationFlag(flags.timeout));
     const at = result.offset === null ? ' (by the sentinels)' : `, at offset ${result.offset}`;
     this.log(`Failover done in ${formatDuration(result.durationMs)}: ${result.newMaster} is the master (was ${result.oldMaster})${at}.`);

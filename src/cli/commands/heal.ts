@@ -1,9 +1,10 @@
-// clusterctl heal [NODE]: end the partitions of one node or sentinel, or of every process (ops/partition.ts).
+// clusterctl heal [NODE]: end the partitions of one node or sentinel, or of every process
+// (ops/node-control/partition.ts).
 
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { SELECTOR_HELP } from '../help-text.js';
-import type { HealResult } from '../ops/partition.js';
+import type { HealResult } from '../ops/node-control/partition.js';
 
 export default class Heal extends BaseCommand {
   static override summary = 'Heal partitions: of one node or sentinel, or (no NODE) of every running process.';
@@ -14,7 +15,7 @@ export default class Heal extends BaseCommand {
   async run(): Promise<HealResult> {
     const { args, flags } = await this.parse(Heal);
     const { state } = this.openCluster(flags);
-    const { healNodes } = await import('../ops/partition.js');
+    const { healNodes } = await import('../ops/node-control/partition.js');
     const result = await healNodes(state, args.node);
     this.log(result.message);
     return result;

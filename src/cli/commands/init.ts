@@ -8,7 +8,7 @@ import { BaseCommand } from '../base.js';
 import { CliError, EXIT } from '../errors.js';
 import { closest } from '../../shared/closest.js';
 import { DEFAULT_TOPOLOGY_FILE, formatIssue, parseTopology } from '../topology/load.js';
-import { describeTopology } from '../ops/summary.js';
+import { describeTopology } from '../cluster/summary.js';
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates');
 

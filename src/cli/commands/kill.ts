@@ -4,7 +4,7 @@ import { Flags } from '@oclif/core';
 import { CliError, EXIT } from '../errors.js';
 import { NodeCommand, nodeArg } from '../node-command.js';
 import { KILL_SIGNALS, type KillSignal } from '../help-text.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Kill extends NodeCommand {
   static override summary = 'Send a signal to one node: KILL (default, a crash), TERM (graceful) or STOP (freeze).';

@@ -30,7 +30,7 @@ export default class Logs extends BaseCommand {
   async run(): Promise<LogsResult> {
     const { args, flags } = await this.parse(Logs);
     const { state } = this.openCluster(flags);
-    const { selectNode } = await import('../ops/select.js');
+    const { selectNode } = await import('../cluster/select.js');
     // Sentinels (s1, s2, ...) have logs too; everything else is a node name or a role selector.
     const record = state.sentinels.find((s) => s.name === args.node) ?? (await selectNode(state, args.node)).record;
     const lines = tail(record.logFile, flags.lines);

@@ -5,8 +5,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { CliError, EXIT } from '../errors.js';
 import { SELECTOR_HELP } from '../help-text.js';
-import type { LostWritesReport } from '../ops/lost-writes.js';
-import type { ReplayOutcome } from '../ops/lost-writes-replay.js';
+import type { LostWritesReport } from '../ops/lost-writes/lost-writes.js';
+import type { ReplayOutcome } from '../ops/lost-writes/lost-writes-replay.js';
 
 export interface LostWritesResult extends LostWritesReport {
   /** Present with --replay / --dry-run (null when there was nothing to replay or no ledger). */
@@ -36,10 +36,10 @@ export default class LostWrites extends BaseCommand {
   async run(): Promise<LostWritesResult> {
     const { args, flags } = await this.parse(LostWrites);
     const { state } = this.openCluster(flags);
-    const [{ readLostWrites }, format] = await Promise.all([import('../ops/lost-writes.js'), import('../ops/lost-writes-format.js')]);
+    const [{ readLostWrites }, format] = await Promise.all([import('../ops/lost-writes/lost-writes.js'), import('../ops/lost-writes/lost-writes-format.js')]);
     let name: string | undefined;
     if (args.node !== undefined) {
-      const { selectNode } = await import('../ops/select.js');
+      const { selectNode } = await import('../cluster/select.js');
       name = (await selectNode(state, args.node)).record.name;
     }
     const report = readLostWrites(state, name);
@@ -56,7 +56,7 @@ export default class LostWrites extends BaseCommand {
       this.log(`Nothing to replay${already}.`);
       return { ...report, replay: null };
     }
-    const { currentMaster, replayLostWrites } = await import('../ops/lost-writes-replay.js');
+    const { currentMaster, replayLostWrites } = await import('../ops/lost-writes/lost-writes-replay.js');
     const target = await currentMaster(state);
     const sources = [...new Set(pending.map((e) => e.node))].join(', ');
     const plan = `${pending.length} command(s) from ${sources}'s ledger to ${target.node} (the master, port ${target.port})`;

@@ -1,10 +1,11 @@
 // clusterctl partition NODE --from ...: cut a node or sentinel off from sentinels, replicas,
-// clients, its master, or named processes, as a black hole inside that process (ops/partition.ts).
+// clients, its master, or named processes, as a black hole inside that process
+// (ops/node-control/partition.ts).
 
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import { SELECTOR_HELP } from '../help-text.js';
-import type { PartitionDirection, PartitionResult } from '../ops/partition.js';
+import type { PartitionDirection, PartitionResult } from '../ops/node-control/partition.js';
 import { durationFlag } from '../util/duration-flag.js';
 
 export default class Partition extends BaseCommand {
@@ -32,7 +33,7 @@ export default class Partition extends BaseCommand {
     const { args, flags } = await this.parse(Partition);
     const forMs = flags.for === undefined ? 0 : durationFlag(flags.for, '--for');
     const { state } = this.openCluster(flags);
-    const { partitionNode } = await import('../ops/partition.js');
+    const { partitionNode } = await import('../ops/node-control/partition.js');
     const split = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const result = await partitionNode(state, args.node, {
       from: split(flags.from),

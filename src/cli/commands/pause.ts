@@ -1,7 +1,7 @@
 // clusterctl pause NODE: Freeze a node with SIGSTOP (it keeps its connections but answers nothing).
 
 import { NodeCommand, nodeArg } from '../node-command.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Pause extends NodeCommand {
   static override summary = 'Freeze a node with SIGSTOP (it keeps its connections but answers nothing).';

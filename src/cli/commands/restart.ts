@@ -3,7 +3,7 @@
 import { Flags } from '@oclif/core';
 import { NodeCommand, nodeArg } from '../node-command.js';
 import { durationFlag } from '../util/duration-flag.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Restart extends NodeCommand {
   static override summary = 'Stop a node gracefully and start it again on the same port.';

@@ -1,7 +1,7 @@
 // clusterctl resume NODE: Continue a paused node with SIGCONT.
 
 import { NodeCommand, nodeArg } from '../node-command.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Resume extends NodeCommand {
   static override summary = 'Continue a paused node with SIGCONT.';

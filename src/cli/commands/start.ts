@@ -3,7 +3,7 @@
 import { Flags } from '@oclif/core';
 import { NodeCommand, nodeArg } from '../node-command.js';
 import { durationFlag } from '../util/duration-flag.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Start extends NodeCommand {
   static override summary = 'Start a stopped node again, on the same port and directory, with its current upstream.';

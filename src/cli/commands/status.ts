@@ -2,7 +2,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import type { StatusResult } from '../ops/status.js';
+import type { StatusResult } from '../ops/status/status.js';
 import { dash, table } from '../render/table.js';
 import { sleep } from '../util/sleep.js';
 
@@ -20,7 +20,7 @@ export default class Status extends BaseCommand {
   async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
     const { state, paths } = this.openCluster(flags);
-    const { clusterStatus } = await import('../ops/status.js');
+    const { clusterStatus } = await import('../ops/status/status.js');
     if (!flags.watch) {
       const result = await clusterStatus(state, paths.stateFile);
       this.log(renderStatus(result));

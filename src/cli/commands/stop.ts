@@ -1,7 +1,7 @@
 // clusterctl stop NODE: Stop one node gracefully (SHUTDOWN, then SIGTERM, then SIGKILL). Its data and port are kept.
 
 import { NodeCommand, nodeArg } from '../node-command.js';
-import type { NodeActionResult } from '../ops/node-control.js';
+import type { NodeActionResult } from '../ops/node-control/node-control.js';
 
 export default class Stop extends NodeCommand {
   static override summary = 'Stop one node gracefully (SHUTDOWN, then SIGTERM, then SIGKILL). Its data and port are kept.';

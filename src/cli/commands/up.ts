@@ -2,7 +2,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import type { UpResult } from '../ops/up.js';
+import type { UpResult } from '../ops/up/up.js';
 import { clusterPaths, defaultRoot } from '../state/run-state.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
@@ -24,7 +24,7 @@ export default class Up extends BaseCommand {
     const timeoutMs = durationFlag(flags.timeout);
     const spec = this.loadSpec(flags.file);
     const paths = clusterPaths(defaultRoot(flags.dir), spec.name);
-    const { up } = await import('../ops/up.js');
+    const { up } = await import('../ops/up/up.js');
     const result = await up({ spec, paths, timeoutMs, json: this.jsonEnabled() });
     this.printSummary(result, flags.file ? ` -f ${flags.file}` : '');
     return result;

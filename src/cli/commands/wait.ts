@@ -2,7 +2,7 @@
 
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
-import type { WaitFor, WaitResult } from '../ops/wait.js';
+import type { WaitFor, WaitResult } from '../ops/status/wait.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
 
@@ -19,7 +19,7 @@ export default class Wait extends BaseCommand {
     const { flags } = await this.parse(Wait);
     const timeoutMs = durationFlag(flags.timeout);
     const { state } = this.openCluster(flags);
-    const { waitFor } = await import('../ops/wait.js');
+    const { waitFor } = await import('../ops/status/wait.js');
     const result = await waitFor(state, flags.for as WaitFor, timeoutMs);
     this.log(`Cluster "${state.name}" is ${result.for} (waited ${formatDuration(result.waitedMs)}).`);
     return result;

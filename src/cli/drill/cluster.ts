@@ -3,7 +3,7 @@
 
 import { registerAuth } from '../auth.js';
 import { CliError, EXIT } from '../errors.js';
-import { isAlive, liveCluster } from '../ops/live.js';
+import { isAlive, liveCluster } from '../cluster/live.js';
 import { readState, type ClusterPaths, type RunState } from '../state/run-state.js';
 import type { ClusterSpec } from '../topology/types.js';
 
@@ -23,7 +23,7 @@ export async function openOrStart(paths: ClusterPaths, spec: () => ClusterSpec, 
   }
   const topology = spec();
   if (!topology.sentinels) throw noSentinels(topology.name);
-  const { up } = await import('../ops/up.js');
+  const { up } = await import('../ops/up/up.js');
   await up({ spec: topology, paths, timeoutMs: 60_000, json });
   const state = readState(paths)!;
   registerAuth(state);
@@ -31,7 +31,7 @@ export async function openOrStart(paths: ClusterPaths, spec: () => ClusterSpec, 
 }
 
 export async function stopCluster(cluster: DrillCluster): Promise<void> {
-  const { down } = await import('../ops/down.js');
+  const { down } = await import('../ops/node-control/down.js');
   await down(cluster.state, cluster.paths, false);
 }
 

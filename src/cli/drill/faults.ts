@@ -5,10 +5,10 @@
 // partitions, so the cluster can converge.
 
 import type { ClusterPaths, RunState } from '../state/run-state.js';
-import { isAlive, liveCluster } from '../ops/live.js';
-import { nodeAction } from '../ops/node-control.js';
-import { selectNode } from '../ops/select.js';
-import { waitFor } from '../ops/wait.js';
+import { isAlive, liveCluster } from '../cluster/live.js';
+import { nodeAction } from '../ops/node-control/node-control.js';
+import { selectNode } from '../cluster/select.js';
+import { waitFor } from '../ops/status/wait.js';
 import { sleep } from '../util/sleep.js';
 import type { FaultStep } from './fault-list.js';
 import type { PartitionSupport } from './partition-support.js';

@@ -1,8 +1,8 @@
 // What the lost-writes ledgers hold for this drill's keys: key -> value of every SET a node recorded
 // (the divergent commands a demoted node extracted before its full resync), read through
-// ops/lost-writes.ts, the reader `clusterctl lost-writes` uses.
+// ops/lost-writes/lost-writes.ts, the reader `clusterctl lost-writes` uses.
 
-import { readLostWrites } from '../ops/lost-writes.js';
+import { readLostWrites } from '../ops/lost-writes/lost-writes.js';
 import type { RunState } from '../state/run-state.js';
 
 /** The SETs of drill keys among ledger entries (exact bytes: `args`). Pure. */

@@ -1,8 +1,8 @@
-// Partition and heal for drills, through src/cli/ops/partition.ts (the work behind `clusterctl
-// partition` / `heal`): builtin nodes black-hole the named links inside their own process. Engine
-// redis has no such command, so there a drill offers no partition steps.
+// Partition and heal for drills, through src/cli/ops/node-control/partition.ts (the work behind
+// `clusterctl partition` / `heal`): builtin nodes black-hole the named links inside their own process.
+// Engine redis has no such command, so there a drill offers no partition steps.
 
-import { healNodes, partitionNode } from '../ops/partition.js';
+import { healNodes, partitionNode } from '../ops/node-control/partition.js';
 import type { RunState } from '../state/run-state.js';
 
 export interface PartitionSupport {

@@ -4,9 +4,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { passwordFor } from '../probe/passwords.js';
-import { liveCluster } from '../ops/live.js';
-import { recordSentinelEvents, type SentinelEvent } from '../ops/sentinel-events.js';
-import { waitFor } from '../ops/wait.js';
+import { liveCluster } from '../cluster/live.js';
+import { recordSentinelEvents, type SentinelEvent } from '../cluster/sentinel-events.js';
+import { waitFor } from '../ops/status/wait.js';
 import { CliError, EXIT } from '../errors.js';
 import { sleep } from '../util/sleep.js';
 import { checkWrites, type CheckResult } from './checker.js';
@@ -167,7 +167,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
 }
 
 /**
- * Converged: every replica in sync with its upstream and every sentinel agreeing (ops/wait.ts),
+ * Converged: every replica in sync with its upstream and every sentinel agreeing (ops/status/wait.ts),
  * exactly one node answering as master (a restarted master the sentinels have not demoted yet is a
  * second one, and wait's view of the records cannot see it), and every other node on the master's
  * history (settled.ts). Returns when (ms since `begin`) and who.

@@ -2,7 +2,7 @@
 // (+switch-master) and until a client wrote successfully again; and one merged timeline of faults,
 // sentinel events, the clients' first failure and recovery, healing and convergence.
 
-import type { SentinelEvent } from '../ops/sentinel-events.js';
+import type { SentinelEvent } from '../cluster/sentinel-events.js';
 import type { FaultEvent } from './faults.js';
 import { firstAfter, firstProblemAfter } from './series.js';
 import type { WriteRecord } from './workload.js';

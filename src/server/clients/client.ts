@@ -4,13 +4,16 @@
 
 import type { Protocol } from '../../shared/resp/encoder.js';
 import type { Reply } from '../../shared/resp/reply.js';
-import type { BlockRequest } from '../base/command-spec.js';
+import type { BlockRequest, CommandSpec } from '../base/command-spec.js';
 import { clock } from '../base/clock.js';
 
 export type ClientKind = 'normal' | 'replica' | 'master' | 'pubsub';
 
+/** A command queued inside MULTI, resolved when it was queued (as Redis keeps c->mstate.commands[j].cmd). */
 export interface QueuedCommand {
   args: string[];
+  spec: CommandSpec;
+  fullName: string;
 }
 
 export interface ClientSink {

@@ -1,11 +1,14 @@
 // Synchronous acknowledgement (clusterctl's `sync-replicas N` / `sync-replicas-timeout MS`): the
 // reply to a write is held until N replicas ACKed the client's offset, so an OK means N replicas
 // hold the write; a timeout answers an UNKNOWN error (the write may or may not survive a failover).
+// It is the request path's `sync-replicas` reply policy.
 
 import { ErrorReply, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../clients/client.js';
 import type { Server } from '../server.js';
 import type { Replication } from '../replication/replication.js';
+import type { ReplyPolicy } from '../request/request-path.js';
+import { neverHeld } from './request-steps.js';
 
 /** Error prefix of a write whose outcome is unknown (documented in docs: not a failure, not an OK). */
 export const UNKNOWN_PREFIX = 'UNKNOWN';
@@ -16,14 +19,18 @@ export function unknownOutcome(needed: number, timeoutMs: number): ErrorReply {
   );
 }
 
-export function installSyncAck(server: Server, replication: Replication): void {
-  server.replyHold = (client, reply) => hold(server, replication, client, reply);
+/** Claims a write's reply while `sync-replicas` is set; the confirmed-replies policy decides otherwise. */
+export function syncReplicasPolicy(server: Server, replication: Replication): ReplyPolicy {
+  return (client, reply) => {
+    if (server.config.num('sync-replicas') === 0) return undefined;
+    return neverHeld(client) ? reply : hold(server, replication, client, reply);
+  };
 }
 
 function hold(server: Server, replication: Replication, client: Client, reply: Reply): Reply | NoReply {
   const needed = server.config.num('sync-replicas');
-  // Only a master's own clients wait; a replica applying its master's stream never does.
-  if (needed === 0 || server.isReplica || client.isMaster || client.isReplica) return reply;
+  // Only a master's own clients wait.
+  if (server.isReplica) return reply;
   const offset = client.lastWriteOffset;
   if (replication.countAcked(offset) >= needed) return acknowledged(replication, offset, reply);
   const timeoutMs = server.config.num('sync-replicas-timeout');

@@ -9,7 +9,8 @@ import { ErrorReply, NO_REPLY, type Reply } from '../../shared/resp/reply.js';
 import { ProtocolError, RequestParser } from '../../shared/resp/request-parser.js';
 import type { Client, ClientSink, ReplySlot } from '../clients/client.js';
 import { execute } from '../request/dispatch.js';
-import { mustWaitForPause, whenUnpaused } from '../request/client-pause.js';
+import { whenUnpaused } from '../request/client-pause.js';
+import { POSTPONE } from '../request/request-path.js';
 import type { Server } from '../server.js';
 import { SocketReader } from './socket-reader.js';
 import { faultSwitch, faultsOf } from '../faults/faults.js';
@@ -98,18 +99,19 @@ export class Connection implements ClientSink {
         return;
       }
       if (args === null) return;
-      // CLIENT PAUSE: park the request and carry on from it when the pause ends.
-      if (this.server.clientPause && mustWaitForPause(this.server, this.client, args)) {
-        this.postponed = args;
-        whenUnpaused(this.server, () => this.resume());
-        return;
-      }
       // FAULT PARTITION (faults/): a partitioned link's requests wait for the heal, which resumes us.
       if (faultSwitch.on && faultsOf(this.server).holdRequest(this, args)) {
         this.postponed = args;
         return;
       }
       const reply = execute(this.server, this.client, args);
+      // CLIENT PAUSE (the request path's client-pause check): park the request and carry on from
+      // it when the pause ends.
+      if (reply === POSTPONE) {
+        this.postponed = args;
+        whenUnpaused(this.server, () => this.resume());
+        return;
+      }
       if (reply !== NO_REPLY && this.client.replyMode === 'on') this.emit(encodeReply(reply, this.client.proto));
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
@@ -124,7 +126,7 @@ export class Connection implements ClientSink {
 
   private flush(): void {
     if (this.out.length === 0 || this.detached) return;
-    this.server.beforeReplies?.();
+    for (const hook of this.server.requestPath.beforeReplies) hook();
     if (!this.socket.destroyed) {
       this.server.stats.netOutputBytes += this.out.length;
       this.socket.write(this.out, 'latin1');

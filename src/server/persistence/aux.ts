@@ -1,7 +1,7 @@
 // The AUX fields at the head of every RDB we write, in Redis 7.0's order (protocol doc 4.5):
 // redis-ver, redis-bits, ctime, used-mem, [repl-stream-db, repl-id, repl-offset], aof-base.
 
-import { REDIS_COMPAT_VERSION } from '../commands/connection/connection.js';
+import { REDIS_COMPAT_VERSION } from '../base/version.js';
 import { clock } from '../base/clock.js';
 
 /** Replication identity stored in a snapshot (a full resync's +FULLRESYNC values, or a restart's PSYNC). */

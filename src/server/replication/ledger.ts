@@ -9,9 +9,11 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCommand } from '../../shared/resp/encoder.js';
 import { RequestParser } from '../../shared/resp/request-parser.js';
+import { encodeLedgerLine, LEDGER_JSONL, LEDGER_RESP } from '../../shared/lost-writes-ledger.js';
+import { clock } from '../base/clock.js';
 
-export const LEDGER_JSONL = 'lost-writes.jsonl';
-export const LEDGER_RESP = 'lost-writes.resp';
+// The format is shared with the CLI that reads the ledger; the file name is re-exported for the log line.
+export { LEDGER_JSONL };
 
 export interface LostCommand {
   /** Stream offset of the command's first byte (1-based, as backlog offsets). */
@@ -68,14 +70,14 @@ export interface LedgerRecord {
 }
 
 /** Appends a record to the node's ledger files (nothing when there is nothing to record). */
-export function appendLedger(dir: string, record: LedgerRecord, now = Date.now()): void {
+export function appendLedger(dir: string, record: LedgerRecord, now = clock.now()): void {
   const time = new Date(now).toISOString();
   const lines: string[] = [];
   let resp = '';
   let selected = -1;
   for (const command of record.commands) {
     lines.push(
-      JSON.stringify({
+      encodeLedgerLine({
         time,
         db: command.db,
         // Readable text for people; the .resp file keeps the exact bytes for a replay.
@@ -92,16 +94,7 @@ export function appendLedger(dir: string, record: LedgerRecord, now = Date.now()
     resp += encodeCommand(command.args);
   }
   if (record.missingBytes > 0) {
-    lines.push(
-      JSON.stringify({
-        time,
-        missingBytes: record.missingBytes,
-        note: 'the backlog no longer held these divergent bytes: their commands are lost without a record',
-        replid: record.replid,
-        fromOffset: record.divergedAt,
-        newMaster: record.newMaster,
-      }),
-    );
+    lines.push(encodeLedgerLine({ time, missingBytes: record.missingBytes, replid: record.replid, fromOffset: record.divergedAt, newMaster: record.newMaster }));
   }
   if (lines.length === 0) return;
   appendFileSync(join(dir, LEDGER_JSONL), lines.map((l) => `${l}\n`).join(''));

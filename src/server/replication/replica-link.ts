@@ -107,7 +107,7 @@ export class ReplicaLink {
     });
   }
 
-  /** Writes the queued stream bytes now (before client replies: see Server.beforeReplies). */
+  /** Writes the queued stream bytes now (before client replies: the request path's beforeReplies hook). */
   flush(): void {
     if (this.closed || this.queue.length === 0 || this.state !== 'online' || this.holdUntilAck) return;
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);

@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
 import { NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../clients/client.js';
-import type { PropagationSink, Server } from '../server.js';
+import type { Server } from '../server.js';
+import type { PropagationObserver } from '../request/request-path.js';
 import { Backlog } from './backlog.js';
 import { SnapshotJob, type SnapshotProducer } from './full-sync.js';
 import { Identity } from './identity.js';
@@ -22,7 +23,7 @@ import { clock } from '../base/clock.js';
 const MULTI = encodeCommand(['MULTI']);
 const EXEC = encodeCommand(['EXEC']);
 
-export class Replication implements PropagationSink {
+export class Replication implements PropagationObserver {
   readonly identity = new Identity();
   backlog: Backlog | null = null;
   readonly links = new Set<ReplicaLink>();
@@ -38,8 +39,6 @@ export class Replication implements PropagationSink {
   /** Clients blocked in WAIT: resolved on ACKs or timeout. */
   private readonly waiters = new Set<{ offset: number; needed: number; done(count: number): void }>();
   private getackRequested = false;
-  /** True while this node follows a master: propagation from local commands is ignored. */
-  isReplica = false;
   /** Lost-writes ledger totals since start (INFO lostwrites). */
   readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
   /** REPLICAOF handling; set by installReplication. */
@@ -62,11 +61,11 @@ export class Replication implements PropagationSink {
   // ---- The stream -----------------------------------------------------------------------------
 
   /**
-   * PropagationSink: a write made on this master, as one execution unit. A SELECT goes before the
+   * PropagationObserver: a write made on this master, as one execution unit. A SELECT goes before the
    * MULTI when needed, and inside it where a transaction switched databases (protocol doc 2.2, 2.7).
    */
   propagate(dbId: number, commands: string[][], commandDbs?: number[]): void {
-    if (this.isReplica) return;
+    if (this.server.isReplica) return;
     // No backlog and no replicas: nothing is fed and the offset does not move (protocol doc 2.3).
     if (this.backlog === null && this.links.size === 0) {
       // With sync-replicas the offset must move even before a replica came, or the write would
@@ -132,7 +131,7 @@ export class Replication implements PropagationSink {
    */
   ensureBacklog(keepHistory = false): Backlog {
     if (!this.backlog) {
-      if (!this.isReplica && !keepHistory) this.identity.reset();
+      if (!this.server.isReplica && !keepHistory) this.identity.reset();
       this.backlog = new Backlog(this.server.config.num('repl-backlog-size'), this.identity.masterReplOffset);
     }
     return this.backlog;
@@ -218,7 +217,7 @@ export class Replication implements PropagationSink {
     }
     // A master's stream restarts with a SELECT; a replica forwards its master's stream as is, so
     // its sub-replicas must start in the db that stream is in (Redis rdbPopulateSaveInfo).
-    job.start(this.producer, this.isReplica ? (this.role.masterLink?.masterClient.db ?? 0) : 0);
+    job.start(this.producer, this.server.isReplica ? (this.role.masterLink?.masterClient.db ?? 0) : 0);
   }
 
   // ---- ACKs, WAIT, min-replicas ---------------------------------------------------------------
@@ -278,7 +277,7 @@ export class Replication implements PropagationSink {
 
   /** Stream commands that must not trigger a SELECT (ping, GETACK: Redis feeds them with slaveseldb). */
   propagateRaw(command: string[]): void {
-    if (this.isReplica) return;
+    if (this.server.isReplica) return;
     this.feed(Buffer.from(encodeCommand(command), 'latin1'));
   }
 
@@ -314,7 +313,7 @@ export class Replication implements PropagationSink {
     this.enforceOutputLimits(now);
     if (!secondElapsed) return;
     for (const link of this.waitingForJob) if (!link.isClosed) link.writeNow('\n');
-    if (pingDue && !this.isReplica && this.links.size > 0) this.propagateRaw(['ping']);
+    if (pingDue && !this.server.isReplica && this.links.size > 0) this.propagateRaw(['ping']);
     const timeout = this.server.config.num('repl-timeout') * 1000;
     for (const link of [...this.links]) {
       if (link.state === 'online' && !link.legacySync && !link.holdUntilAck && now - link.ackTime > timeout) {
@@ -323,7 +322,7 @@ export class Replication implements PropagationSink {
       }
     }
     const ttl = this.server.config.num('repl-backlog-ttl');
-    if (!this.isReplica && this.backlog && this.links.size === 0 && ttl > 0 && now - this.noReplicasSince > ttl * 1000) {
+    if (!this.server.isReplica && this.backlog && this.links.size === 0 && ttl > 0 && now - this.noReplicasSince > ttl * 1000) {
       this.backlog = null;
       this.identity.reset();
       this.server.log.notice(`Replication backlog freed after ${ttl} seconds without connected replicas.`);

@@ -21,7 +21,6 @@ export class RoleControl {
     const wasReplica = this.masterLink !== null;
     this.masterLink?.stop();
     const offer = wasReplica ? this.masterLink!.hasCachedHistory : cachedHistory;
-    this.replication.isReplica = true;
     this.server.isReplica = true;
     this.server.masterLinkUp = false;
     this.server.log.role = 'S';
@@ -47,7 +46,6 @@ export class RoleControl {
     this.masterLink.stop();
     this.masterLink = null;
     this.server.config.set('replicaof', [''], 'file');
-    this.replication.isReplica = false;
     this.server.isReplica = false;
     this.server.masterLinkUp = false;
     this.server.log.role = 'M';

@@ -1,13 +1,11 @@
-// CLIENT PAUSE / UNPAUSE (Redis 7.0 pauseClients): normal and pub/sub clients' commands wait (all in
+// CLIENT PAUSE state (Redis 7.0 pauseClients): normal and pub/sub clients' commands wait (all in
 // ALL mode; writes, PUBLISH, EXEC of writes in WRITE mode); replicas and the master link never do.
+// The wait itself is the request path's `client-pause` check; the command is in commands/connection.
 
-import { ErrorReply, OK, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../clients/client.js';
-import { resolveCommand } from './dispatch.js';
 import type { Server } from '../server.js';
-import { is, parseInteger } from '../base/args.js';
-import type { CommandContext } from '../base/command-spec.js';
 import { clock } from '../base/clock.js';
+import type { RequestTraits } from './request-path.js';
 
 export interface ClientPauseState {
   /** Absolute end of the pause in ms. */
@@ -38,53 +36,22 @@ export function unpauseClients(server: Server): void {
   for (const resume of state.waiters) resume();
 }
 
-/** True when `args` from `client` must wait for the pause to end (Redis processCommand). */
-export function mustWaitForPause(server: Server, client: Client, args: string[]): boolean {
+/**
+ * True when a request with `traits` from `client` must wait for the pause to end (Redis
+ * processCommand: everything in ALL mode, is_may_replicate_command in WRITE mode — for EXEC, its
+ * queue decides). A pause whose end has passed is lifted here, before its timer fires.
+ */
+export function pauseHolds(server: Server, client: Client, traits: RequestTraits): boolean {
   const state = server.clientPause;
   if (!state || client.isMaster || client.isReplica) return false;
   if (clock.now() >= state.until) {
     unpauseClients(server);
     return false;
   }
-  if (state.all) return true;
-  const resolved = resolveCommand(server, args);
-  // Unknown commands and arity errors are answered at once, as Redis rejects them before pausing.
-  if (resolved instanceof ErrorReply) return false;
-  if (mayReplicate(resolved.spec.flags)) return true;
-  if (resolved.fullName === 'exec' && client.multi !== null) {
-    return client.multi.some((queued) => {
-      const entry = resolveCommand(server, queued.args);
-      return !(entry instanceof ErrorReply) && mayReplicate(entry.spec.flags);
-    });
-  }
-  return false;
-}
-
-function mayReplicate(flags: readonly string[]): boolean {
-  return flags.includes('write') || flags.includes('may_replicate');
+  return state.all || traits.mayReplicate;
 }
 
 /** Parks a connection until the pause ends. */
 export function whenUnpaused(server: Server, resume: () => void): void {
   server.clientPause?.waiters.add(resume);
-}
-
-export function clientPause(ctx: CommandContext, args: string[]): Reply {
-  const timeout = parseInteger(args[2]!);
-  if (timeout === null) return new ErrorReply('ERR timeout is not an integer or out of range');
-  if (timeout < 0) return new ErrorReply('ERR timeout is negative');
-  let all = true;
-  if (args.length === 4) {
-    if (is(args[3], 'WRITE')) all = false;
-    else if (!is(args[3], 'ALL')) return new ErrorReply('ERR CLIENT PAUSE mode must be WRITE or ALL');
-  } else if (args.length > 4) {
-    return new ErrorReply('ERR syntax error');
-  }
-  pauseClients(ctx.server, clock.now() + timeout, all);
-  return OK;
-}
-
-export function clientUnpause(ctx: CommandContext): Reply {
-  unpauseClients(ctx.server);
-  return OK;
 }

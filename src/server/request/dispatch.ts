@@ -1,32 +1,27 @@
-// From a parsed request to a reply, in the order of Redis's processCommand: lookup, arity, auth,
-// transaction queueing, pub/sub context, replica read-only, write gates (min-replicas, fencing),
-// stale data, loading; then `call`, which runs the handler and propagates what it changed.
+// From a parsed request to a reply, as redis-server 7.0's processCommand and call() (server.c):
+// look the command up and check its arity, run the request path's checks in their declared order
+// (request-path.ts), queue it when inside MULTI, else call it; then hand the reply of a write to
+// the reply policies, and what it changed to the propagation observers.
 
 import { ErrorReply, NO_REPLY, type NoReply, QUEUED, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../clients/client.js';
 import { ExecutionContext } from './context.js';
-import {
-  ERR_LOADING,
-  ERR_MASTERDOWN,
-  ERR_NOAUTH,
-  ERR_READONLY,
-  unknownCommand,
-  unknownSubcommand,
-  wrongArity,
-} from '../base/errors.js';
+import { unknownCommand, unknownSubcommand, wrongArity } from '../base/errors.js';
 import type { BlockRequest, CommandSpec } from '../base/command-spec.js';
 import type { Db } from '../keyspace/db.js';
 import type { Server } from '../server.js';
+import { POSTPONE, type Postpone, type Request, type RequestTraits } from './request-path.js';
+import { discardTransaction } from './transaction-state.js';
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
-/** What a RESP2 client with subscriptions may still run. */
-const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset', 'ssubscribe', 'sunsubscribe']);
 
 export interface Resolved {
   readonly spec: CommandSpec;
   /** `config|get` style name used in errors and stats. */
   readonly fullName: string;
+  /** The command's own flags as the checks read them (EXEC's come from its queue). */
+  readonly traits: RequestTraits;
 }
 
 /**
@@ -71,93 +66,99 @@ function resolveUncached(server: Server, args: string[]): Resolved | ErrorReply 
     if (!sub) return unknownSubcommand(args);
     const fullName = `${name}|${subName}`;
     if (!arityOk(sub.arity, args.length)) return wrongArity(fullName);
-    return { spec: sub, fullName };
+    return { spec: sub, fullName, traits: traitsOf(sub) };
   }
   if (!arityOk(spec.arity, args.length)) return wrongArity(name);
-  return { spec, fullName: name };
+  return { spec, fullName: name, traits: traitsOf(spec) };
 }
 
 function arityOk(arity: number, argc: number): boolean {
   return arity >= 0 ? argc === arity : argc >= -arity;
 }
 
-/** Runs one request from a client, applying every check Redis applies before a command. */
-export function execute(server: Server, client: Client, args: string[]): Reply | NoReply {
-  const resolved = resolveCommand(server, args);
-  if (resolved instanceof ErrorReply) {
-    if (client.multi !== null) client.multiError = true;
-    return rejected(server, undefined, resolved);
-  }
-  const { spec, fullName } = resolved;
+function traitsOf(spec: CommandSpec): RequestTraits {
   const flags = spec.flags;
-  if (!client.authenticated && !flags.includes('no_auth')) return rejected(server, fullName, ERR_NOAUTH);
-  client.lastCommand = fullName;
+  const write = flags.includes('write');
+  return {
+    write,
+    mayReplicate: write || flags.includes('may_replicate'),
+    denyStale: !flags.includes('stale'),
+    denyLoading: !flags.includes('loading'),
+  };
+}
 
-  const bar = fullName.indexOf('|');
-  const baseName = bar < 0 ? fullName : fullName.slice(0, bar);
-  if (client.multi !== null && !TRANSACTION_CONTROL.has(baseName)) {
-    if (flags.includes('no_multi')) {
-      client.multiError = true;
-      return rejected(server, fullName, new ErrorReply(`ERR Command not allowed inside a transaction`));
-    }
-    // Redis processCommand refuses (READONLY, NOREPLICAS, ...) before queueing, flagging the MULTI.
-    const queueRefusal = refuseBeforeCall(server, client, spec);
-    if (queueRefusal) {
-      client.multiError = true;
-      return rejected(server, fullName, queueRefusal);
-    }
-    client.multi.push({ args });
+/** EXEC's traits: its own, or-ed with those of every queued command (Redis mstate.cmd_flags / cmd_inv_flags). */
+function execTraits(own: RequestTraits, client: Client): RequestTraits {
+  let { write, mayReplicate, denyStale, denyLoading } = own;
+  for (const queued of client.multi!) {
+    const flags = queued.spec.flags;
+    if (flags.includes('write')) write = mayReplicate = true;
+    else if (flags.includes('may_replicate')) mayReplicate = true;
+    if (!flags.includes('stale')) denyStale = true;
+    if (!flags.includes('loading')) denyLoading = true;
+  }
+  return { write, mayReplicate, denyStale, denyLoading };
+}
+
+/**
+ * Runs one request from a client through the request path. POSTPONE: a check (CLIENT PAUSE) made
+ * it wait; the caller parks the request and runs it again later.
+ */
+export function execute(server: Server, client: Client, args: string[]): Reply | NoReply | Postpone {
+  const resolved = resolveCommand(server, args);
+  if (resolved instanceof ErrorReply) return rejected(server, client, undefined, resolved);
+  const { spec, fullName } = resolved;
+  // Redis records the last command at lookup, before any check (CLIENT LIST cmd=).
+  client.lastCommand = fullName;
+  const inMulti = client.multi !== null;
+  const isExec = inMulti && fullName === 'exec';
+  const request: Request = { server, client, spec, fullName, args, traits: isExec ? execTraits(resolved.traits, client) : resolved.traits };
+  for (const check of server.requestPath.checks) {
+    const verdict = check(request);
+    if (verdict === undefined) continue;
+    if (verdict === POSTPONE) return POSTPONE;
+    return rejected(server, client, fullName, verdict);
+  }
+  if (inMulti && !TRANSACTION_CONTROL.has(fullName)) {
+    client.multi!.push({ args, spec, fullName });
     return QUEUED;
   }
-  if (client.inPubSubContext && !PUBSUB_ALLOWED.has(baseName)) {
-    return rejected(
-      server,
-      fullName,
-      new ErrorReply(
-        `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      ),
-    );
-  }
-  const refusal = refuseBeforeCall(server, client, spec);
-  if (refusal) return rejected(server, fullName, refusal);
-  if (server.replyHold === undefined) return call(server, client, spec, fullName, args);
-  // sync-replicas: a command that moved the client's write offset (a write, an EXEC with writes)
-  // may have its reply held until replicas acknowledged it.
+  const policies = server.requestPath.replyPolicies;
+  if (policies.length === 0) return call(server, client, spec, fullName, args);
+  // A command that moved the client's write offset (a write, an EXEC with writes) hands its reply
+  // to the reply policies: the first that claims it may hold it (sync-replicas, confirmed replies).
   const offsetBefore = client.lastWriteOffset;
   const reply = call(server, client, spec, fullName, args);
   if (reply === NO_REPLY || client.lastWriteOffset === offsetBefore) return reply;
-  return server.replyHold(client, reply);
-}
-
-/** Counts a command refused before running (INFO errorstats, commandstats rejected_calls). */
-function rejected(server: Server, fullName: string | undefined, reply: Reply): Reply {
-  if (reply instanceof ErrorReply) server.stats.recordError(reply.message);
-  if (fullName !== undefined) {
-    let entry = server.stats.commandCalls.get(fullName);
-    if (!entry) server.stats.commandCalls.set(fullName, (entry = { calls: 0, usec: 0, failed: 0 }));
-    entry.rejected = (entry.rejected ?? 0) + 1;
+  for (const policy of policies) {
+    const decided = policy(client, reply);
+    if (decided !== undefined) return decided;
   }
   return reply;
 }
 
 /**
- * The checks that also apply to each command of an EXEC: Redis re-checks OOM/readonly/min-replicas
- * for the transaction as a whole, so EXEC aborts the whole transaction when one command is refused.
+ * A refused request (Redis rejectCommand): counted in INFO errorstats and commandstats
+ * rejected_calls; inside MULTI it flags the transaction, and a refused EXEC discards it with
+ * -EXECABORT naming the reason (execCommandAbort).
  */
-export function refuseBeforeCall(server: Server, client: Client, spec: CommandSpec): Reply | undefined {
-  const isWrite = spec.flags.includes('write');
-  if (server.isReplica && !client.isMaster) {
-    if (isWrite && server.config.bool('replica-read-only')) return ERR_READONLY;
-    if (!server.masterLinkUp && !server.config.bool('replica-serve-stale-data') && !spec.flags.includes('stale')) {
-      return ERR_MASTERDOWN;
+function rejected(server: Server, client: Client, fullName: string | undefined, reply: ErrorReply): Reply {
+  let answer = reply;
+  if (client.multi !== null) {
+    if (fullName === 'exec') {
+      discardTransaction(server, client);
+      answer = new ErrorReply(`EXECABORT Transaction discarded because of: ${reply.message}`);
+    } else {
+      client.multiError = true;
     }
   }
-  if (isWrite && !client.isMaster && server.writeGate) {
-    const refused = server.writeGate(client);
-    if (refused) return refused;
+  server.stats.recordError(answer.message);
+  if (fullName !== undefined) {
+    let entry = server.stats.commandCalls.get(fullName);
+    if (!entry) server.stats.commandCalls.set(fullName, (entry = { calls: 0, usec: 0, failed: 0 }));
+    entry.rejected = (entry.rejected ?? 0) + 1;
   }
-  if (server.loading && !spec.flags.includes('loading')) return ERR_LOADING;
-  return undefined;
+  return answer;
 }
 
 /** Runs a handler as one execution unit and propagates what it changed (Redis server.c call()). */

@@ -4,7 +4,7 @@
 import { arch, machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import type { Server } from '../../server.js';
-import { REDIS_COMPAT_VERSION } from '../connection/connection.js';
+import { REDIS_COMPAT_VERSION } from '../../base/version.js';
 import { clock } from '../../base/clock.js';
 
 /** Where the program was started from, resolved before main.ts changes directory to `dir`. */

@@ -5,7 +5,7 @@ import { ErrorReply, NO_REPLY, OK, VerbatimReply, type NoReply, type Reply } fro
 import type { Client, ClientKind } from '../../clients/client.js';
 import { is, parseInteger } from '../../base/args.js';
 import { clientInfoLine, clientKindByName } from './client-list.js';
-import { clientPause, clientUnpause } from '../../request/client-pause.js';
+import { clientPause, clientUnpause } from './client-pause.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';

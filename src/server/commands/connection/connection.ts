@@ -4,8 +4,7 @@ import { ErrorReply, MapReply, OK, PONG, PushReply, SimpleString, type Reply } f
 import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
-
-export const REDIS_COMPAT_VERSION = '7.0.15';
+import { REDIS_COMPAT_VERSION } from '../../base/version.js';
 
 const ERR_WRONGPASS = new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.');
 
@@ -109,8 +108,8 @@ function quit(ctx: CommandContext): Reply {
 }
 
 export const connectionCommands: CommandSpec[] = [
-  command('ping', -1, ['fast', 'stale'], ping),
-  command('echo', 2, ['fast', 'stale'], (_ctx, args) => args[1]!),
+  command('ping', -1, ['fast'], ping),
+  command('echo', 2, ['loading', 'stale', 'fast'], (_ctx, args) => args[1]!),
   command('quit', -1, ['fast', 'no_auth', 'stale', 'loading', 'allow_busy'], quit),
   command('reset', 1, ['fast', 'no_auth', 'stale', 'loading', 'noscript'], reset),
   command('auth', -2, ['fast', 'no_auth', 'stale', 'loading', 'noscript'], auth),

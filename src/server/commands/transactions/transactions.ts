@@ -3,7 +3,8 @@
 
 import { ErrorReply, NO_REPLY, NULL_ARRAY, OK, type Reply } from '../../../shared/resp/reply.js';
 import type { Client } from '../../clients/client.js';
-import { call, refuseBeforeCall, resolveCommand } from '../../request/dispatch.js';
+import { call } from '../../request/dispatch.js';
+import { discardTransaction } from '../../request/transaction-state.js';
 import type { Server } from '../../server.js';
 import { ERR_EXECABORT } from '../../base/errors.js';
 import { ALL_KEYS, command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
@@ -26,16 +27,9 @@ function multi(ctx: CommandContext): Reply {
   return OK;
 }
 
-/** Leaves MULTI state and forgets WATCHed keys (Redis discardTransaction). */
-function endTransaction(server: Server, client: Client): void {
-  client.multi = null;
-  client.multiError = false;
-  server.unwatchAll(client);
-}
-
 function discard(ctx: CommandContext): Reply {
   if (ctx.client.multi === null) return new ErrorReply('ERR DISCARD without MULTI');
-  endTransaction(ctx.server, ctx.client);
+  discardTransaction(ctx.server, ctx.client);
   return OK;
 }
 
@@ -84,33 +78,21 @@ function exec(ctx: CommandContext): Reply {
   if (watchedKeyExpired(server, client)) client.watchDirty = true;
   if (client.multiError || client.watchDirty) {
     const reply = client.multiError ? ERR_EXECABORT : NULL_ARRAY;
-    endTransaction(server, client);
+    discardTransaction(server, client);
     return reply;
   }
-  const resolved = queue.map((queued) => resolveCommand(server, queued.args));
-  // The node's state may have changed since queueing (became a read-only replica, lost replicas):
-  // Redis then refuses the whole transaction (execCommandAbort).
-  for (const entry of resolved) {
-    if (entry instanceof ErrorReply) continue;
-    const refusal = refuseBeforeCall(server, client, entry.spec);
-    if (refusal instanceof ErrorReply) {
-      endTransaction(server, client);
-      return new ErrorReply(`EXECABORT Transaction discarded because of: ${refusal.message}`);
-    }
-  }
+  // Whether the node may still run the queue (it became a read-only replica, lost its replicas,
+  // fenced itself) was decided by the request path's checks on EXEC, with the queue's flags:
+  // a refusal there discards the transaction with -EXECABORT (Redis execCommandAbort).
   // Unwatch at once (Redis does it before running the queue); client.multi stays set while the
   // queue runs, so blocking commands know not to block (Redis keeps CLIENT_MULTI until the end).
   server.unwatchAll(client);
   const replies: Reply[] = [];
-  resolved.forEach((entry, index) => {
-    if (entry instanceof ErrorReply) {
-      replies.push(entry);
-      return;
-    }
-    const reply = call(server, client, entry.spec, entry.fullName, queue[index]!.args);
+  for (const queued of queue) {
+    const reply = call(server, client, queued.spec, queued.fullName, queued.args);
     replies.push(reply === NO_REPLY ? unblockInsideExec(server, client) : reply);
-  });
-  endTransaction(server, client);
+  }
+  discardTransaction(server, client);
   return replies;
 }
 

@@ -5,51 +5,39 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestParser } from '../../shared/resp/request-parser.js';
-import { CliError, EXIT } from '../errors.js';
-import type { NodeRecord, RunState } from '../state/run-state.js';
+import {
+  isGapLine,
+  LEDGER_JSONL,
+  LEDGER_RESP,
+  parseLedgerLine,
+  type LedgerCommandLine,
+  type LedgerGapLine,
+} from '../../../shared/lost-writes-ledger.js';
+import { RequestParser } from '../../../shared/resp/request-parser.js';
+import { CliError, EXIT } from '../../errors.js';
+import type { NodeRecord, RunState } from '../../state/run-state.js';
 
-/** File names the node writes (src/server/replication/ledger.ts; the CLI may not import the server). */
-export const LEDGER_JSONL = 'lost-writes.jsonl';
-export const LEDGER_RESP = 'lost-writes.resp';
 /** Written by `clusterctl lost-writes --replay`: one `replid:offset` key per replayed command. */
 export const LEDGER_REPLAYED = 'lost-writes.replayed';
 
-/** One divergent command a node recorded before its full resync erased it. */
-export interface LostWrite {
+/** One divergent command a node recorded before its full resync erased it (its ledger line, and more). */
+export interface LostWrite extends LedgerCommandLine {
   /** `replid:offset`: the same command in the same history, whichever node recorded it. */
   key: string;
   /** The node whose ledger holds it (the first in topology order when several do). */
   node: string;
   /** Other nodes whose ledgers hold the same record (e.g. a cascaded replica of the demoted master). */
   alsoRecordedBy: string[];
-  /** When it was recorded (ISO 8601), not when the client wrote it. */
-  time: string;
-  db: number;
-  /** The command and arguments as readable text (UTF-8; invalid bytes show as U+FFFD). */
-  command: string[];
   /** The exact bytes, one latin1 string per argument (from lost-writes.resp): what a replay sends. */
   args: string[];
-  /** Stream offset of the command in the history it belonged to. */
-  offset: number;
-  /** The history (replication ID) the command belonged to. */
-  replid: string;
-  /** host:port of the master the node was repointed to when it recorded this. */
-  newMaster: string;
   /** True when `clusterctl lost-writes --replay` already applied it. */
   replayed: boolean;
 }
 
 /** Divergent bytes the node's backlog no longer held: those writes are lost without a record. */
-export interface LostWritesGap {
+export interface LostWritesGap extends LedgerGapLine {
   node: string;
   alsoRecordedBy: string[];
-  time: string;
-  replid: string;
-  /** First offset of the missing range. */
-  fromOffset: number;
-  missingBytes: number;
-  newMaster: string;
 }
 
 /** One node's ledger files (paths are given even when the files do not exist). */
@@ -88,25 +76,9 @@ export interface LostWritesReport {
   };
 }
 
-interface RawCommand {
-  time: string;
-  db: number;
-  command: string[];
-  offset: number;
-  replid: string;
-  newMaster: string;
-}
-interface RawGap {
-  time: string;
-  missingBytes: number;
-  replid: string;
-  fromOffset: number;
-  newMaster: string;
-}
-
 /**
  * Every node's ledger (or only `selector`'s: a node name; resolve role selectors such as `master`
- * with ops/select.ts first). Throws a CliError naming file and line for a malformed ledger line.
+ * with cluster/select.ts first). Throws a CliError naming file and line for a malformed ledger line.
  */
 export function readLostWrites(state: RunState, selector?: string): LostWritesReport {
   const records = selector === undefined ? state.nodes : [nodeByName(state, selector)];
@@ -215,37 +187,15 @@ function readReplayed(file: string): string[] {
 }
 
 /** Parses a lost-writes.jsonl text; `file` names it in errors ("FILE:LINE: ..."). */
-export function parseLedgerJsonl(text: string, file: string): { commands: RawCommand[]; gaps: RawGap[] } {
-  const commands: RawCommand[] = [];
-  const gaps: RawGap[] = [];
+export function parseLedgerJsonl(text: string, file: string): { commands: LedgerCommandLine[]; gaps: LedgerGapLine[] } {
+  const commands: LedgerCommandLine[] = [];
+  const gaps: LedgerGapLine[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    const where = `${file}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw malformed(where, `not JSON (${(error as Error).message})`);
-    }
-    const o = value as Record<string, unknown>;
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw malformed(where, 'not a JSON object');
-    const str = (name: string) => {
-      if (typeof o[name] !== 'string') throw malformed(where, `"${name}" is missing or not a string`);
-      return o[name] as string;
-    };
-    const int = (name: string) => {
-      if (!Number.isSafeInteger(o[name]) || (o[name] as number) < 0) throw malformed(where, `"${name}" is missing or not a non-negative integer`);
-      return o[name] as number;
-    };
-    if ('missingBytes' in o) {
-      gaps.push({ time: str('time'), missingBytes: int('missingBytes'), replid: str('replid'), fromOffset: int('fromOffset'), newMaster: str('newMaster') });
-      return;
-    }
-    const command = o.command;
-    if (!Array.isArray(command) || command.length === 0 || !command.every((a) => typeof a === 'string')) {
-      throw malformed(where, '"command" is missing or not a list of strings');
-    }
-    commands.push({ time: str('time'), db: int('db'), command: command as string[], offset: int('offset'), replid: str('replid'), newMaster: str('newMaster') });
+    const parsed = parseLedgerLine(line);
+    if (!parsed.ok) throw malformed(`${file}:${i + 1}`, parsed.why);
+    if (isGapLine(parsed.line)) gaps.push(parsed.line);
+    else commands.push(parsed.line);
   });
   return { commands, gaps };
 }
@@ -263,7 +213,7 @@ function malformed(where: string, why: string): CliError {
  * .resp file the same commands in the same order (plus SELECTs). Falls back to the text when the
  * two files do not match, with a warning.
  */
-function exactArgs(ledger: NodeLedger, commands: RawCommand[], warnings: string[]): string[][] {
+function exactArgs(ledger: NodeLedger, commands: LedgerCommandLine[], warnings: string[]): string[][] {
   const fromText = () => commands.map((c) => c.command.map((arg) => Buffer.from(arg, 'utf8').toString('latin1')));
   if (commands.length === 0) return [];
   if (!existsSync(ledger.resp)) {

@@ -1,5 +1,6 @@
-// Checks before `up` starts anything: the engine's programs (node, and sentinel when the topology has
-// sentinels) exist, and every port it needs is free (naming the process that holds a busy one).
+// Checks before `up` (or `start NODE`) starts anything: the engine's programs (node, and sentinel when
+// the topology has sentinels) exist, and every port it needs is free (naming the process that holds a
+// busy one).
 
 import { existsSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';

@@ -4,17 +4,17 @@
 // next replication cron tick), and on failure or Ctrl-C stops exactly what this invocation started.
 
 import { rmSync } from 'node:fs';
-import { registerAuth } from '../auth.js';
-import { CliError, EXIT } from '../errors.js';
-import { acquireLock } from '../state/lock.js';
-import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../state/run-state.js';
-import { writeNodeConfig } from '../supervisor/node-config.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import type { ClusterSpec } from '../topology/types.js';
-import { liveCluster, processState } from './live.js';
-import { reconcileRoles } from './reconcile.js';
-import { currentMaster } from './sentinels.js';
-import { nodeSummaries, type NodeSummary } from './summary.js';
+import { registerAuth } from '../../auth.js';
+import { CliError, EXIT } from '../../errors.js';
+import { acquireLock } from '../../state/lock.js';
+import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../../state/run-state.js';
+import { writeNodeConfig } from '../../supervisor/node-config.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import type { ClusterSpec } from '../../topology/types.js';
+import { liveCluster, processState } from '../../cluster/live.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
+import { currentMaster } from '../../cluster/sentinels.js';
+import { nodeSummaries, type NodeSummary } from '../../cluster/summary.js';
 import { runUpTasks } from './up-tasks.js';
 
 export interface UpResult {

@@ -1,15 +1,15 @@
 // The steps of `up` as listr2 tasks (animated in a terminal, plain lines in CI logs, silent under
 // --json): topology, port and program checks, starting nodes, replication in sync, sentinels agree.
 
-import { resetSentinelConfig } from '../supervisor/sentinel-config.js';
+import { resetSentinelConfig } from '../../supervisor/sentinel-config.js';
 import { Listr } from 'listr2';
-import { CliError } from '../errors.js';
-import type { ManagedRecord, NodeRecord, SentinelRecord } from '../state/run-state.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
-import { checkBinaries, checkPorts } from './preflight.js';
-import { replicasByDepth, waitSynced, wireAll, type SyncReport } from './replication.js';
-import { currentMaster, waitSentinelsAgree } from './sentinels.js';
-import { describeTopology, plural } from './summary.js';
+import { CliError } from '../../errors.js';
+import type { ManagedRecord, NodeRecord, SentinelRecord } from '../../state/run-state.js';
+import type { Supervisor } from '../../supervisor/supervisor.js';
+import { checkBinaries, checkPorts } from '../../cluster/preflight.js';
+import { replicasByDepth, waitSynced, wireAll, type SyncReport } from '../../cluster/replication.js';
+import { currentMaster, waitSentinelsAgree } from '../../cluster/sentinels.js';
+import { describeTopology, plural } from '../../cluster/summary.js';
 
 export interface UpPlan {
   nodes: NodeRecord[];

@@ -2,17 +2,17 @@
 // same directory, its current upstream in node.conf), restart, pause (SIGSTOP) and resume (SIGCONT).
 // Each waits until the effect is visible (process gone, stopped, answering) before returning.
 
-import { CliError, EXIT } from '../errors.js';
-import type { KillSignal } from '../help-text.js';
-import { liveness, signalProcess } from '../proc/proc.js';
-import { acquireLock } from '../state/lock.js';
-import type { ClusterPaths, NodeRecord, RunState } from '../state/run-state.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import { pollUntil } from '../util/sleep.js';
-import { liveCluster, processState } from './live.js';
-import { reconcileRoles } from './reconcile.js';
-import { checkBinaries, checkPorts } from './preflight.js';
-import { selectNode } from './select.js';
+import { CliError, EXIT } from '../../errors.js';
+import type { KillSignal } from '../../help-text.js';
+import { liveness, signalProcess } from '../../proc/proc.js';
+import { acquireLock } from '../../state/lock.js';
+import type { ClusterPaths, NodeRecord, RunState } from '../../state/run-state.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import { pollUntil } from '../../util/sleep.js';
+import { liveCluster, processState } from '../../cluster/live.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
+import { checkBinaries, checkPorts } from '../../cluster/preflight.js';
+import { selectNode } from '../../cluster/select.js';
 
 export type NodeAction = 'kill' | 'stop' | 'start' | 'restart' | 'pause' | 'resume';
 

@@ -8,12 +8,12 @@
 //   healNodes(state)          // every node and sentinel
 //   healNodes(state, 'm1')    // one process
 
-import { CliError, EXIT } from '../errors.js';
-import { call, HOST } from '../probe/client.js';
-import type { ManagedRecord, RunState } from '../state/run-state.js';
-import { formatDuration } from '../util/duration.js';
-import { processState } from './live.js';
-import { selectNode } from './select.js';
+import { CliError, EXIT } from '../../errors.js';
+import { call, HOST } from '../../probe/client.js';
+import type { ManagedRecord, RunState } from '../../state/run-state.js';
+import { formatDuration } from '../../util/duration.js';
+import { processState } from '../../cluster/live.js';
+import { selectNode } from '../../cluster/select.js';
 
 export type PartitionDirection = 'both' | 'in' | 'out';
 

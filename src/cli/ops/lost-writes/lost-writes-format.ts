@@ -2,7 +2,7 @@
 // shortened, control bytes escaped), the gaps said plainly, and totals. --json carries everything in full.
 
 import { isAbsolute, relative } from 'node:path';
-import type { RunState } from '../state/run-state.js';
+import type { RunState } from '../../state/run-state.js';
 import type { LostWrite, LostWritesReport } from './lost-writes.js';
 
 /** Longest argument shown in full; longer ones are cut (with their length). */

@@ -4,13 +4,13 @@
 // cluster's whole directory goes.
 
 import { rmdirSync, rmSync } from 'node:fs';
-import type { ClusterPaths, ManagedRecord, RunState } from '../state/run-state.js';
-import { acquireLock } from '../state/lock.js';
-import { Supervisor } from '../supervisor/supervisor.js';
-import type { StopOutcome } from '../supervisor/stop.js';
-import { depthOf } from '../topology/nodes.js';
-import { liveCluster } from './live.js';
-import { reconcileRoles } from './reconcile.js';
+import type { ClusterPaths, ManagedRecord, RunState } from '../../state/run-state.js';
+import { acquireLock } from '../../state/lock.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import type { StopOutcome } from '../../supervisor/stop.js';
+import { depthOf } from '../../topology/nodes.js';
+import { liveCluster } from '../../cluster/live.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
 
 export interface DownResult {
   cluster: string;

@@ -3,18 +3,18 @@
 // replicas under it. --to works through replica-priority, the only lever Redis Sentinel offers
 // (sentinel-priority.ts).
 
-import { CliError, EXIT } from '../errors.js';
-import { call } from '../probe/client.js';
-import type { ClusterPaths, RunState } from '../state/run-state.js';
-import { writeState } from '../state/run-state.js';
-import { writeNodeConfig } from '../supervisor/node-config.js';
-import { sleep } from '../util/sleep.js';
-import type { FailoverResult } from './failover.js';
-import { liveCluster } from './live.js';
-import { reconcileRoles } from './reconcile.js';
-import { recordSentinelEvents, type SentinelEvent } from './sentinel-events.js';
+import { CliError, EXIT } from '../../errors.js';
+import { call } from '../../probe/client.js';
+import type { ClusterPaths, RunState } from '../../state/run-state.js';
+import { writeState } from '../../state/run-state.js';
+import { writeNodeConfig } from '../../supervisor/node-config.js';
+import { sleep } from '../../util/sleep.js';
+import type { FailoverResult } from './failover-result.js';
+import { liveCluster } from '../../cluster/live.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
+import { recordSentinelEvents, type SentinelEvent } from '../../cluster/sentinel-events.js';
 import { preferReplica } from './sentinel-priority.js';
-import { currentMaster, viewSentinels, waitSentinelsAgree, type SentinelView } from './sentinels.js';
+import { currentMaster, viewSentinels, waitSentinelsAgree, type SentinelView } from '../../cluster/sentinels.js';
 
 export async function sentinelFailover(state: RunState, paths: ClusterPaths, to: string | undefined, timeoutMs: number): Promise<FailoverResult> {
   const begin = Date.now();

@@ -2,11 +2,11 @@
 // link, offset and how far behind its upstream it is, and memory; plus the problems an operator
 // should know about (stopped or paused nodes, stale records, broken links, several masters).
 
-import type { RunState } from '../state/run-state.js';
-import { liveCluster, type LiveNode, type ProcessState } from './live.js';
-import { describeProcess } from '../proc/proc.js';
-import { reconcileRoles } from './reconcile.js';
-import { disagreement, viewSentinels, type SentinelView } from './sentinels.js';
+import type { RunState } from '../../state/run-state.js';
+import { liveCluster, type LiveNode, type ProcessState } from '../../cluster/live.js';
+import { describeProcess } from '../../proc/proc.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
+import { disagreement, viewSentinels, type SentinelView } from '../../cluster/sentinels.js';
 
 export interface NodeStatus {
   name: string;

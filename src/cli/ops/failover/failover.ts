@@ -4,36 +4,19 @@
 // master's other replicas, demote the old master under the new one, then lift the pause. No
 // acknowledged write is lost: nothing is written between the offset match and the promotion.
 
-import { CliError, EXIT } from '../errors.js';
-import { call } from '../probe/client.js';
-import { probeNode } from '../probe/probe.js';
-import { acquireLock } from '../state/lock.js';
-import type { ClusterPaths, NodeRecord, RunState } from '../state/run-state.js';
-import { writeNodeConfig } from '../supervisor/node-config.js';
-import { writeState } from '../state/run-state.js';
-import { sleep } from '../util/sleep.js';
-import { liveCluster, type LiveNode } from './live.js';
-import { selectNode } from './select.js';
-import { waitSynced } from './replication.js';
+import { CliError, EXIT } from '../../errors.js';
+import { call } from '../../probe/client.js';
+import { probeNode } from '../../probe/probe.js';
+import { acquireLock } from '../../state/lock.js';
+import type { ClusterPaths, NodeRecord, RunState } from '../../state/run-state.js';
+import { writeNodeConfig } from '../../supervisor/node-config.js';
+import { writeState } from '../../state/run-state.js';
+import { sleep } from '../../util/sleep.js';
+import { liveCluster, type LiveNode } from '../../cluster/live.js';
+import { selectNode } from '../../cluster/select.js';
+import { waitSynced } from '../../cluster/replication.js';
 import { sentinelFailover } from './failover-sentinel.js';
-import type { SentinelEvent } from './sentinel-events.js';
-
-export interface FailoverResult {
-  cluster: string;
-  oldMaster: string;
-  newMaster: string;
-  /** Nodes now replicating from the new master (the old master included). */
-  repointed: string[];
-  /** The replication offset at which the roles switched (null when the sentinels did it). */
-  offset: number | null;
-  /** How long writes were paused on the old master (null when the sentinels did it). */
-  writesPausedMs: number | null;
-  /** Who ran it: clusterctl itself (no sentinels) or the cluster's sentinels. */
-  via: 'clusterctl' | 'sentinels';
-  durationMs: number;
-  /** The sentinels' events while they failed over, merged across sentinels (null without sentinels). */
-  events: SentinelEvent[] | null;
-}
+import type { FailoverResult } from './failover-result.js';
 
 export async function failover(state: RunState, paths: ClusterPaths, to: string | undefined, timeoutMs: number): Promise<FailoverResult> {
   if (state.sentinels.length > 0) {

@@ -1,13 +1,13 @@
 // `wait`: block until the cluster is healthy (every node running and answering) or synced (also
 // every replica linked to its upstream and caught up), for CI scripts; fail with what is still wrong.
 
-import { CliError, EXIT } from '../errors.js';
-import type { RunState } from '../state/run-state.js';
-import { sleep } from '../util/sleep.js';
-import { liveCluster } from './live.js';
-import { reconcileRoles } from './reconcile.js';
-import { syncOf, type SyncReport } from './replication.js';
-import { disagreement, viewSentinels } from './sentinels.js';
+import { CliError, EXIT } from '../../errors.js';
+import type { RunState } from '../../state/run-state.js';
+import { sleep } from '../../util/sleep.js';
+import { liveCluster } from '../../cluster/live.js';
+import { reconcileRoles } from '../../cluster/reconcile.js';
+import { syncOf, type SyncReport } from '../../cluster/replication.js';
+import { disagreement, viewSentinels } from '../../cluster/sentinels.js';
 
 export type WaitFor = 'healthy' | 'synced';
 

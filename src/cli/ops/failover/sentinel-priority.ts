@@ -4,13 +4,13 @@
 // it will ask reports those priorities (it reads them from each replica's INFO, every 10 s in Redis
 // Sentinel, so this can take that long), and the returned function puts the old values back.
 
-import { CliError, EXIT } from '../errors.js';
-import { call } from '../probe/client.js';
-import type { RunState } from '../state/run-state.js';
-import { sleep } from '../util/sleep.js';
-import { liveCluster } from './live.js';
-import { selectNode } from './select.js';
-import type { SentinelView } from './sentinels.js';
+import { CliError, EXIT } from '../../errors.js';
+import { call } from '../../probe/client.js';
+import type { RunState } from '../../state/run-state.js';
+import { sleep } from '../../util/sleep.js';
+import { liveCluster } from '../../cluster/live.js';
+import { selectNode } from '../../cluster/select.js';
+import type { SentinelView } from '../../cluster/sentinels.js';
 
 export async function preferReplica(state: RunState, asked: SentinelView, master: string, to: string, deadline: number): Promise<() => Promise<void>> {
   const live = await liveCluster(state);

@@ -4,10 +4,10 @@
 
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withClient } from '../probe/client.js';
-import { CliError, EXIT } from '../errors.js';
-import type { RunState } from '../state/run-state.js';
-import { liveCluster } from './live.js';
+import { withClient } from '../../probe/client.js';
+import { CliError, EXIT } from '../../errors.js';
+import type { RunState } from '../../state/run-state.js';
+import { liveCluster } from '../../cluster/live.js';
 import { LEDGER_REPLAYED, type LostWrite, type LostWritesReport } from './lost-writes.js';
 
 export interface ReplayTarget {

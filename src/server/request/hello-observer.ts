@@ -1,0 +1,18 @@
+// Sentinels announce themselves with PUBLISH __sentinel__:hello on every node they monitor
+// (protocol doc 7.3). PUBLISH is propagated like a write, so the features that learn from hellos
+// (fencing: who monitors us and which master they name; faults: where each sentinel listens)
+// observe them on the propagation path instead of wrapping the PUBLISH handler.
+
+import { HELLO_CHANNEL } from '../../shared/fencing-channels.js';
+import type { PropagationObserver } from './request-path.js';
+
+/** An observer that calls `onHello` with the payload of every hello as it is propagated. */
+export function helloObserver(onHello: (payload: string) => void): PropagationObserver {
+  return {
+    propagate(_dbId, commands) {
+      for (const args of commands) {
+        if (args.length === 3 && args[1] === HELLO_CHANNEL && args[0]!.toLowerCase() === 'publish') onHello(args[2]!);
+      }
+    },
+  };
+}
