@@ -54,7 +54,7 @@ export class SentinelShell implements SentinelHost {
     this.configPath = options.configPath;
     this.requirepass = options.requirepass;
     this.resolveHostnames = options.persisted.resolveHostnames;
-    this.links = new LinkManager(core, () => Date.now(), () => this.schedule(), `sentinel-${core.myid.slice(0, 8)}`);
+    this.links = new LinkManager(core, () => Date.now(), () => this.schedule(), core.myid);
     this.server = new SentinelServer(this);
   }
 

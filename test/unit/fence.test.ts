@@ -1,5 +1,6 @@
-// Self-fencing rules (replication/fence.ts), driven with explicit times: the lease over the
-// sentinels heard, the stall rule and its confirmation, a newer configuration naming another master.
+// Self-fencing wired to a unit server (fencing/fence.ts over its pure core), driven with explicit
+// times: the lease over the sentinels heard, the stall rule and its confirmation, a newer
+// configuration naming another master.
 
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

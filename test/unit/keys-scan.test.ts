@@ -2,7 +2,8 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorReply } from '../../src/shared/resp/reply.js';
-import { parseCursor, scanCursors } from '../../src/server/commands/keys/scan.js';
+import { scanCursors } from '../../src/server/commands/keys/scan.js';
+import { parseScanCursor as parseCursor } from '../../src/server/base/scan.js';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
 

@@ -6,7 +6,7 @@ import { voteLeader } from './election.js';
 import { EV } from './events.js';
 import { startFailover } from './failover.js';
 import { addMaster, resetMaster, sameAddress } from './instances.js';
-import { globMatch } from './glob.js';
+import { globMatch } from '../../shared/glob.js';
 import { selectReplica } from './select-replica.js';
 import type { SentinelCore } from './sentinel-core.js';
 import type { MasterInstance, MasterSettings } from './types.js';

@@ -2,6 +2,12 @@
 // Redis 7.0 sentinelRefreshInstanceInfo): run id, role, replicas of a master, replica link state.
 
 import type { Role } from './types.js';
+import { FENCING_INFO, infoPrefix } from '../../shared/fencing-contract.js';
+
+/** The INFO fencing fields a sentinel reads from a clusterctl node (absent on redis-server). */
+const FENCE_LEASE = infoPrefix(FENCING_INFO.leaseMs);
+const SYNC_REPLICAS = infoPrefix(FENCING_INFO.syncReplicas);
+const SYNC_ACKED = infoPrefix(FENCING_INFO.syncAckedOffset);
 
 export interface ParsedInfo {
   runId: string | null;
@@ -55,9 +61,9 @@ export function parseInfo(text: string): ParsedInfo {
     else if (line.startsWith('slave_priority:')) info.slavePriority = Number(line.slice(15)) || 0;
     else if (line.startsWith('slave_repl_offset:')) info.slaveReplOffset = Number(line.slice(18)) || 0;
     else if (line.startsWith('replica_announced:')) info.replicaAnnounced = line.slice(18) !== '0';
-    else if (line.startsWith('fence_lease_ms:')) info.fenceLeaseMs = Number(line.slice(15)) || 0;
-    else if (line.startsWith('sync_replicas:')) info.syncReplicas = Number(line.slice(14)) || 0;
-    else if (line.startsWith('sync_acked_offset:')) info.syncAckedOffset = Number(line.slice(18)) || 0;
+    else if (line.startsWith(FENCE_LEASE)) info.fenceLeaseMs = Number(line.slice(FENCE_LEASE.length)) || 0;
+    else if (line.startsWith(SYNC_REPLICAS)) info.syncReplicas = Number(line.slice(SYNC_REPLICAS.length)) || 0;
+    else if (line.startsWith(SYNC_ACKED)) info.syncAckedOffset = Number(line.slice(SYNC_ACKED.length)) || 0;
   }
   return info;
 }

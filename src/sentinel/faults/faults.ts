@@ -7,8 +7,7 @@
 import type { Socket } from 'node:net';
 import { holdsFor, sameHost, formatPeer, type Endpoint, type PartitionRequest, type Peer } from '../../shared/faults/spec.js';
 import { SocketGate } from '../../shared/faults/socket-gate.js';
-
-const SENTINEL_NAME = /^sentinel-([0-9a-f]{8})-(cmd|pubsub)$/;
+import { SENTINEL_LINK_NAME } from '../../shared/fencing-contract.js';
 
 /** What the faults need to know of the monitored world (the server wires it to the core). */
 export interface Topology {
@@ -117,7 +116,7 @@ export class SentinelFaults {
   }
 
   private inboundEndpoint(name: string): Endpoint {
-    const sentinel = SENTINEL_NAME.exec(name);
+    const sentinel = SENTINEL_LINK_NAME.exec(name);
     if (!sentinel) return { role: 'client', name };
     const address = this.topology?.sentinelAddress(sentinel[1]!);
     return { role: 'sentinel', name, host: address?.host, port: address?.port };

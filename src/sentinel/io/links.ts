@@ -10,13 +10,13 @@ import { leaseToRequest } from '../core/monitor.js';
 import type { SentinelCore } from '../core/sentinel-core.js';
 import type { Action, Instance } from '../core/types.js';
 import { CONNECTION_LOST, RespClient } from './resp-client.js';
-import { CONFIRM_CHANNEL, HELLO_CHANNEL } from '../../shared/fencing-channels.js';
+import { CONFIRM_CHANNEL, FENCING_INFO_SECTION, HELLO_CHANNEL, fencingRequest, sentinelClientName } from '../../shared/fencing-contract.js';
 
 /** A link older than this is recycled when pings stall or the pub/sub link goes silent (Redis: 15 s). */
 const MIN_LINK_RECONNECT_PERIOD = 15_000;
 /** INFO with clusterctl's own `fencing` section (fence lease, sync-replicas); Redis 7.0 takes several
  * section names and ignores the unknown one, answering the default sections as for a bare INFO. */
-const INFO_COMMAND = ['INFO', 'default', 'fencing'];
+const INFO_COMMAND = ['INFO', 'default', FENCING_INFO_SECTION];
 
 interface Links {
   instance: Instance;
@@ -36,7 +36,8 @@ export class LinkManager {
     private readonly now: () => number,
     /** Called after every observation fed to the core, so the shell can let the core act at once. */
     private readonly observed: () => void,
-    private readonly clientName: string,
+    /** Our run id: links are named sentinel-<first 8 characters>-cmd / -pubsub, as Redis names them. */
+    private readonly runId: string,
   ) {}
 
   /** Opens links for new instances, retries dead ones (once per second), drops links of forgotten ones. */
@@ -123,7 +124,7 @@ export class LinkManager {
     if (instance.kind !== 'sentinel' && settings.authPass) {
       client.send(settings.authUser ? ['AUTH', settings.authUser, settings.authPass] : ['AUTH', settings.authPass]);
     }
-    client.send(['CLIENT', 'SETNAME', `${this.clientName}-${which}`]);
+    client.send(['CLIENT', 'SETNAME', sentinelClientName(this.runId, which)]);
     if (which === 'pubsub') client.send(['SUBSCRIBE', HELLO_CHANNEL]);
     else if (instance.kind !== 'sentinel') this.requestLease(instance, client);
   }
@@ -137,7 +138,7 @@ export class LinkManager {
     const lease = leaseToRequest(instance);
     if (lease === 0) return;
     const id = instance.id;
-    client.send(['FENCING', 'LEASE', String(lease)], (reply) => {
+    client.send(fencingRequest('LEASE', lease), (reply) => {
       if (reply === CONNECTION_LOST) return;
       this.core.onLeaseGranted(id, typeof reply === 'number' ? reply : null, this.now());
       this.observed();
@@ -153,7 +154,7 @@ export class LinkManager {
     if (channel === CONFIRM_CHANNEL) {
       // Answered at once and without waiting: the master holds write replies until a majority of
       // us read a round it started after the writes. Only on the command link it granted a lease on.
-      if (links.cmd?.connected && links.instance.link.grantedLeaseMs) links.cmd.send(['FENCING', 'CONFIRM', payload]);
+      if (links.cmd?.connected && links.instance.link.grantedLeaseMs) links.cmd.send(fencingRequest('CONFIRM', payload));
       return;
     }
     if (channel !== HELLO_CHANNEL) return;
@@ -176,10 +177,10 @@ export class LinkManager {
     switch (action.type) {
       case 'ping':
         // A node that granted us a lease gets heartbeats acknowledging its earlier replies: its
-        // lease then runs from replies we really read (server/replication/fence.ts).
+        // lease then runs from replies we really read (server/fencing/fence.ts).
         if (links.instance.link.grantedLeaseMs) {
           cmd.send(
-            ['FENCING', 'PING', String(links.beatsRead)],
+            fencingRequest('PING', links.beatsRead),
             done((reply) => {
               // The node numbers only the heartbeats it answered +PONG.
               if (links.cmd === cmd && reply === 'PONG') links.beatsRead++;

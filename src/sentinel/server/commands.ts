@@ -3,7 +3,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import { ErrorReply, MapReply, NO_REPLY, OK, PONG, PushReply, type Reply, VerbatimReply } from '../../shared/resp/reply.js';
-import { HELLO_CHANNEL } from '../../shared/fencing-channels.js';
+import { HELLO_CHANNEL } from '../../shared/fencing-contract.js';
 import { clientCommand } from './client-command.js';
 import type { CommandContext, CommandSpec } from './host.js';
 import { infoText } from './info.js';

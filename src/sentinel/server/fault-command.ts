@@ -3,7 +3,7 @@
 // instances (sentinel/faults/faults.ts). Redis Sentinel has no such command.
 
 import { ErrorReply, SimpleString, type Reply } from '../../shared/resp/reply.js';
-import { parsePartition, parsePeer, type Peer } from '../../shared/faults/spec.js';
+import { parseHeal, parsePartition } from '../../shared/faults/spec.js';
 import { sentinelFaults } from '../faults/faults.js';
 import type { CommandContext } from './host.js';
 
@@ -15,14 +15,8 @@ export function faultCommand({ client }: CommandContext, args: string[]): Reply 
     return typeof request === 'string' ? new ErrorReply(request) : sentinelFaults.partition(request);
   }
   if (sub === 'heal') {
-    if (args.length === 2) return sentinelFaults.heal();
-    const peers: Peer[] = [];
-    for (const word of args.slice(2)) {
-      const peer = parsePeer(word);
-      if (typeof peer === 'string') return new ErrorReply(peer);
-      peers.push(peer);
-    }
-    return sentinelFaults.heal(peers);
+    const request = parseHeal(args.slice(2));
+    return typeof request === 'string' ? new ErrorReply(request) : sentinelFaults.heal(request.peers);
   }
   if (sub === 'status' && args.length === 2) return sentinelFaults.describeRules();
   if (sub === 'help' && args.length === 2) {

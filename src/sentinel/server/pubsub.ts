@@ -1,7 +1,7 @@
 // The sentinel's own pub/sub: clients SUBSCRIBE to event channels (`+switch-master`, ...) or
 // PSUBSCRIBE to patterns (`*`), and every event is published here with Redis's message shapes.
 
-import { globMatch } from '../core/glob.js';
+import { globMatch } from '../../shared/glob.js';
 import { PushReply, type Reply } from '../../shared/resp/reply.js';
 
 export interface Subscriber {

@@ -2,7 +2,7 @@
 // arrays, RESP3 clients get push frames.
 
 import { PushReply } from '../../shared/resp/reply.js';
-import { globMatch } from '../base/args.js';
+import { globMatch } from '../../shared/glob.js';
 import type { Client } from './client.js';
 
 export class PubSub {

@@ -2,6 +2,8 @@
 // and whether CONFIG SET may change it at run time. Directives Redis has but we do not implement are
 // listed as `fixed`: accepted at their default value, refused with a clear message otherwise.
 
+import { closest } from '../../shared/closest.js';
+
 export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'list';
 
 export interface Directive {
@@ -197,30 +199,7 @@ export function findDirective(name: string): Directive | undefined {
   return byName.get(name.toLowerCase());
 }
 
-/** The closest known directive name, for "did you mean" hints. */
+/** The closest known directive name or alias, for "did you mean" hints. */
 export function closestDirective(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of byName.keys()) {
-    const d = editDistance(name.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return closest(name, byName.keys());
 }

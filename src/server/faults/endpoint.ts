@@ -7,8 +7,8 @@
 import type { Socket } from 'node:net';
 import type { Endpoint } from '../../shared/faults/spec.js';
 import type { Client } from '../clients/client.js';
+import { SENTINEL_LINK_NAME } from '../../shared/fencing-contract.js';
 
-const SENTINEL_NAME = /^sentinel-([0-9a-f]{8})-(cmd|pubsub)$/;
 
 export type SentinelAddresses = ReadonlyMap<string, { host: string; port: number }>;
 
@@ -36,7 +36,7 @@ export function clientEndpoint(client: Client, socket: Socket | undefined, senti
   if (client.isReplica || port > 0 || cmd === 'psync' || cmd === 'sync') {
     return { role: 'replica', name, host: client.replAnnouncedIp || remoteHost(socket), port };
   }
-  const sentinel = SENTINEL_NAME.exec(name);
+  const sentinel = SENTINEL_LINK_NAME.exec(name);
   if (sentinel) {
     const address = sentinels.get(sentinel[1]!);
     return { role: 'sentinel', name, host: address?.host, port: address?.port };

@@ -6,7 +6,7 @@
 //   FAULT STATUS                                                                          -> one line per rule
 
 import { ErrorReply, OK, type Reply } from '../../shared/resp/reply.js';
-import { parsePartition, parsePeer, type Peer } from '../../shared/faults/spec.js';
+import { parseHeal, parsePartition } from '../../shared/faults/spec.js';
 import { faultsOf } from './faults.js';
 import { helpReply } from '../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../base/command-spec.js';
@@ -22,14 +22,9 @@ function partition(ctx: CommandContext, args: string[]): Reply {
 function heal(ctx: CommandContext, args: string[]): Reply {
   const faults = faultsOf(ctx.server);
   faults.addOperator(ctx.client);
-  if (args.length === 2) return faults.heal();
-  const peers: Peer[] = [];
-  for (const word of args.slice(2)) {
-    const peer = parsePeer(word);
-    if (typeof peer === 'string') return new ErrorReply(peer);
-    peers.push(peer);
-  }
-  return faults.heal(peers);
+  const request = parseHeal(args.slice(2));
+  if (typeof request === 'string') return new ErrorReply(request);
+  return faults.heal(request.peers);
 }
 
 function status(ctx: CommandContext): Reply {

@@ -16,6 +16,7 @@ import type { ConfirmRounds } from './confirm-rounds.js';
 import type { Fence } from './fence.js';
 import { UNKNOWN_PREFIX } from './sync-ack.js';
 import { clock } from '../base/clock.js';
+import { SENTINEL_NAME_PREFIX } from '../../shared/fencing-contract.js';
 
 /** With fence-confirm-writes no: share of the lease without a confirmed heartbeat after which write replies wait (~2.4 heartbeats). */
 const HOLD_AFTER_SHARE = 0.3;
@@ -61,7 +62,7 @@ export class ConfirmHold {
     if (!fence.active || fence.fenced || !fence.allAcking || this.server.isReplica) return reply;
     // A sentinel's hello PUBLISH moves its write offset too; holding it would hold the heartbeats it
     // pipelined behind it, the very confirmations this waits for, until the lease ran out.
-    if (client.name.startsWith('sentinel-')) return reply;
+    if (client.name.startsWith(SENTINEL_NAME_PREFIX)) return reply;
     // CLIENT REPLY OFF / SKIP: the reply is dropped anyway, there is no OK to hold back.
     if (client.replyMode !== 'on') return reply;
     const always = this.server.config.bool('fence-confirm-writes');

@@ -5,14 +5,11 @@
 // something this master sent after every write applied before R started — like Raft's ReadIndex
 // check, but against the sentinels that would run a failover. confirm-hold.ts waits on them.
 
-import { CONFIRM_CHANNEL } from '../../shared/fencing-channels.js';
+import { CONFIRM_CHANNEL, SENTINEL_PUBSUB_NAME } from '../../shared/fencing-contract.js';
 import { PushReply } from '../../shared/resp/reply.js';
 import type { Server } from '../server.js';
 import type { Fence } from './fence.js';
 import { clock } from '../base/clock.js';
-
-
-const SENTINEL_PUBSUB_NAME = /^sentinel-([0-9a-f]{8})-pubsub$/;
 
 /**
  * A round that got no majority in this long is presumed lost (a sentinel's pub/sub link was being

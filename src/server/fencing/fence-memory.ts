@@ -1,13 +1,12 @@
-// The sentinels a node remembers across restarts (fence.ts decides what they mean): a JSON file in
-// the node's directory, rewritten atomically whenever the group it knows changes.
+// The sentinels a node remembers across restarts (core/fence-core.ts decides what they mean): a JSON
+// file in the node's directory, rewritten atomically whenever the group it knows changes.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SENTINEL_SHORT_ID } from '../../shared/fencing-contract.js';
 
 /** In the node's directory: the sentinels that monitored it, so that a restart begins fenced. */
 export const SENTINELS_FILE = 'fencing-sentinels.json';
-
-const SENTINEL_ID = /^[0-9a-f]{8}$/;
 
 export class SentinelMemory {
   /** How many ids the file holds now; -1: rewrite it at the next save. */
@@ -23,7 +22,7 @@ export class SentinelMemory {
     try {
       const parsed = JSON.parse(readFileSync(join(this.dir, SENTINELS_FILE), 'utf8')) as { sentinels?: unknown };
       if (!Array.isArray(parsed.sentinels)) return [];
-      const ids = parsed.sentinels.filter((id): id is string => typeof id === 'string' && SENTINEL_ID.test(id));
+      const ids = parsed.sentinels.filter((id): id is string => typeof id === 'string' && SENTINEL_SHORT_ID.test(id));
       this.saved = ids.length;
       return ids;
     } catch {

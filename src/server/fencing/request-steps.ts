@@ -1,6 +1,7 @@
 // The write-safety wing's steps in the request path: the `fencing` check (a fenced master refuses
 // every write, whatever else holds) and the `confirmed-replies` reply policy (confirm-hold.ts).
 
+import { SENTINEL_NAME_PREFIX } from '../../shared/fencing-contract.js';
 import type { Client } from '../clients/client.js';
 import type { ReplyPolicy, RequestCheck } from '../request/request-path.js';
 import type { ConfirmHold } from './confirm-hold.js';
@@ -17,7 +18,7 @@ export function fencingCheck(fence: Fence): RequestCheck {
  * heartbeats pipelined behind it, the very confirmations the hold waits for.
  */
 export function neverHeld(client: Client): boolean {
-  return client.isMaster || client.isReplica || client.name.startsWith('sentinel-');
+  return client.isMaster || client.isReplica || client.name.startsWith(SENTINEL_NAME_PREFIX);
 }
 
 export function confirmedRepliesPolicy(confirmHold: ConfirmHold): ReplyPolicy {

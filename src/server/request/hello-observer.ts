@@ -3,7 +3,7 @@
 // (fencing: who monitors us and which master they name; faults: where each sentinel listens)
 // observe them on the propagation path instead of wrapping the PUBLISH handler.
 
-import { HELLO_CHANNEL } from '../../shared/fencing-channels.js';
+import { HELLO_CHANNEL } from '../../shared/fencing-contract.js';
 import type { PropagationObserver } from './request-path.js';
 
 /** An observer that calls `onHello` with the payload of every hello as it is propagated. */

@@ -1,8 +1,12 @@
 // Fault injection, the part nodes, sentinels and the CLI share: the FAULT PARTITION grammar, what a
-// rule names (peers, direction, duration, exceptions) and how a link is matched against it.
+// rule names (peers, direction, duration, exceptions), the HEAL grammar, and how a link is matched
+// against a rule.
 //
 //   FAULT PARTITION <peer> [<peer> ...] [IN|OUT|BOTH] [FOR <ms>] [EXCEPT <name-glob>]...
+//   FAULT HEAL [<peer> ...]
 //   peer = sentinels | replicas | master | clients | client:<name-glob> | <host>:<port>
+
+import { globMatch } from '../glob.js';
 
 export type Direction = 'in' | 'out' | 'both';
 
@@ -77,27 +81,26 @@ export function parsePartition(words: readonly string[]): PartitionRequest | str
   return request;
 }
 
-/** Redis-style glob with `*`, `?` and `[...]`, enough for connection names. */
+/** What FAULT HEAL heals: every rule (peers undefined), or the links to the peers named. */
+export interface HealRequest {
+  peers: Peer[] | undefined;
+}
+
+/** Parses the arguments after HEAL; a string is the error reply text (the first unknown peer). */
+export function parseHeal(words: readonly string[]): HealRequest | string {
+  if (words.length === 0) return { peers: undefined };
+  const peers: Peer[] = [];
+  for (const word of words) {
+    const peer = parsePeer(word);
+    if (typeof peer === 'string') return peer;
+    peers.push(peer);
+  }
+  return { peers };
+}
+
+/** A connection name against a client:<name-glob> or EXCEPT glob, as Redis matches globs. */
 export function nameMatches(glob: string, name: string): boolean {
-  let source = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\').replace(/^\^/, '^')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`${source}$`).test(name);
-  } catch {
-    return false;
-  }
+  return globMatch(glob, name);
 }
 
 /** One host, however it is written: loopback spellings are the same host; unknown matches any. */

@@ -3,7 +3,8 @@
 
 import { ErrorReply, MapReply, SetReply, SimpleString, type Reply } from '../../../shared/resp/reply.js';
 import type { Server } from '../../server.js';
-import { globMatch, is } from '../../base/args.js';
+import { is } from '../../base/args.js';
+import { globMatch } from '../../../shared/glob.js';
 import { ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { commandGroup } from './command-groups.js';

@@ -4,7 +4,7 @@
 import { ErrorReply, MapReply, OK, type Reply } from '../../../shared/resp/reply.js';
 import { ConfigError, type ConfigValue } from '../../config/config.js';
 import { DIRECTIVES, findDirective, type Directive } from '../../config/directives.js';
-import { globMatch } from '../../base/args.js';
+import { globMatch } from '../../../shared/glob.js';
 import { ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { rewriteConfigFile } from '../../config/rewrite.js';

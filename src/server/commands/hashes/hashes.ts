@@ -1,5 +1,5 @@
 // Hash commands (Redis 7.0 t_hash.c) and the family's command table; HRANDFIELD and HSCAN live in
-// hashes-iterate.ts. A hash is a Map, so field order is insertion order, which is also the order of
+// iterate.ts. A hash is a Map, so field order is insertion order, which is also the order of
 // Redis's listpack encoding for small hashes: HGETALL on a small hash answers in Redis's order.
 
 import { ErrorReply, MapReply, OK, type Reply } from '../../../shared/resp/reply.js';

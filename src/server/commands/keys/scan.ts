@@ -6,13 +6,20 @@ import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import type { Db } from '../../keyspace/db.js';
 import { typeOf } from '../../keyspace/values.js';
 import type { Server } from '../../server.js';
-import { globMatch, is, parseInt64 } from '../../base/args.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
+import { globMatch } from '../../../shared/glob.js';
 import { readKey } from '../../base/read-key.js';
+import { randomKey } from '../../base/random-members.js';
+import {
+  ERR_INVALID_CURSOR,
+  matchesPattern,
+  parseScanCursor,
+  parseScanOptions,
+  scanSteps,
+  type Scannable,
+  type ScanOptions,
+} from '../../base/scan.js';
 import { command, NO_KEYS, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
-const ERR_INVALID_CURSOR = new ErrorReply('ERR invalid cursor');
-const UINT64_MAX = (1n << 64n) - 1n;
 /** Low cursor bits: a tag that tells apart cursors stopped at the same position. */
 const TAG_BITS = 16n;
 /** Live cursors kept per server; an idle or evicted one still works, with weaker promises. */
@@ -20,10 +27,8 @@ const MAX_LIVE_CURSORS = 256;
 /** An abandoned iterator pins the Map's old backing store after a rehash: do not keep it forever. */
 const CURSOR_IDLE_MS = 5 * 60_000;
 
-type KeySource = Map<string, unknown> | Set<string>;
-
 interface LiveCursor {
-  source: KeySource;
+  source: Scannable;
   iterator: Iterator<string>;
   /** Keys consumed so far: lets an unknown cursor resume approximately. */
   position: number;
@@ -41,7 +46,7 @@ interface LiveCursor {
 export class ScanCursors {
   private readonly live = new Map<string, LiveCursor>();
 
-  resume(source: KeySource, cursor: bigint): { iterator: Iterator<string>; position: number } {
+  resume(source: Scannable, cursor: bigint): { iterator: Iterator<string>; position: number } {
     if (cursor === 0n) return { iterator: source.keys(), position: 0 };
     const text = cursor.toString();
     const entry = this.live.get(text);
@@ -55,7 +60,7 @@ export class ScanCursors {
     return { iterator, position };
   }
 
-  suspend(source: KeySource, iterator: Iterator<string>, position: number, now: number): bigint {
+  suspend(source: Scannable, iterator: Iterator<string>, position: number, now: number): bigint {
     for (const [text, entry] of this.live) {
       if (this.live.size < MAX_LIVE_CURSORS && now - entry.lastUsed < CURSOR_IDLE_MS) break;
       this.live.delete(text);
@@ -82,73 +87,29 @@ export function scanCursors(server: Server): ScanCursors {
   return table;
 }
 
-/** Redis parseScanCursorOrReply: strtoul over the whole text, no leading space, <= 2^64-1. */
-export function parseCursor(text: string): bigint | null {
-  const match = /^([+-]?)(\d*)$/.exec(text);
-  if (!match || (match[1] !== '' && match[2] === '')) return null;
-  const value = match[2] === '' ? 0n : BigInt(match[2]!);
-  if (value > UINT64_MAX) return null;
-  // strtoul negates "-N" modulo 2^64.
-  return match[1] === '-' && value !== 0n ? (1n << 64n) - value : value;
-}
-
-interface ScanOptions {
-  count: number;
-  pattern: string | undefined;
-  type: string | undefined;
-}
-
-function parseScanOptions(args: string[], start: number): ScanOptions | ErrorReply {
-  const opts: ScanOptions = { count: 10, pattern: undefined, type: undefined };
-  for (let i = start; i < args.length; i += 2) {
-    const hasValue = args.length - i >= 2;
-    if (is(args[i], 'COUNT') && hasValue) {
-      const count = parseInt64(args[i + 1]!);
-      if (count === null) return ERR_NOT_INTEGER;
-      if (count < 1n) return ERR_SYNTAX;
-      opts.count = Number(count);
-    } else if (is(args[i], 'MATCH') && hasValue) {
-      opts.pattern = args[i + 1] === '*' ? undefined : args[i + 1];
-    } else if (is(args[i], 'TYPE') && hasValue) {
-      opts.type = args[i + 1]!.toLowerCase();
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
-  return opts;
-}
-
 /** SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]: examines about COUNT keys, then filters them. */
 function scan(ctx: CommandContext, args: string[]): Reply {
-  const cursor = parseCursor(args[1]!);
+  const cursor = parseScanCursor(args[1]!);
   if (cursor === null) return ERR_INVALID_CURSOR;
-  const opts = parseScanOptions(args, 2);
+  const opts = parseScanOptions(args, 2, true);
   if (opts instanceof ErrorReply) return opts;
   const db = ctx.db;
   const cursors = scanCursors(ctx.server);
   const { iterator, position } = cursors.resume(db.data, cursor);
   const found: string[] = [];
-  let examined = 0;
-  let done = false;
-  while (examined < opts.count) {
-    const next = iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    examined++;
-    if (acceptKey(ctx, db, next.value, opts)) found.push(next.value);
-  }
+  const { examined, done } = scanSteps(iterator, opts.count, (key) => {
+    if (acceptKey(ctx, db, key, opts)) found.push(key);
+  });
   const nextCursor = done ? 0n : cursors.suspend(db.data, iterator, position + examined, ctx.now);
   return [nextCursor.toString(), found];
 }
 
 /** Redis's SCAN filters in this order: pattern, type (a counted read), then expiry. */
 function acceptKey(ctx: CommandContext, db: Db, key: string, opts: ScanOptions): boolean {
-  if (opts.pattern !== undefined && !globMatch(opts.pattern, key)) return false;
-  const value = opts.type !== undefined ? readKey(ctx, key, db) : db.lookup(key);
+  if (!matchesPattern(opts, key)) return false;
+  const value = opts.type !== null ? readKey(ctx, key, db) : db.lookup(key);
   if (value === undefined) return false;
-  return opts.type === undefined || typeOf(value) === opts.type;
+  return opts.type === null || typeOf(value) === opts.type;
 }
 
 /** KEYS pattern: every live key matching; logically expired keys are skipped but not deleted. */
@@ -163,36 +124,6 @@ function keys(ctx: CommandContext, args: string[]): Reply {
   return out;
 }
 
-/** Below this size a uniform pick (walking to a random index) is cheap enough. */
-const UNIFORM_PICK_LIMIT = 1024;
-/** Larger maps: a persistent walker advanced by a random stride, O(stride) per pick. */
-const MAX_STRIDE = 64;
-const walkers = new WeakMap<KeySource, Iterator<string>>();
-
-/** A random key (uniform on small maps, a random stride along the map on large ones). */
-export function pickRandomKey(source: KeySource): string | undefined {
-  const size = source.size;
-  if (size === 0) return undefined;
-  if (size <= UNIFORM_PICK_LIMIT) {
-    let skip = Math.floor(Math.random() * size);
-    for (const key of source.keys()) if (skip-- === 0) return key;
-  }
-  let iterator = walkers.get(source) ?? source.keys();
-  let steps = 1 + Math.floor(Math.random() * MAX_STRIDE);
-  let key: string | undefined;
-  while (steps > 0) {
-    const next = iterator.next();
-    if (next.done) {
-      iterator = source.keys();
-      continue;
-    }
-    key = next.value;
-    steps--;
-  }
-  walkers.set(source, iterator);
-  return key;
-}
-
 /**
  * Redis dbRandomKey: expired picks are deleted and another is tried; a replica cannot delete, so
  * when every key has a TTL it returns an expired one after 100 tries (else it could loop forever).
@@ -202,7 +133,7 @@ function randomkey(ctx: CommandContext): Reply {
   const allVolatile = db.data.size === db.expires.size;
   let expiredPicks = 0;
   for (;;) {
-    const key = pickRandomKey(db.data);
+    const key = randomKey(db.data);
     if (key === undefined) return null;
     if (!db.isExpired(key, ctx.now)) return key;
     // On a master lookup deletes the expired key; a command from our master still sees it.

@@ -4,7 +4,7 @@
 import { encodeReply } from '../../../shared/resp/encoder.js';
 import { ErrorReply, PushReply, RawReply, type Reply } from '../../../shared/resp/reply.js';
 import type { Client } from '../../clients/client.js';
-import { globMatch } from '../../base/args.js';
+import { globMatch } from '../../../shared/glob.js';
 import { helpReply, unknownSubcommandOrArity } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 

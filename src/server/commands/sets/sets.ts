@@ -1,5 +1,5 @@
 // Set commands (Redis 7.0 t_set.c): SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SMOVE SSCAN, and
-// the family's command table, gathered with sets-random.ts (SPOP SRANDMEMBER) and sets-algebra.ts.
+// the family's command table, gathered with random.ts (SPOP SRANDMEMBER) and algebra.ts.
 // No-op writes (SADD of present members, SREM of absent ones) change nothing and propagate nothing.
 
 import { ErrorReply, SetReply, type Reply } from '../../../shared/resp/reply.js';
@@ -9,7 +9,7 @@ import { ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import { setAlgebra, setAlgebraStore, sintercard } from './algebra.js';
 import { spop, srandmember } from './random.js';
-import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions, scanPage } from './scan.js';
+import { scanKey, scanPage } from '../../base/scan.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 function lookupSet(ctx: CommandContext, key: string, forWrite = false): SetValue | undefined | ErrorReply {
@@ -115,13 +115,11 @@ function smove(ctx: CommandContext, args: string[]): Reply {
 
 /** SSCAN key cursor [MATCH pattern] [COUNT count]: an intset-sized set answers in one call. */
 function sscan(ctx: CommandContext, args: string[]): Reply {
-  const cursor = parseScanCursor(args[2]!);
-  if (cursor === null) return ERR_INVALID_CURSOR;
-  const set = lookupSet(ctx, args[1]!);
-  if (set === undefined || set instanceof ErrorReply) return set ?? ['0', []];
-  const options = parseScanOptions(args, 3);
-  if (options instanceof ErrorReply) return options;
-  return scanPage(cursor, set, options, intsetOrder(ctx, set), (out, member) => out.push(member));
+  return scanKey(
+    args,
+    (key) => lookupSet(ctx, key),
+    (set, cursor, options) => scanPage(cursor, set, options, intsetOrder(ctx, set), (out, member) => out.push(member)),
+  );
 }
 
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
