@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import { holdsFor, sameHost, formatPeer, type Endpoint, type PartitionRequest, type Peer } from '../../shared/faults/spec.js';
 import { SocketGate } from '../../shared/faults/socket-gate.js';
+import { PartitionRules } from '../../shared/faults/rules.js';
 import { SENTINEL_LINK_NAME } from '../../shared/fencing-contract.js';
 
 /** What the faults need to know of the monitored world (the server wires it to the core). */
@@ -15,12 +16,6 @@ export interface Topology {
   roleOf(host: string, port: number): Endpoint['role'] | undefined;
   /** A peer sentinel's listening address by the first 8 characters of its run id. */
   sentinelAddress(id: string): { host: string; port: number } | undefined;
-}
-
-interface Rule extends PartitionRequest {
-  id: number;
-  until: number;
-  timer?: NodeJS.Timeout;
 }
 
 /** A connection the sentinel accepted (server.ts lists them). */
@@ -38,13 +33,12 @@ export class SentinelFaults {
   topology: Topology | undefined;
   /** The accepted connections (set by the server). */
   inbound: (() => Iterable<InboundConn>) | undefined;
-  private readonly rules = new Map<number, Rule>();
+  private readonly rules = new PartitionRules(() => this.changed(), Date.now);
   private readonly outbound = new Map<Socket, { host: string; port: number }>();
   /** Names given by a request that was held before it ran (CLIENT SETNAME sentinel-<id>-cmd). */
   private readonly namedBy = new WeakMap<Socket, string>();
   private readonly gates = new Map<Socket, SocketGate>();
   private readonly operators = new Set<number>();
-  private nextId = 1;
   private refresher: NodeJS.Timeout | undefined;
 
   /** resp-client.ts: every socket the sentinel opens, before its first byte. */
@@ -59,35 +53,11 @@ export class SentinelFaults {
   }
 
   partition(request: PartitionRequest): number {
-    const rule: Rule = { ...request, id: this.nextId++, until: request.forMs > 0 ? Date.now() + request.forMs : 0 };
-    if (request.forMs > 0) {
-      rule.timer = setTimeout(() => {
-        this.rules.delete(rule.id);
-        this.changed();
-      }, request.forMs);
-      rule.timer.unref();
-    }
-    this.rules.set(rule.id, rule);
-    this.changed();
-    return rule.id;
+    return this.rules.add(request).id;
   }
 
   heal(peers?: readonly Peer[]): number {
-    let touched = 0;
-    const names = peers ? new Set(peers.map((p) => formatPeer(p).toLowerCase())) : null;
-    for (const rule of [...this.rules.values()]) {
-      if (names) {
-        const left = rule.peers.filter((p) => !names.has(formatPeer(p).toLowerCase()));
-        if (left.length === rule.peers.length) continue;
-        rule.peers = left;
-        touched++;
-        if (left.length > 0) continue;
-      } else touched++;
-      clearTimeout(rule.timer);
-      this.rules.delete(rule.id);
-    }
-    if (touched > 0) this.changed();
-    return touched;
+    return this.rules.heal(peers);
   }
 
   /**

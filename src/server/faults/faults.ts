@@ -7,6 +7,7 @@
 import { Socket } from 'node:net';
 import { formatPeer, holdsFor, type Endpoint, type Peer, type PartitionRequest } from '../../shared/faults/spec.js';
 import { SocketGate } from '../../shared/faults/socket-gate.js';
+import { PartitionRules, type PartitionRule } from '../../shared/faults/rules.js';
 import type { Client } from '../clients/client.js';
 import type { Server } from '../server.js';
 import { clientEndpoint, isPreamble } from './endpoint.js';
@@ -15,12 +16,6 @@ import { clock } from '../base/clock.js';
 /** True while any server in this process has an active partition: the connection hot-path check. */
 export const faultSwitch = { on: false };
 
-export interface PartitionRule extends PartitionRequest {
-  id: number;
-  /** ms when it heals by itself, 0 = until FAULT HEAL. */
-  until: number;
-  timer?: NodeJS.Timeout;
-}
 
 /** The part of a Connection the faults need (connection.ts). */
 export interface HeldConnection {
@@ -45,14 +40,13 @@ export function faultsOf(server: Server): Faults {
 }
 
 export class Faults {
-  readonly rules = new Map<number, PartitionRule>();
+  readonly rules = new PartitionRules(() => this.changed(), clock.now);
   /** Sentinels by id (first 8 characters of the run id) -> listening address, from their hellos. */
   readonly sentinels = new Map<string, { host: string; port: number }>();
   /** Connections that ran FAULT: the operator's, never cut off (else nobody could heal). */
   private readonly operators = new Set<number>();
   private readonly links = new Map<Socket, Link>();
   private master: { socket: Socket; host: string; port: number } | undefined;
-  private nextId = 1;
   private counted = false;
 
   constructor(private readonly server: Server) {}
@@ -62,42 +56,15 @@ export class Faults {
   }
 
   partition(request: PartitionRequest): PartitionRule {
-    const rule: PartitionRule = { ...request, id: this.nextId++, until: request.forMs > 0 ? clock.now() + request.forMs : 0 };
-    if (request.forMs > 0) {
-      rule.timer = setTimeout(() => {
-        this.server.log.notice(`Partition ${rule.id} healed after ${request.forMs} ms`);
-        this.rules.delete(rule.id);
-        this.changed();
-      }, request.forMs);
-      rule.timer.unref();
-    }
-    this.rules.set(rule.id, rule);
+    const rule = this.rules.add(request, (expired) => this.server.log.notice(`Partition ${expired.id} healed after ${expired.forMs} ms`));
     this.server.log.warning(`Partition ${rule.id}: ${describe(rule)}`);
-    this.changed();
     return rule;
   }
 
   /** Heals every rule, or removes the given peers from every rule (a rule left with none heals). Returns the rules touched. */
   heal(peers?: readonly Peer[]): number {
-    let touched = 0;
-    for (const rule of [...this.rules.values()]) {
-      if (peers) {
-        const names = new Set(peers.map((p) => formatPeer(p).toLowerCase()));
-        const left = rule.peers.filter((p) => !names.has(formatPeer(p).toLowerCase()));
-        if (left.length === rule.peers.length) continue;
-        rule.peers = left;
-        touched++;
-        if (left.length > 0) continue;
-      } else {
-        touched++;
-      }
-      clearTimeout(rule.timer);
-      this.rules.delete(rule.id);
-    }
-    if (touched > 0) {
-      this.server.log.warning(`Healed ${touched} partition(s)${peers ? ` from ${peers.map(formatPeer).join(',')}` : ''}`);
-      this.changed();
-    }
+    const touched = this.rules.heal(peers);
+    if (touched > 0) this.server.log.warning(`Healed ${touched} partition(s)${peers ? ` from ${peers.map(formatPeer).join(',')}` : ''}`);
     return touched;
   }
 
