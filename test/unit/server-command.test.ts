@@ -52,8 +52,13 @@ describe('COMMAND', () => {
 
   it('COMMAND DOCS gives a summary and group per command, skipping unknown names', () => {
     expect(c.run('COMMAND', 'DOCS', 'nosuch')).toMatchObject({ flat: [] });
-    const docs = c.run('COMMAND', 'DOCS', 'info') as { flat: Reply[] };
-    expect(docs.flat[0]).toBe('info');
-    expect((docs.flat[1] as { flat: Reply[] }).flat).toEqual(['summary', 'Get information and statistics about the server', 'group', 'server']);
+    // redis-server 7.0.15's COMMAND DOCS INFO: summary, since, group, complexity, history, arguments.
+    expect(c.wire('COMMAND', 'DOCS', 'info')).toBe(
+      '*2\r\n$4\r\ninfo\r\n*12\r\n$7\r\nsummary\r\n$47\r\nGet information and statistics about the server\r\n' +
+        '$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n' +
+        '$7\r\nhistory\r\n*1\r\n*2\r\n$5\r\n7.0.0\r\n$52\r\nAdded support for taking multiple section arguments.\r\n' +
+        '$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$7\r\nsection\r\n$4\r\ntype\r\n$6\r\nstring\r\n' +
+        '$5\r\nflags\r\n*2\r\n+optional\r\n+multiple\r\n',
+    );
   });
 });

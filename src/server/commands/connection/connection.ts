@@ -110,9 +110,9 @@ function quit(ctx: CommandContext): Reply {
 export const connectionCommands: CommandSpec[] = [
   command('ping', -1, ['fast'], ping),
   command('echo', 2, ['loading', 'stale', 'fast'], (_ctx, args) => args[1]!),
-  command('quit', -1, ['fast', 'no_auth', 'stale', 'loading', 'allow_busy'], quit),
-  command('reset', 1, ['fast', 'no_auth', 'stale', 'loading', 'noscript'], reset),
-  command('auth', -2, ['fast', 'no_auth', 'stale', 'loading', 'noscript'], auth),
-  command('hello', -1, ['fast', 'no_auth', 'stale', 'loading', 'noscript'], hello),
+  command('quit', -1, ['fast', 'no_auth', 'stale', 'loading', 'noscript', 'allow_busy'], quit),
+  command('reset', 1, ['fast', 'no_auth', 'stale', 'loading', 'noscript', 'allow_busy'], reset),
+  command('auth', -2, ['fast', 'no_auth', 'stale', 'loading', 'noscript', 'allow_busy'], auth),
+  command('hello', -1, ['fast', 'no_auth', 'stale', 'loading', 'noscript', 'allow_busy'], hello),
   command('select', 2, ['fast', 'loading', 'stale'], select),
 ];

@@ -108,7 +108,7 @@ const CONTROL = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
 
 export const transactionCommands: CommandSpec[] = [
   command('multi', 1, CONTROL, multi, undefined, { summary: 'Mark the start of a transaction block' }),
-  command('exec', 1, ['noscript', 'loading', 'stale', 'skip_monitor'], exec, undefined, {
+  command('exec', 1, ['noscript', 'loading', 'stale'], exec, undefined, {
     summary: 'Execute all commands issued after MULTI',
   }),
   command('discard', 1, CONTROL, discard, undefined, { summary: 'Discard all commands issued after MULTI' }),
