@@ -15,6 +15,9 @@ const TESTS = [
   { name: 'SADD', args: ['-t', 'sadd'] },
   { name: 'HSET', args: ['-t', 'hset'] },
   { name: 'ZADD', args: ['-r', '100000', 'zadd', 'myzset', '__rand_int__', 'member:__rand_int__'] },
+  // Points spread over a 1x1 degree square (13-14 E, 38-39 N); the search then finds a few dozen.
+  { name: 'GEOADD', args: ['-r', '100000', 'geoadd', 'mygeo', '13.__rand_int__', '38.__rand_int__', 'member:__rand_int__'] },
+  { name: 'GEOSEARCH', args: ['geosearch', 'mygeo', 'FROMLONLAT', '13.5', '38.5', 'BYRADIUS', '1', 'km', 'ASC', 'COUNT', '10'] },
   { name: 'SET -d 1024', args: ['-t', 'set', '-d', '1024'] },
   { name: 'GET -d 1024', args: ['-t', 'get', '-d', '1024'] },
 ];

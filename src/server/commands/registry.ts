@@ -9,6 +9,8 @@ import { listCommands } from './lists/lists.js';
 import { hashCommands } from './hashes/hashes.js';
 import { setCommands } from './sets/sets.js';
 import { sortedSetCommands } from './sorted-sets/sorted-sets.js';
+import { geoCommands } from './geo/geo.js';
+import { sortCommands } from './sort/sort.js';
 import { transactionCommands } from './transactions/transactions.js';
 import { pubsubCommands } from './pubsub/pubsub.js';
 import { serverCommands } from './admin/admin.js';
@@ -25,6 +27,8 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   sortedSetCommands,
+  geoCommands,
+  sortCommands,
   transactionCommands,
   pubsubCommands,
   serverCommands,

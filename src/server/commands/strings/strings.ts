@@ -8,6 +8,7 @@ import { readKey } from '../../base/read-key.js';
 import { alreadyExpired, expireAtFromOption, type ExpireAt, parseStringOptions } from '../../base/expire-options.js';
 import { numericStringCommands } from './numeric.js';
 import { rangeStringCommands } from './range.js';
+import { lcsCommands } from './lcs.js';
 import { ALL_KEYS, command, KEY1, KEY_PAIRS, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 /** Redis getGenericCommand: the value, null when missing, or WRONGTYPE (counts a hit or miss). */
@@ -171,4 +172,5 @@ export const stringCommands: CommandSpec[] = [
   command('getex', -2, ['write', 'fast'], getex, KEY1),
   ...numericStringCommands,
   ...rangeStringCommands,
+  ...lcsCommands,
 ];
