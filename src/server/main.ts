@@ -20,8 +20,10 @@ import { syncReplicasPolicy } from './fencing/sync-ack.js';
 import { faultsOf } from './faults/faults.js';
 import { parseHello } from './faults/endpoint.js';
 import { helloObserver } from './request/hello-observer.js';
+import { busyScriptCheck } from './scripting/busy.js';
 import { buildCommandTable } from './commands/registry.js';
 import { REDIS_COMPAT_VERSION } from './base/version.js';
+import { loadUsersAtStartup } from './acl/startup.js';
 import { clock } from './base/clock.js';
 import { ErrorReply } from '../shared/resp/reply.js';
 
@@ -46,6 +48,14 @@ export async function main(argv: string[]): Promise<void> {
     process.chdir(config.str('dir'));
   } catch (error) {
     log.warning(`Can't chdir to '${config.str('dir')}': ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  // ACL users from `user` lines or the aclfile, before any data or client (ACLLoadUsersAtStartup).
+  const aclError = loadUsersAtStartup(server);
+  if (aclError !== undefined) {
+    log.warning(aclError);
+    process.stderr.write(`${aclError}\n`);
     process.exit(1);
   }
 
@@ -120,20 +130,25 @@ export async function main(argv: string[]): Promise<void> {
 function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety): void {
   const faults = faultsOf(server);
   server.requestPath
-    .check('fencing', fencingCheck(safety.fence))
-    .check('min-replicas', minReplicasCheck(server, replication))
+    .check('fencing', fencingCheck(safety.fence), { writes: true })
+    .check('min-replicas', minReplicasCheck(server, replication), { writes: true })
+    // A script past busy-reply-threshold yields between slices (scripting/script-runner.ts): the
+    // sockets are read then, and every command but the allow_busy ones is answered -BUSY here.
+    .check('busy-script', busyScriptCheck)
     .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
     .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
     .observe(replication)
-    // Hellos tell the fence who monitors this node and whom they name master (fence.ts) ...
-    .observe(helloObserver((payload) => safety.fence.onHello(payload, clock.now())))
-    // ... and the faults where each sentinel listens, so FAULT PARTITION can name one.
+    // Hellos tell the fence who monitors this node and whom they name master (fence.ts), and the
+    // faults where each sentinel listens, so FAULT PARTITION can name one.
     .observe(
-      helloObserver((payload) => {
-        const hello = parseHello(payload);
-        if (hello) faults.onHello(hello.id, hello.host, hello.port);
-      }),
+      helloObserver(
+        (payload) => safety.fence.onHello(payload, clock.now()),
+        (payload) => {
+          const hello = parseHello(payload);
+          if (hello) faults.onHello(hello.id, hello.host, hello.port);
+        },
+      ),
     )
     // Replicas get a write's stream bytes before its client gets the OK (a master stopped right
     // after cannot hold it alone).

@@ -18,6 +18,7 @@ import type { Logger } from '../shared/log.js';
 import type { ClientPauseState } from './request/client-pause.js';
 import type { Replication } from './replication/replication.js';
 import { clock } from './base/clock.js';
+import { Acl } from './acl/acl.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -33,6 +34,8 @@ export class Server implements KeyspaceHooks {
   readonly blocking: Blocking;
   readonly stats = new Stats();
   readonly observers = new Set<ChangeObserver>();
+  /** ACL users, the default user's password (requirepass) and the ACL log. */
+  readonly acl: Acl;
   /** The checks, reply policies and propagation observers every command goes through. */
   readonly requestPath = new RequestPath();
   /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
@@ -45,6 +48,11 @@ export class Server implements KeyspaceHooks {
   masterLinkUp = false;
   /** True while a snapshot is being loaded at start or from a master. */
   loading = false;
+  /**
+   * A script ran past busy-reply-threshold and hands the event loop over between slices
+   * (scripting/script-runner.ts): the cron's tasks wait, as serverCron does not run then in Redis.
+   */
+  busyScript = false;
   /** DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lazy expiry on access goes on). */
   activeExpireEnabled = true;
   /** CLIENT PAUSE in force, if any (commands/client-pause.ts). */
@@ -71,6 +79,7 @@ export class Server implements KeyspaceHooks {
     const count = config.num('databases');
     this.dbs = Array.from({ length: count }, (_, id) => new Db(id, this));
     this.blocking = new Blocking(this);
+    this.acl = new Acl(this);
     registerCoreChecks(this.requestPath);
   }
 
@@ -188,6 +197,13 @@ export class Server implements KeyspaceHooks {
   private flushPropagation(pending: { db: number; args: string[] }[]): void {
     const observers = this.requestPath.observers;
     if (observers.length === 0) return;
+    // The common unit, one command: no arrays to build.
+    if (pending.length === 1) {
+      const { db, args } = pending[0]!;
+      const commands = [args];
+      for (const observer of observers) observer.propagate(db, commands);
+      return;
+    }
     const commands = pending.map((p) => p.args);
     const dbs = pending.map((p) => p.db);
     const mixed = dbs.some((db) => db !== dbs[0]);
@@ -195,7 +211,8 @@ export class Server implements KeyspaceHooks {
   }
 
   createClient(addr: string, laddr: string, sink: Client['sink']): Client {
-    const client = new Client(addr, laddr, sink, this.config.str('requirepass') !== '');
+    const client = new Client(addr, laddr, sink, false);
+    this.acl.setDefaultAuth(client);
     this.clients.set(client.id, client);
     this.stats.totalConnections++;
     return client;
@@ -224,7 +241,7 @@ export class Server implements KeyspaceHooks {
     const tick = () => {
       const now = clock.now();
       this.stats.sample(now);
-      for (const task of this.cronTasks) {
+      for (const task of this.busyScript ? [] : this.cronTasks) {
         try {
           task(now);
         } catch (error) {

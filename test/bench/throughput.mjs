@@ -18,6 +18,12 @@ const TESTS = [
   // Points spread over a 1x1 degree square (13-14 E, 38-39 N); the search then finds a few dozen.
   { name: 'GEOADD', args: ['-r', '100000', 'geoadd', 'mygeo', '13.__rand_int__', '38.__rand_int__', 'member:__rand_int__'] },
   { name: 'GEOSEARCH', args: ['geosearch', 'mygeo', 'FROMLONLAT', '13.5', '38.5', 'BYRADIUS', '1', 'km', 'ASC', 'COUNT', '10'] },
+  // __rand_int__ is zero-padded (000000012345), which SETBIT refuses as an offset: one fixed bit of
+  // a 12.5 KB bitmap, which BITCOUNT then counts whole. The HLL turns dense during the warm-up.
+  { name: 'SETBIT', args: ['setbit', 'mybitmap', '99999', '1'] },
+  { name: 'BITCOUNT', args: ['bitcount', 'mybitmap'] },
+  { name: 'PFADD', args: ['-r', '100000', 'pfadd', 'myhll', 'element:__rand_int__'] },
+  { name: 'PFCOUNT', args: ['pfcount', 'myhll'] },
   { name: 'SET -d 1024', args: ['-t', 'set', '-d', '1024'] },
   { name: 'GET -d 1024', args: ['-t', 'get', '-d', '1024'] },
 ];

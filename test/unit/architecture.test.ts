@@ -25,7 +25,8 @@ interface Rule {
 
 const RULES: Record<Room, Rule> = {
   shared: { rooms: ['shared'], packages: [] },
-  server: { rooms: ['server', 'shared'], packages: [] },
+  // wasmoon-lua5.1: the Lua 5.1 VM of EVAL and FUNCTION (server/scripting/lua-api.ts says why).
+  server: { rooms: ['server', 'shared'], packages: ['wasmoon-lua5.1'] },
   sentinel: { rooms: ['sentinel', 'shared'], packages: ['ioredis'] },
   cli: { rooms: ['cli', 'shared'], packages: ['ioredis', 'execa', 'listr2', 'yaml', '@oclif/core'] },
 };

@@ -24,6 +24,8 @@ export type CommandFlag =
   | 'may_replicate'
   | 'no_multi'
   | 'allow_busy'
+  /** EVAL / FCALL may be called with no keys at all. */
+  | 'no_mandatory_keys'
   /** Keys found by parsing (numkeys): the key triple is 0 0 0, as COMMAND INFO shows in Redis. */
   | 'movablekeys';
 
@@ -43,6 +45,11 @@ export interface CommandSpec {
   summary?: string;
   /** Container commands (CONFIG, CLIENT, OBJECT, ...) dispatch on args[1] through these. */
   subcommands?: CommandSpec[];
+  /**
+   * The flags the request path checks for this request, when they depend on it (Redis
+   * getCommandFlags: EVAL and FCALL take them from the script's declared flags). Undefined: `flags`.
+   */
+  flagsFor?: (server: Server, args: string[]) => readonly CommandFlag[] | undefined;
   handler: Handler;
 }
 
@@ -89,7 +96,7 @@ export function command(
   flags: readonly CommandFlag[],
   handler: Handler,
   keys: { first: number; last: number; step: number } = { first: 0, last: 0, step: 0 },
-  extra: Partial<Pick<CommandSpec, 'summary' | 'subcommands'>> = {},
+  extra: Partial<Pick<CommandSpec, 'summary' | 'subcommands' | 'flagsFor'>> = {},
 ): CommandSpec {
   return { name, arity, flags, firstKey: keys.first, lastKey: keys.last, step: keys.step, handler, ...extra };
 }

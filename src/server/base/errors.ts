@@ -20,6 +20,8 @@ export const ERR_MASTERDOWN = new ErrorReply(
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
 );
 export const ERR_EXECABORT = new ErrorReply('EXECABORT Transaction discarded because of previous errors.');
+/** t_string.c checkStringLength; also what a bitmap answers past the longest string V8 can hold. */
+export const ERR_STRING_TOO_BIG = new ErrorReply('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 
 export function wrongArity(fullName: string): ErrorReply {
   return new ErrorReply(`ERR wrong number of arguments for '${fullName}' command`);

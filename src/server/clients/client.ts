@@ -6,6 +6,7 @@ import type { Protocol } from '../../shared/resp/encoder.js';
 import type { Reply } from '../../shared/resp/reply.js';
 import type { BlockRequest, CommandSpec } from '../base/command-spec.js';
 import { clock } from '../base/clock.js';
+import type { AclUser } from '../acl/user.js';
 
 export type ClientKind = 'normal' | 'replica' | 'master' | 'pubsub';
 
@@ -47,6 +48,11 @@ export class Client {
   db = 0;
   proto: Protocol = 2;
   authenticated: boolean;
+  /**
+   * The ACL user the client runs as (Redis c->user): Server.createClient gives every connection the
+   * default user; null means no user at all, allowed everything (the master link, a script's client).
+   */
+  user: AclUser | null = null;
   readonly createdAt = clock.now();
   lastInteraction = clock.now();
   lastCommand = 'NULL';

@@ -11,9 +11,14 @@ import { setCommands } from './sets/sets.js';
 import { sortedSetCommands } from './sorted-sets/sorted-sets.js';
 import { geoCommands } from './geo/geo.js';
 import { sortCommands } from './sort/sort.js';
+import { bitmapCommands } from './bitmaps/bitmaps.js';
+import { hyperLogLogCommands } from './hyperloglog/hyperloglog.js';
+import { streamCommands } from './streams/streams.js';
 import { transactionCommands } from './transactions/transactions.js';
+import { scriptingCommands } from './scripting/scripting.js';
 import { pubsubCommands } from './pubsub/pubsub.js';
 import { serverCommands } from './admin/admin.js';
+import { aclCommands } from './acl/acl.js';
 import { persistenceCommands } from './persistence/persistence.js';
 import { replicationCommands } from './replication/replication.js';
 import { fencingCommands } from '../fencing/fencing-command.js';
@@ -29,9 +34,14 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   sortedSetCommands,
   geoCommands,
   sortCommands,
+  bitmapCommands,
+  hyperLogLogCommands,
+  streamCommands,
   transactionCommands,
+  scriptingCommands,
   pubsubCommands,
   serverCommands,
+  aclCommands,
   persistenceCommands,
   replicationCommands,
   fencingCommands,

@@ -12,6 +12,8 @@ export class Config {
   private readonly values = new Map<string, ConfigValue>();
   /** Directives given explicitly (file or command line), in order: what CONFIG REWRITE keeps. */
   readonly explicit = new Set<string>();
+  /** `user <name> <rules...>` lines, in file order, without `user` (ACL users: acl/startup.ts). */
+  readonly users: string[][] = [];
   /** Path of the config file the node was started with, if any (CONFIG REWRITE target). */
   file: string | undefined;
   private readonly listeners = new Map<string, ((value: ConfigValue) => void)[]>();

@@ -7,6 +7,7 @@ import { resolve, dirname } from 'node:path';
 import { splitArgs } from '../../shared/resp/request-parser.js';
 import { Config, ConfigError } from './config.js';
 import { DIRECTIVES, closestDirective, findDirective } from './directives.js';
+import { checkUserDeclaration } from '../acl/startup.js';
 
 export class ConfigLoadError extends Error {}
 
@@ -80,7 +81,15 @@ export function loadConfig(argv: string[]): Config {
   if (file) config.file = resolve(file);
   // `save` lines accumulate in a file (several `save s n` lines); a later "" clears them.
   let saveWords: string[] | undefined;
+  const userNames = new Set<string>();
   for (const line of all) {
+    // `user` lines declare ACL users (config.c: checked now, created at startup by acl/startup.ts).
+    if (line.name.toLowerCase() === 'user' && line.args.length >= 1) {
+      const error = checkUserDeclaration(line.args, userNames, config.str('acl-pubsub-default') === 'allchannels');
+      if (error) throw new ConfigLoadError(fatal(line.where, line.text, `Error in user declaration ${error}`));
+      config.users.push(line.args);
+      continue;
+    }
     const directive = findDirective(line.name);
     if (!directive) {
       const hint = closestDirective(line.name);

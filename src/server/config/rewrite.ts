@@ -22,9 +22,10 @@ function directiveLines(config: Config, directive: Directive): string[] {
  * file gets its current value on its first line and its later lines are dropped; directives that
  * differ from their default and are not in the file are appended after the signature line.
  */
-export function rewriteConfigText(oldText: string, config: Config, forceAll = false): string {
+export function rewriteConfigText(oldText: string, config: Config, forceAll = false, userLines?: readonly string[]): string {
   const lines = oldText === '' ? [] : oldText.replace(/\r?\n$/, '').split(/\r?\n/);
   const positions = new Map<string, number[]>();
+  const userPositions: number[] = [];
   let hasSignature = false;
   lines.forEach((raw, index) => {
     const trimmed = raw.trim();
@@ -33,6 +34,7 @@ export function rewriteConfigText(oldText: string, config: Config, forceAll = fa
       return;
     }
     const words = splitArgs(trimmed);
+    if (userLines && words && words[0]?.toLowerCase() === 'user') userPositions.push(index);
     const directive = words && words.length > 0 ? findDirective(words[0]!) : undefined;
     // `include` and anything else we do not know stay exactly as written.
     if (!directive) return;
@@ -55,6 +57,15 @@ export function rewriteConfigText(oldText: string, config: Config, forceAll = fa
     });
     appended.push(...wanted.slice(existing.length));
   }
+  // ACL users (config.c rewriteConfigUserOption), after the directives: one line per user, in
+  // place of the old `user` lines; `userLines` undefined leaves them as written.
+  if (userLines) {
+    userPositions.forEach((lineIndex, k) => {
+      if (k < userLines.length) lines[lineIndex] = userLines[k]!;
+      else removed.add(lineIndex);
+    });
+    appended.push(...userLines.slice(userPositions.length));
+  }
   const out = lines.filter((_, index) => !removed.has(index));
   if (appended.length > 0) {
     if (!hasSignature) out.push(REWRITE_SIGNATURE);
@@ -64,7 +75,7 @@ export function rewriteConfigText(oldText: string, config: Config, forceAll = fa
 }
 
 /** Rewrites `path` atomically; throws the file system error (the caller words Redis's reply). */
-export function rewriteConfigFile(path: string, config: Config, forceAll = false): void {
+export function rewriteConfigFile(path: string, config: Config, forceAll = false, userLines?: readonly string[]): void {
   let oldText = '';
   let mode = 0o644;
   try {
@@ -74,7 +85,7 @@ export function rewriteConfigFile(path: string, config: Config, forceAll = false
     // Redis creates the file when it vanished since start; any other error is reported.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const text = rewriteConfigText(oldText, config, forceAll);
+  const text = rewriteConfigText(oldText, config, forceAll, userLines);
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   let fd: number | undefined;
   try {

@@ -40,7 +40,7 @@ export function faultsOf(server: Server): Faults {
 }
 
 export class Faults {
-  readonly rules = new PartitionRules(() => this.changed(), clock.now);
+  readonly rules = new PartitionRules(() => this.changed(), () => clock.now());
   /** Sentinels by id (first 8 characters of the run id) -> listening address, from their hellos. */
   readonly sentinels = new Map<string, { host: string; port: number }>();
   /** Connections that ran FAULT: the operator's, never cut off (else nobody could heal). */

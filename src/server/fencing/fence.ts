@@ -138,13 +138,16 @@ export class Fence {
     ];
   }
 
+  /** Refreshed in place before each decision: the write gate reads it on every write. */
+  private readonly nodeView: NodeView = { isReplica: false, configuredLeaseMs: 0, minReplicasToWrite: 0 };
+
   private view(): NodeView {
     const config = this.server.config;
-    return {
-      isReplica: this.server.isReplica,
-      configuredLeaseMs: config.num('fence-lease-ms'),
-      minReplicasToWrite: config.num('min-replicas-to-write'),
-    };
+    const view = this.nodeView;
+    view.isReplica = this.server.isReplica;
+    view.configuredLeaseMs = config.num('fence-lease-ms');
+    view.minReplicasToWrite = config.num('min-replicas-to-write');
+    return view;
   }
 
   /** What a tick sees: the sentinels' command links (when data last arrived), the replicas' ACKs. */

@@ -4,6 +4,7 @@
 // a logically expired key reads as missing but is only deleted when the master's DEL arrives.
 
 import { type Value } from './values.js';
+import { StreamValue } from './stream.js';
 
 /** What the keyspace needs from the server around it; the server implements it. */
 export interface KeyspaceHooks {
@@ -65,9 +66,11 @@ export class Db {
   /** Deletes an expired key and tells the server (which propagates the DEL). */
   expireNow(key: string): void {
     this.hooks.beforeChange(this, key);
+    const value = this.data.get(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.hooks.keyExpired(this, key);
+    this.signalStreamGone(key, value);
   }
 
   /** Must be called before mutating a collection in place (LPUSH on an existing list, HSET, ...). */
@@ -87,11 +90,21 @@ export class Db {
 
   /** Deletes a key; returns whether it existed (expired keys count as absent). */
   delete(key: string): boolean {
-    if (this.lookup(key) === undefined) return false;
+    const value = this.lookup(key);
+    if (value === undefined) return false;
     this.hooks.beforeChange(this, key);
     this.data.delete(key);
     this.expires.delete(key);
+    this.signalStreamGone(key, value);
     return true;
+  }
+
+  /**
+   * A deleted stream wakes its blocked XREADGROUP clients, which are answered with an error (Redis
+   * 7.0 dbGenericDelete signals stream keys; blocked.c unblockDeletedStreamReadgroupClients).
+   */
+  private signalStreamGone(key: string, value: Value | undefined): void {
+    if (value instanceof StreamValue) this.signalReady(key);
   }
 
   /** Removes a collection key that a command emptied (Redis never keeps empty collections). */
@@ -127,6 +140,8 @@ export class Db {
   /** Removes every key (FLUSHDB); every key counts as changed for snapshots and WATCH. */
   clear(): void {
     for (const key of this.data.keys()) this.hooks.beforeChange(this, key);
+    // Redis scanDatabaseForDeletedStreams: blocked XREADGROUP clients learn their stream is gone.
+    for (const key of this.blockedKeys.keys()) this.signalStreamGone(key, this.data.get(key));
     this.data.clear();
     this.expires.clear();
   }

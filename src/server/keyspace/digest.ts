@@ -6,6 +6,8 @@ import { formatG17 } from '../../shared/resp/format-double.js';
 import type { Db } from './db.js';
 import { ListValue } from './list.js';
 import { SortedSet } from './sorted-set.js';
+import { StreamValue } from './stream.js';
+import { MAX_ID, ZERO_ID } from './stream-id.js';
 import type { Value } from './values.js';
 
 type Digest = Buffer;
@@ -16,6 +18,7 @@ function typeCode(value: Value): number {
   if (value instanceof ListValue) return 1;
   if (value instanceof Set) return 2;
   if (value instanceof SortedSet) return 3;
+  if (value instanceof StreamValue) return 6;
   return 4;
 }
 
@@ -62,6 +65,8 @@ function objectDigest(digest: Digest, value: Value, hasExpire: boolean): void {
       mixDigest(element, formatG17(score));
       xorDigest(digest, element);
     }
+  } else if (value instanceof StreamValue) {
+    streamDigest(digest, value);
   } else {
     for (const [field, fieldValue] of value) {
       const element = Buffer.alloc(20);
@@ -71,6 +76,14 @@ function objectDigest(digest: Digest, value: Value, hasExpire: boolean): void {
     }
   }
   if (hasExpire) xorDigest(digest, '!!expire!!');
+}
+
+/** Redis 7.0 debug.c: each live entry in order, its ID as "<ms>.<seq>" then its fields and values. */
+function streamDigest(digest: Digest, stream: StreamValue): void {
+  for (const { node, index, id } of stream.range(ZERO_ID, MAX_ID)) {
+    mixDigest(digest, `${id.ms}.${id.seq}`);
+    for (const item of node.fieldsValues(index)) mixDigest(digest, item);
+  }
 }
 
 /** DEBUG DIGEST: 40 hex chars, all zeros for an empty dataset. */

@@ -41,7 +41,7 @@ export class ExpireCycle {
     private readonly server: Server,
     options: ExpireCycleOptions = {},
   ) {
-    this.clock = options.clock ?? clock.monotonic;
+    this.clock = options.clock ?? (() => clock.monotonic());
   }
 
   /** The budget of one cycle: 25% (+2% per effort step) of the cron period, as Redis. */

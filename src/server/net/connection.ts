@@ -87,7 +87,7 @@ export class Connection implements ClientSink {
     while (!this.client.blocked && !this.closed && !this.detached) {
       let args: string[] | null;
       // Before AUTH, Redis caps requests at 10 arguments of 16KB (authRequired in networking.c).
-      this.parser.authRequired = !this.client.authenticated;
+      this.parser.authRequired = this.server.acl.authRequired(this.client);
       try {
         args = this.postponed ?? this.parser.next();
         this.postponed = null;

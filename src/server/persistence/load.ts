@@ -7,6 +7,7 @@ import { RdbError } from './rdb-format.js';
 import { readRdb, type RdbEntry } from './rdb-reader.js';
 import { printable } from './rdb-values.js';
 import { clock } from '../base/clock.js';
+import { loadLibraries } from '../scripting/function-dump.js';
 
 export interface LoadOptions {
   /** Keep keys whose expiry is already past (replica loading from its master). */
@@ -36,13 +37,18 @@ export interface LoadResult {
  */
 export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions): LoadResult {
   const entries: RdbEntry[] = [];
+  const libraries: string[] = [];
   const summary = readRdb(rdb, {
     onEntry: (entry) => entries.push(entry),
+    onFunction: options.functions === 'skip' ? undefined : (code) => libraries.push(code),
     functions: options.functions,
     warn: (message) => server.log.warning(message),
     databases: server.dbs.length,
     verifyChecksum: server.config.bool('rdbchecksum'),
   });
+  // Libraries are compiled before any key is applied: one that fails fails the load (rdbFunctionLoad).
+  const error = loadLibraries(server, libraries);
+  if (error !== undefined) throw new RdbError(`Failed loading library, ${error}`);
   const now = options.now ?? clock.now();
   const dirtyBefore = server.dirty;
   let keysLoaded = 0;

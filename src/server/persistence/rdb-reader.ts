@@ -7,6 +7,7 @@ import { crc64 } from './crc64.js';
 import { RdbCursor } from './rdb-cursor.js';
 import { OPCODE, RDB_MAGIC, RDB_VERSION, RdbError } from './rdb-format.js';
 import { isSupportedType, printable, readValue, unsupportedType } from './rdb-values.js';
+import { preGaPayload } from '../scripting/function-dump.js';
 
 export interface RdbEntry {
   db: number;
@@ -20,6 +21,8 @@ export interface RdbReadOptions {
   onEntry(entry: RdbEntry): void;
   /** Redis Functions libraries (0xF5): 'refuse' (default) fails the load, 'skip' drops them with a warning. */
   functions?: 'refuse' | 'skip';
+  /** Receives each function library's code (0xF5, or a 7.0-rc 0xF6 record made into one); overrides `functions`. */
+  onFunction?(code: string): void;
   warn?(message: string): void;
   /** SELECTDB must stay below this (the node's `databases`). */
   databases?: number;
@@ -87,9 +90,18 @@ export function readRdb(buf: Buffer, options: RdbReadOptions): RdbSummary {
       case OPCODE.MODULE_AUX:
         throw new RdbError(`the RDB holds data of Redis module '${moduleName(cur)}' (MODULE_AUX), which clusterctl-node cannot load`, at);
       case OPCODE.FUNCTION_PRE_GA:
+        if (options.onFunction) {
+          options.onFunction(preGaPayload(cur));
+          continue;
+        }
         throw new RdbError('the RDB holds a Redis Functions library in the 7.0-rc format, which clusterctl-node cannot load', at);
       case OPCODE.FUNCTION2: {
-        const name = libraryName(cur.string());
+        const code = cur.string();
+        if (options.onFunction) {
+          options.onFunction(code);
+          continue;
+        }
+        const name = libraryName(code);
         if ((options.functions ?? 'refuse') === 'refuse') {
           throw new RdbError(
             `the RDB holds Redis Functions library '${name}'; clusterctl-node cannot run functions (FUNCTION FLUSH on the source, or load with functions skipped)`,

@@ -1,10 +1,12 @@
 // Reads one value of any type Redis 7.0 writes or loads (doc 4.6-4.8): plain types, intsets,
-// listpacks, ziplists, zipmaps, quicklists 1 and 2. Streams and module types cannot be skipped
-// without parsing them, so they abort the load with an error naming the key and the type.
+// listpacks, ziplists, zipmaps, quicklists 1 and 2, streams (rdb-stream.ts). Module types cannot be
+// skipped without parsing them, so they abort the load with an error naming the key and the type.
 
 import type { Value } from '../keyspace/values.js';
+import type { StreamValue } from '../keyspace/stream.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
+import { readStream } from './rdb-stream.js';
 import type { RdbCursor } from './rdb-cursor.js';
 import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbError, TYPE, TYPE_NAMES } from './rdb-format.js';
 import { buildHash, buildList, buildSet, buildZset, buildZsetFromFlat } from './value-build.js';
@@ -13,17 +15,19 @@ import { decodeZipmap } from './zipmap.js';
 
 /** True for the type bytes readValue understands. */
 export function isSupportedType(type: number): boolean {
-  return (type >= 0 && type <= 5) || (type >= 9 && type <= 14) || (type >= 16 && type <= 18);
+  return (type >= 0 && type <= 5) || (type >= 9 && type <= 19);
 }
 
 /** Reads the value of `key`; undefined when it is an empty collection (Redis skips those too). */
 export function readValue(cur: RdbCursor, type: number, key: string): Value | undefined {
+  // Streams may be empty (XGROUP CREATE ... MKSTREAM, XDEL of every entry): Redis keeps them.
+  if (type === TYPE.STREAM_LISTPACKS || type === TYPE.STREAM_LISTPACKS_2) return readStream(cur, type, key);
   const value = readTyped(cur, type, key);
-  if (typeof value !== 'string' && sizeOfLoaded(value) === 0) return undefined;
+  if (typeof value !== 'string' && sizeOfLoaded(value as Exclude<Value, string | StreamValue>) === 0) return undefined;
   return value;
 }
 
-function sizeOfLoaded(value: Exclude<Value, string>): number {
+function sizeOfLoaded(value: Exclude<Value, string | StreamValue>): number {
   return 'length' in value ? value.length : value.size;
 }
 
@@ -67,8 +71,8 @@ export function unsupportedType(type: number, key: string): RdbError {
   const name = TYPE_NAMES[type];
   const what = name === undefined ? `unknown value type ${type}` : `value type ${type} (${name})`;
   const hint =
-    name === 'stream' || name === 'stream (RDB 11)'
-      ? ': streams are not supported by clusterctl-node'
+    name === 'stream (RDB 11)'
+      ? ': the Redis 7.2 stream format is not supported by clusterctl-node'
       : name === 'module'
         ? ': modules are not supported by clusterctl-node'
         : '';

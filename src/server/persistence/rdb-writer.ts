@@ -1,12 +1,15 @@
 // Serialises keys into RDB bytes (protocol doc 4.1-4.7). We write only the plain value types that
 // every Redis loads (0 string, 1 list, 2 set, 4 hash, 5 zset with binary doubles): a 7.0 loader
-// re-encodes them into listpacks/intsets itself. Strings use Redis's integer and LZF forms.
+// re-encodes them into listpacks/intsets itself. Streams have no plain form: they go as 7.0's type 19
+// (rdb-stream.ts). Strings use Redis's integer and LZF forms.
 
 import { ListValue } from '../keyspace/list.js';
 import type { Value } from '../keyspace/values.js';
 import { lzfCompress } from './lzf.js';
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, OPCODE, RDB_MAGIC, RDB_VERSION, TYPE } from './rdb-format.js';
 import { zsetEntries } from './value-build.js';
+import { StreamValue } from '../keyspace/stream.js';
+import { writeStream } from './rdb-stream.js';
 
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,10})$/;
 
@@ -165,6 +168,7 @@ export function valueType(value: Value): number {
   if (value instanceof ListValue) return TYPE.LIST;
   if (value instanceof Set) return TYPE.SET;
   if (value instanceof Map) return TYPE.HASH;
+  if (value instanceof StreamValue) return TYPE.STREAM_LISTPACKS_2;
   return TYPE.ZSET_2;
 }
 
@@ -184,6 +188,8 @@ export function writeValueBody(enc: RdbEncoder, value: Value): void {
       enc.string(field);
       enc.string(fieldValue);
     }
+  } else if (value instanceof StreamValue) {
+    writeStream(enc, value);
   } else {
     enc.length(value.size);
     for (const [member, score] of zsetEntries(value)) {

@@ -2,6 +2,7 @@
 // RELOAD (Redis rdbSave blocks the same way). Nothing can change meanwhile, so no copy-on-write.
 
 import type { Server } from '../server.js';
+import { libraryCodes, writeFunctionRecords } from '../scripting/function-dump.js';
 import { buildAux, type ReplicationAux } from './aux.js';
 import { Crc64 } from './crc64.js';
 import { RdbEncoder, writeEof, writeHeader, writeKeyValue, writeSelectDb } from './rdb-writer.js';
@@ -24,6 +25,7 @@ export function writeRdbSync(
     sink(chunk);
   };
   writeHeader(enc, buildAux(aux));
+  writeFunctionRecords(enc, libraryCodes(server));
   let keys = 0;
   for (const db of server.dbs) {
     if (db.data.size === 0) continue;

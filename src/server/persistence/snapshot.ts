@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import type { Db } from '../keyspace/db.js';
 import { cloneValue, type Value } from '../keyspace/values.js';
 import type { ChangeObserver, Server } from '../server.js';
+import { libraryCodes, writeFunctionRecords } from '../scripting/function-dump.js';
 import { buildAux, type ReplicationAux } from './aux.js';
 import { Crc64 } from './crc64.js';
 import { RdbEncoder, writeEof, writeHeader, writeKeyValue, writeSelectDb } from './rdb-writer.js';
@@ -117,6 +118,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
       this.keysTotal += walk.size;
     }
     writeHeader(this.enc, buildAux(options.aux));
+    writeFunctionRecords(this.enc, libraryCodes(server));
     server.observers.add(this);
     this.scheduleNext();
   }

@@ -60,6 +60,8 @@ export class MasterLink {
     });
     this.masterClient.isMaster = true;
     this.masterClient.authenticated = true;
+    // The master's stream runs as no ACL user at all (replication.c: master->user = NULL).
+    this.masterClient.user = null;
     this.masterClient.name = '';
   }
 

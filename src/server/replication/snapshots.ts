@@ -20,7 +20,7 @@ export function snapshotProducer(server: Server): SnapshotProducer {
 
 export function snapshotLoader(server: Server): SnapshotLoader {
   return (rdb) => {
-    const result = loadRdbBuffer(server, rdb, { keepExpired: true, functions: 'skip' });
+    const result = loadRdbBuffer(server, rdb, { keepExpired: true });
     return { replStreamDb: result.replStreamDb };
   };
 }

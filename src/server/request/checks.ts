@@ -1,18 +1,23 @@
 // The checks the request room owns (the others come from the features that need them: fencing,
-// min-replicas, and later ACL, cluster redirection, OOM, busy scripts). Each follows the step of
-// redis-server 7.0's processCommand named beside it in request-path.ts.
+// min-replicas, and later cluster redirection, OOM, busy scripts). Each follows the step of
+// redis-server 7.0's processCommand named beside it in request-path.ts. Authentication and ACL
+// permissions are the request room's own: every node has users (Server.acl), as every redis-server
+// does, so NOAUTH and NOPERM are checked even in a socket-less unit server.
 
 import { ErrorReply } from '../../shared/resp/reply.js';
 import { ERR_LOADING, ERR_MASTERDOWN, ERR_NOAUTH, ERR_READONLY } from '../base/errors.js';
 import { pauseHolds } from './client-pause.js';
 import { POSTPONE, type RequestCheck, type RequestPath } from './request-path.js';
+import { aclCheck } from '../acl/request-check.js';
 
 /** What a RESP2 client with subscriptions may still run. */
 const PUBSUB_ALLOWED = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset', 'ssubscribe', 'sunsubscribe']);
 
 const ERR_NO_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 
-const noauth: RequestCheck = ({ client, spec }) => (!client.authenticated && !spec.flags.includes('no_auth') ? ERR_NOAUTH : undefined);
+/** NOAUTH unless the client authenticated or the default user needs no password (authRequired). */
+const noauth: RequestCheck = ({ server, client, spec }) =>
+  !spec.flags.includes('no_auth') && server.acl.authRequired(client) ? ERR_NOAUTH : undefined;
 
 const multiRefused: RequestCheck = ({ client, spec }) => (client.multi !== null && spec.flags.includes('no_multi') ? ERR_NO_MULTI : undefined);
 
@@ -46,7 +51,8 @@ export function registerCoreChecks(path: RequestPath): void {
   path
     .check('noauth', noauth)
     .check('multi-refused', multiRefused)
-    .check('replica-read-only', replicaReadOnly)
+    .check('acl', aclCheck)
+    .check('replica-read-only', replicaReadOnly, { writes: true })
     .check('pubsub-context', pubsubContext)
     .check('stale-data', staleData)
     .check('loading', loading)

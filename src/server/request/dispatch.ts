@@ -112,8 +112,11 @@ export function execute(server: Server, client: Client, args: string[]): Reply |
   client.lastCommand = fullName;
   const inMulti = client.multi !== null;
   const isExec = inMulti && fullName === 'exec';
-  const request: Request = { server, client, spec, fullName, args, traits: isExec ? execTraits(resolved.traits, client) : resolved.traits };
-  for (const check of server.requestPath.checks) {
+  const dynamicFlags = spec.flagsFor?.(server, args);
+  const traits = dynamicFlags ? traitsOf({ ...spec, flags: dynamicFlags }) : resolved.traits;
+  const request: Request = { server, client, spec, fullName, args, traits: isExec ? execTraits(traits, client) : traits };
+  const path = server.requestPath;
+  for (const check of request.traits.write ? path.checks : path.readChecks) {
     const verdict = check(request);
     if (verdict === undefined) continue;
     if (verdict === POSTPONE) return POSTPONE;
@@ -161,8 +164,11 @@ function rejected(server: Server, client: Client, fullName: string | undefined, 
   return answer;
 }
 
-/** Runs a handler as one execution unit and propagates what it changed (Redis server.c call()). */
-export function call(server: Server, client: Client, spec: CommandSpec, fullName: string, args: string[]): Reply | NoReply {
+/**
+ * Runs a handler as one execution unit and propagates what it changed (Redis server.c call()).
+ * `propagate` false: a script under redis.set_repl(redis.REPL_NONE) keeps its writes local.
+ */
+export function call(server: Server, client: Client, spec: CommandSpec, fullName: string, args: string[], propagate = true): Reply | NoReply {
   const db = server.db(client.db);
   server.beginCall();
   const previousClient = server.currentClient;
@@ -173,7 +179,7 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
   const ctx = new ExecutionContext(server, client, db);
   try {
     reply = spec.handler(ctx, args);
-    propagateResult(server, ctx, db, args, dirtyBefore);
+    if (propagate) propagateResult(server, ctx, db, args, dirtyBefore);
   } catch (error) {
     server.log.warning(`Command '${fullName}' failed: ${(error as Error).stack ?? String(error)}`);
     reply = new ErrorReply(`ERR internal error running '${fullName}': ${(error as Error).message}`);

@@ -6,12 +6,16 @@
 import { HELLO_CHANNEL } from '../../shared/fencing-contract.js';
 import type { PropagationObserver } from './request-path.js';
 
-/** An observer that calls `onHello` with the payload of every hello as it is propagated. */
-export function helloObserver(onHello: (payload: string) => void): PropagationObserver {
+/**
+ * One observer that hands the payload of every hello, as it is propagated, to each of `handlers`
+ * (one pass over the unit for all of them: every write goes through here).
+ */
+export function helloObserver(...handlers: ((payload: string) => void)[]): PropagationObserver {
   return {
     propagate(_dbId, commands) {
       for (const args of commands) {
-        if (args.length === 3 && args[1] === HELLO_CHANNEL && args[0]!.toLowerCase() === 'publish') onHello(args[2]!);
+        if (args.length !== 3 || args[1] !== HELLO_CHANNEL || args[0]!.toLowerCase() !== 'publish') continue;
+        for (const handler of handlers) handler(args[2]!);
       }
     },
   };

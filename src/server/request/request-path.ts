@@ -83,11 +83,18 @@ export interface PropagationObserver {
   propagate(dbId: number, commands: string[][], commandDbs?: number[]): void;
 }
 
+/** When a check can refuse: `writes` checks are skipped for requests that do not write (reads pay nothing for them). */
+export interface CheckScope {
+  writes?: boolean;
+}
+
 export class RequestPath {
-  private readonly checkSlots = new Map<CheckName, RequestCheck>();
+  private readonly checkSlots = new Map<CheckName, { check: RequestCheck; writesOnly: boolean }>();
   private readonly policySlots = new Map<ReplyPolicyName, ReplyPolicy>();
-  /** The registered checks in CHECK_ORDER, rebuilt on registration (walked per command). */
+  /** The registered checks in CHECK_ORDER, rebuilt on registration (walked per write). */
   checks: readonly RequestCheck[] = [];
+  /** The same without the `writes` checks (walked per request that does not write). */
+  readChecks: readonly RequestCheck[] = [];
   /** The registered reply policies in REPLY_POLICY_ORDER. */
   replyPolicies: readonly ReplyPolicy[] = [];
   /** Observers of propagated commands, in registration order (the replication stream first). */
@@ -95,10 +102,12 @@ export class RequestPath {
   /** Run before client replies are written: replicas get a write's stream bytes before its OK. */
   readonly beforeReplies: (() => void)[] = [];
 
-  check(name: CheckName, check: RequestCheck): this {
+  check(name: CheckName, check: RequestCheck, scope: CheckScope = {}): this {
     if (this.checkSlots.has(name)) throw new Error(`request check '${name}' is registered twice`);
-    this.checkSlots.set(name, check);
-    this.checks = CHECK_ORDER.flatMap((slot) => this.checkSlots.get(slot) ?? []);
+    this.checkSlots.set(name, { check, writesOnly: scope.writes === true });
+    const registered = CHECK_ORDER.flatMap((slot) => this.checkSlots.get(slot) ?? []);
+    this.checks = registered.map((entry) => entry.check);
+    this.readChecks = registered.filter((entry) => !entry.writesOnly).map((entry) => entry.check);
     return this;
   }
 

@@ -8,6 +8,7 @@ import { globMatch } from '../../../shared/glob.js';
 import { ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { rewriteConfigFile } from '../../config/rewrite.js';
+import { userLinesForRewrite } from '../../acl/startup.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 /** Every name CONFIG GET can match: canonical names and aliases, in table order. */
@@ -76,7 +77,7 @@ export function configRewrite(ctx: CommandContext, forceAll = false): Reply {
   const file = ctx.server.config.file;
   if (file === undefined) return new ErrorReply('ERR The server is running without a config file');
   try {
-    rewriteConfigFile(file, ctx.server.config, forceAll);
+    rewriteConfigFile(file, ctx.server.config, forceAll, userLinesForRewrite(ctx.server));
   } catch (error) {
     ctx.server.log.warning(`CONFIG REWRITE failed: ${(error as Error).message}`);
     return new ErrorReply(`ERR Rewriting config file: ${(error as Error).message}`);

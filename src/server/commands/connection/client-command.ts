@@ -3,6 +3,7 @@
 
 import { ErrorReply, NO_REPLY, OK, VerbatimReply, type NoReply, type Reply } from '../../../shared/resp/reply.js';
 import type { Client, ClientKind } from '../../clients/client.js';
+import type { AclUser } from '../../acl/user.js';
 import { is, parseInteger } from '../../base/args.js';
 import { clientInfoLine, clientKindByName } from './client-list.js';
 import { clientPause, clientUnpause } from './client-pause.js';
@@ -64,10 +65,12 @@ interface KillFilter {
   kind?: ClientKind;
   addr?: string;
   laddr?: string;
+  /** Clients authenticated as this ACL user. */
+  user?: AclUser;
   skipMe: boolean;
 }
 
-function parseKillFilter(args: string[]): KillFilter | ErrorReply {
+function parseKillFilter(ctx: CommandContext, args: string[]): KillFilter | ErrorReply {
   if ((args.length - 2) % 2 !== 0) return ERR_SYNTAX;
   const filter: KillFilter = { skipMe: true };
   for (let i = 2; i < args.length; i += 2) {
@@ -85,8 +88,8 @@ function parseKillFilter(args: string[]): KillFilter | ErrorReply {
     } else if (option === 'LADDR') {
       filter.laddr = value;
     } else if (option === 'USER') {
-      // Only the default user exists (no ACL): it owns every connection.
-      if (value !== 'default') return new ErrorReply(`ERR No such user '${value}'`);
+      filter.user = ctx.server.acl.getUser(value);
+      if (!filter.user) return new ErrorReply(`ERR No such user '${value}'`);
     } else if (option === 'SKIPME') {
       if (is(value, 'YES')) filter.skipMe = true;
       else if (is(value, 'NO')) filter.skipMe = false;
@@ -103,7 +106,8 @@ function matches(client: Client, filter: KillFilter): boolean {
     (filter.id === undefined || client.id === filter.id) &&
     (filter.kind === undefined || client.kind === filter.kind) &&
     (filter.addr === undefined || client.addr === filter.addr) &&
-    (filter.laddr === undefined || client.laddr === filter.laddr)
+    (filter.laddr === undefined || client.laddr === filter.laddr) &&
+    (filter.user === undefined || client.user === filter.user)
   );
 }
 
@@ -121,7 +125,7 @@ function clientKill(ctx: CommandContext, args: string[]): Reply {
     kill(ctx, target);
     return OK;
   }
-  const filter = parseKillFilter(args);
+  const filter = parseKillFilter(ctx, args);
   if (filter instanceof ErrorReply) return filter;
   let killed = 0;
   for (const client of [...ctx.server.clients.values()]) {

@@ -15,27 +15,20 @@ function ping(ctx: CommandContext, args: string[]): Reply {
   return args.length === 2 ? args[1]! : PONG;
 }
 
-function checkPassword(ctx: CommandContext, user: string, password: string): boolean {
-  const required = ctx.server.config.str('requirepass');
-  if (user !== 'default') return false;
-  return required === '' ? true : password === required;
-}
-
+/**
+ * AUTH <password> (the default user) or AUTH <username> <password> (acl.c authCommand). A failure
+ * leaves the connection as it was and is written to the ACL log.
+ */
 function auth(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 3) return new ErrorReply('ERR syntax error');
-  const required = ctx.server.config.str('requirepass');
-  if (args.length === 2 && required === '') {
+  const acl = ctx.server.acl;
+  if (args.length === 2 && acl.defaultUser.nopass) {
     return new ErrorReply(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
     );
   }
   const [user, password] = args.length === 3 ? [args[1]!, args[2]!] : ['default', args[1]!];
-  if (!checkPassword(ctx, user, password)) {
-    ctx.client.authenticated = false;
-    return ERR_WRONGPASS;
-  }
-  ctx.client.authenticated = true;
-  return OK;
+  return acl.authenticate(ctx.client, user, password, args[0]!) ? OK : ERR_WRONGPASS;
 }
 
 function hello(ctx: CommandContext, args: string[]): Reply {
@@ -48,24 +41,22 @@ function hello(ctx: CommandContext, args: string[]): Reply {
     proto = requested;
     i = 2;
   }
-  let name: string | undefined;
+  // Options apply as they come (networking.c helloCommand): a SETNAME before a failed AUTH stays.
   for (; i < args.length; i++) {
     if (is(args[i], 'AUTH') && i + 2 < args.length) {
-      if (!checkPassword(ctx, args[i + 1]!, args[i + 2]!)) return ERR_WRONGPASS;
-      ctx.client.authenticated = true;
+      if (!ctx.server.acl.authenticate(ctx.client, args[i + 1]!, args[i + 2]!, args[0]!)) return ERR_WRONGPASS;
       i += 2;
     } else if (is(args[i], 'SETNAME') && i + 1 < args.length) {
       if (/[\s]/.test(args[i + 1]!)) return new ErrorReply('ERR Client names cannot contain spaces, newlines or special characters.');
-      name = args[i + 1]!;
+      ctx.client.name = args[i + 1]!;
       i += 1;
     } else {
       return new ErrorReply(`ERR Syntax error in HELLO option '${args[i]}'`);
     }
   }
   if (!ctx.client.authenticated) {
-    return new ErrorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return new ErrorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   }
-  if (name !== undefined) ctx.client.name = name;
   ctx.client.proto = proto as 2 | 3;
   return new MapReply([
     'server', 'redis',
@@ -98,7 +89,8 @@ function reset(ctx: CommandContext): Reply {
   client.noEvict = false;
   // RESET also turns CLIENT REPLY back on (Redis clearClientConnectionState), so +RESET is seen.
   client.replyMode = 'on';
-  client.authenticated = ctx.server.config.str('requirepass') === '';
+  // Back to the default user, authenticated only if it needs no password (clientSetDefaultAuth).
+  ctx.server.acl.setDefaultAuth(client);
   return new SimpleString('RESET');
 }
 

@@ -61,8 +61,9 @@ export function swapDatabases(ctx: CommandContext, a: Db, b: Db): void {
   for (const [key, value] of aData) b.data.set(key, value);
   for (const [key, when] of aExpires) b.expires.set(key, when);
   // Clients blocked on a key that now exists are retried after this command (Redis
-  // scanDatabaseForReadyKeys after a swap).
-  for (const db of [a, b]) for (const key of db.blockedKeys.keys()) if (db.data.has(key)) db.signalReady(key);
+  // scanDatabaseForReadyKeys after a swap), and so are those on a key that lost its stream
+  // (scanDatabaseForDeletedStreams): a blocked XREADGROUP is answered when its stream is gone.
+  for (const db of [a, b]) for (const key of db.blockedKeys.keys()) db.signalReady(key);
 }
 
 function swapdb(ctx: CommandContext, args: string[]): Reply {

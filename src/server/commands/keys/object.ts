@@ -7,6 +7,7 @@
 import { ErrorReply, SimpleString, type Reply } from '../../../shared/resp/reply.js';
 import { ListValue } from '../../keyspace/list.js';
 import { SortedSet } from '../../keyspace/sorted-set.js';
+import { StreamValue } from '../../keyspace/stream.js';
 import type { Value } from '../../keyspace/values.js';
 import type { Config } from '../../config/config.js';
 import { parseInt64 } from '../../base/args.js';
@@ -61,6 +62,7 @@ export function encodingOf(value: Value, config: Config): string {
       ? 'listpack'
       : 'skiplist';
   }
+  if (value instanceof StreamValue) return 'stream';
   return 'unknown';
 }
 

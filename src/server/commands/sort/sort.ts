@@ -13,6 +13,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../../base/errors.js
 import { pqsort } from '../../base/pqsort.js';
 import { readKey } from '../../base/read-key.js';
 import { lookupByPattern } from './sort-pattern.js';
+import { sortMayUsePatterns } from '../../acl/request-check.js';
 import { compareBytes, compareCollated, sortScore } from './sort-values.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
@@ -36,8 +37,12 @@ interface Item {
   by: string | null;
 }
 
+// A user whose key patterns do not cover every key may not name keys through patterns (sort.c).
+const ERR_BY_ACL = new ErrorReply('ERR BY option of SORT denied due to insufficient ACL permissions.');
+const ERR_GET_ACL = new ErrorReply('ERR GET option of SORT denied due to insufficient ACL permissions.');
+
 /** Parses the options in Redis's order; LIMIT's integer errors come first, as they are met. */
-function parseSort(args: string[], readonly: boolean): SortRequest | ErrorReply {
+function parseSort(args: string[], readonly: boolean, mayUsePatterns: () => boolean): SortRequest | ErrorReply {
   const req: SortRequest = { desc: false, alpha: false, limitStart: 0, limitCount: -1, storeKey: undefined, by: undefined, dontSort: false, gets: [] };
   for (let j = 2; j < args.length; j++) {
     const word = args[j]!;
@@ -56,7 +61,11 @@ function parseSort(args: string[], readonly: boolean): SortRequest | ErrorReply 
       req.by = args[++j]!;
       // A constant pattern (strchr finds no '*' before a NUL) turns sorting off for good.
       if (!req.by.split('\0')[0]!.includes('*')) req.dontSort = true;
-    } else if (is(word, 'GET') && left >= 1) req.gets.push(args[++j]!);
+      else if (!mayUsePatterns()) return ERR_BY_ACL;
+    } else if (is(word, 'GET') && left >= 1) {
+      if (!mayUsePatterns()) return ERR_GET_ACL;
+      req.gets.push(args[++j]!);
+    }
     else return ERR_SYNTAX;
   }
   return req;
@@ -165,7 +174,9 @@ function storeResult(ctx: CommandContext, key: string, values: (string | null)[]
 
 function sortGeneric(readonly: boolean) {
   return (ctx: CommandContext, args: string[]): Reply => {
-    const req = parseSort(args, readonly);
+    let patternsAllowed: boolean | undefined;
+    const mayUsePatterns = () => (patternsAllowed ??= sortMayUsePatterns(ctx.server, ctx.client, readonly ? 'sort_ro' : 'sort', args));
+    const req = parseSort(args, readonly, mayUsePatterns);
     if (req instanceof ErrorReply) return req;
     const value = readKey(ctx, args[1]!);
     if (value !== undefined && !(value instanceof ListValue) && !(value instanceof Set) && !(value instanceof SortedSet)) return ERR_WRONGTYPE;

@@ -8,6 +8,7 @@ import { discardTransaction } from '../../request/transaction-state.js';
 import type { Server } from '../../server.js';
 import { ERR_EXECABORT } from '../../base/errors.js';
 import { ALL_KEYS, command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { execRefusal } from '../../acl/request-check.js';
 
 const NO_WATCH_IN_MULTI = new ErrorReply('ERR WATCH inside MULTI is not allowed');
 
@@ -89,6 +90,12 @@ function exec(ctx: CommandContext): Reply {
   server.unwatchAll(client);
   const replies: Reply[] = [];
   for (const queued of queue) {
+    // ACL rules may have changed since the command was queued: checked again (execCommand).
+    const refused = execRefusal(server, client, queued.fullName, queued.args);
+    if (refused) {
+      replies.push(refused);
+      continue;
+    }
     const reply = call(server, client, queued.spec, queued.fullName, queued.args);
     replies.push(reply === NO_REPLY ? unblockInsideExec(server, client) : reply);
   }
