@@ -1,14 +1,17 @@
 // clusterctl-sentinel CONFIG-FILE [--port N] [--<directive> value ...]: loads sentinel.conf like
-// redis-sentinel (command-line directives are appended to the file's), restores the persisted
-// state, starts the shell, writes the pidfile, and exits cleanly on SHUTDOWN, SIGTERM or SIGINT.
+// redis-sentinel (command-line directives are appended to the file's; `sentinel` statements apply
+// after the whole file, sentinel-wide ones first, then the monitors, then the rest), restores the
+// persisted state, starts the shell, writes the pidfile, and exits cleanly on SHUTDOWN, SIGTERM or
+// SIGINT (giving its fencing leases back first).
 
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger, type LogLevel } from '../shared/log.js';
-import { installMasters } from './config/install.js';
-import { ConfigError, parseConfig, validHost } from './config/parse.js';
+import { applyStatements } from './config/apply.js';
+import { ConfigError, parseConfig } from './config/parse.js';
 import { SentinelCore } from './core/sentinel-core.js';
+import { hostResolver } from './io/resolve.js';
 import { SentinelShell } from './shell.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -24,46 +27,27 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     fatal(`Sentinel config file ${configPath} is not writable: ${(error as Error).message}. Exiting...`);
   }
+  const core = new SentinelCore({ myid: '', now: Date.now(), resolve: hostResolver() });
   let config;
   try {
     config = parseConfig(`${text}\n${extra.join('\n')}\n`);
+    core.settings.port = config.port;
+    applyStatements(core, config.statements, { executable: isExecutable });
   } catch (error) {
     if (error instanceof ConfigError) fatal(error.message);
     throw error;
   }
-  for (const master of config.masters) {
-    if (!validHost(master.host, config.resolveHostnames)) fatal(`Can't resolve instance hostname '${master.host}'.`);
-  }
+  // sentinelIsRunning: a sentinel without an id picks one (and persists it at start).
+  if (core.myid === '') core.myid = randomBytes(20).toString('hex');
   if (config.dir) process.chdir(config.dir);
   const logger = new Logger(config.logfile ? resolve(config.logfile) : undefined, LEVELS.includes(config.loglevel) ? (config.loglevel as LogLevel) : 'notice');
   logger.role = 'X';
-  const myid = config.myid ?? randomBytes(20).toString('hex');
-  const core = new SentinelCore({
-    myid,
-    now: Date.now(),
-    announce: { ip: config.announceIp, port: config.announcePort || config.port },
-    currentEpoch: config.currentEpoch,
-  });
-  installMasters(core, config.masters);
   const pidfile = config.pidfile ? resolve(config.pidfile) : null;
   const exit = (code: number) => {
     if (pidfile) removeQuietly(pidfile);
     process.exit(code);
   };
-  const shell = new SentinelShell(core, {
-    configPath,
-    persisted: {
-      port: config.port,
-      announceIp: config.announceIp,
-      announcePort: config.announcePort,
-      resolveHostnames: config.resolveHostnames,
-      announceHostnames: config.announceHostnames,
-    },
-    bind: config.bind,
-    requirepass: config.requirepass,
-    logger,
-    onExit: exit,
-  });
+  const shell = new SentinelShell(core, { configPath, bind: config.bind, requirepass: config.requirepass, logger, onExit: exit });
   logger.warning('oO0OoO0OoO0Oo clusterctl-sentinel is starting oO0OoO0OoO0Oo');
   try {
     await shell.start();
@@ -74,6 +58,15 @@ export async function main(argv: string[]): Promise<void> {
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   process.on('SIGTERM', () => shell.shutdown());
   process.on('SIGINT', () => shell.shutdown());
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first bare argument is the config file; `--name value...` pairs become config lines. */

@@ -1,14 +1,16 @@
 // The I/O shell around the decision core: a timer that runs the core's step (Redis's sentinelTimer),
 // an immediate extra step after every reply so decisions never wait for the next tick, and the
-// execution of the core's actions: links, events (log + own pub/sub), config rewrites.
+// execution of the core's actions: links, events (log + own pub/sub), scripts, config rewrites.
 
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import type { Logger } from '../shared/log.js';
-import { rewriteConfigFile, type PersistedOptions } from './config/rewrite.js';
+import { rewriteConfigFile } from './config/rewrite.js';
 import { EV } from './core/events.js';
 import type { SentinelCore } from './core/sentinel-core.js';
-import type { Action } from './core/types.js';
+import type { Action, Instance } from './core/types.js';
 import { LinkManager } from './io/links.js';
+import { ScriptRunner } from './io/script-runner.js';
 import type { ClientConn } from './server/client-conn.js';
 import type { SentinelHost } from './server/host.js';
 import { PubSubHub } from './server/pubsub.js';
@@ -23,13 +25,15 @@ import { SentinelServer } from './server/server.js';
 const TICK_BASE_MS = 10;
 const TICK_JITTER_MS = 10;
 
+/** SENTINEL SIMULATE-FAILURE exits with this code, as sentinelSimFailureCrash. */
+const SIM_FAILURE_EXIT_CODE = 99;
+
 export interface ShellOptions {
   configPath: string;
-  persisted: PersistedOptions;
   bind: string[];
   requirepass: string | null;
   logger: Logger;
-  /** Called after the server closed on SHUTDOWN or a signal. */
+  /** Called after the server closed on SHUTDOWN, a signal or a simulated crash. */
   onExit: (code: number) => void;
 }
 
@@ -39,29 +43,30 @@ export class SentinelShell implements SentinelHost {
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly stats = { connectionsReceived: 0, commandsProcessed: 0 };
-  readonly port: number;
   readonly configPath: string;
   readonly requirepass: string | null;
-  readonly resolveHostnames: boolean;
   private readonly links: LinkManager;
+  private readonly scripts: ScriptRunner;
   private readonly server: SentinelServer;
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
   private stopped = false;
+  /** The last config rewrite failed (until one succeeds). */
+  private saveFailed = false;
 
   constructor(readonly core: SentinelCore, private readonly options: ShellOptions) {
-    this.port = options.persisted.port;
     this.configPath = options.configPath;
     this.requirepass = options.requirepass;
-    this.resolveHostnames = options.persisted.resolveHostnames;
-    this.links = new LinkManager(core, () => Date.now(), () => this.schedule(), core.myid);
+    this.links = new LinkManager(core, () => Date.now(), () => this.schedule(), options.requirepass);
+    this.scripts = new ScriptRunner(core, () => this.schedule());
     this.server = new SentinelServer(this);
   }
 
   async start(): Promise<void> {
-    await this.server.listen(this.port, this.options.bind);
+    const port = this.core.settings.port;
+    await this.server.listen(port, this.options.bind);
     const log = this.options.logger;
-    log.notice(`Running mode=sentinel, port=${this.port}.`);
+    log.notice(`Running mode=sentinel, port=${port}.`);
     if (this.saveConfig()) log.notice('Sentinel new configuration saved on disk');
     log.warning(`Sentinel ID is ${this.core.myid}`);
     // sentinelGenerateInitialMonitorEvents: one +monitor per configured master.
@@ -98,15 +103,31 @@ export class SentinelShell implements SentinelHost {
     this.runActions();
   }
 
-  /** For command handlers: carry out what the command made the core decide, then let it act again soon. */
-  flush(): void {
+  flush(): boolean {
     this.runActions();
     this.schedule();
+    return !this.saveFailed;
+  }
+
+  dropLinks(filter: (instance: Instance) => boolean): void {
+    this.links.dropLinks(filter);
+  }
+
+  executable(path: string): boolean {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private runActions(): void {
-    for (let actions = this.core.drain(); actions.length > 0; actions = this.core.drain()) {
-      for (const action of actions) this.perform(action);
+    for (let actions = this.core.drain(); actions.length > 0 && !this.stopped; actions = this.core.drain()) {
+      for (const action of actions) {
+        this.perform(action);
+        if (this.stopped) return;
+      }
     }
   }
 
@@ -118,10 +139,20 @@ export class SentinelShell implements SentinelHost {
         break;
       case 'event':
         log[action.level](`${action.channel} ${action.message}`);
-        this.hub.publish(action.channel, action.message);
+        if (action.level !== 'debug') this.hub.publish(action.channel, action.message);
         break;
       case 'log':
         log[action.level](action.message);
+        break;
+      case 'run-script':
+        this.scripts.run(action.job, action.argv);
+        break;
+      case 'kill-script':
+        this.scripts.kill(action.job);
+        break;
+      case 'crash':
+        this.stopped = true;
+        this.options.onExit(SIM_FAILURE_EXIT_CODE);
         break;
       default:
         this.links.perform(action);
@@ -130,23 +161,27 @@ export class SentinelShell implements SentinelHost {
 
   saveConfig(): boolean {
     try {
-      rewriteConfigFile(this.configPath, this.core, this.options.persisted);
+      rewriteConfigFile(this.configPath, this.core);
+      this.saveFailed = false;
       return true;
     } catch (error) {
-      this.options.logger.warning(`Error writing the config file ${this.configPath}: ${(error as Error).message}`);
+      this.saveFailed = true;
+      this.options.logger.warning(`WARNING: Sentinel was not able to save the new configuration on disk!!!: ${(error as Error).message}`);
       return false;
     }
   }
 
+  /** SHUTDOWN, SIGTERM, SIGINT: the leases go back to the nodes (we time no failover any more), then exit. */
   shutdown(): void {
     if (this.stopped) return;
     this.options.logger.warning('User requested shutdown...');
     this.saveConfig();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.links.closeAll();
     this.server.close();
-    this.options.logger.warning('Sentinel is now ready to exit, bye bye...');
-    this.options.onExit(0);
+    void this.links.releaseAll().then(() => {
+      this.options.logger.warning('Sentinel is now ready to exit, bye bye...');
+      this.options.onExit(0);
+    });
   }
 }

@@ -21,6 +21,8 @@ import { faultsOf } from './faults/faults.js';
 import { parseHello } from './faults/endpoint.js';
 import { helloObserver } from './request/hello-observer.js';
 import { busyScriptCheck } from './scripting/busy.js';
+import { monitorObserver, replicaKeyspaceCheck } from './request/monitor-feed.js';
+import { commandLatencyObserver, slowlogObserver } from './request/slowlog.js';
 import { buildCommandTable } from './commands/registry.js';
 import { REDIS_COMPAT_VERSION } from './base/version.js';
 import { loadUsersAtStartup } from './acl/startup.js';
@@ -135,6 +137,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     // A script past busy-reply-threshold yields between slices (scripting/script-runner.ts): the
     // sockets are read then, and every command but the allow_busy ones is answered -BUSY here.
     .check('busy-script', busyScriptCheck)
+    // Replicas and monitors may not touch the keyspace (processCommand, before CLIENT PAUSE).
+    .check('replica-keyspace', replicaKeyspaceCheck)
     .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
     .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
@@ -150,6 +154,10 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
         },
       ),
     )
+    // What call() ran: the latency monitor, the slow log, then MONITOR's lines (Redis call() order).
+    .observeCalls(commandLatencyObserver(server))
+    .observeCalls(slowlogObserver(server))
+    .observeCalls(monitorObserver(server))
     // Replicas get a write's stream bytes before its client gets the OK (a master stopped right
     // after cannot hold it alone).
     .beforeReply(() => flushReplicaLinks(replication));

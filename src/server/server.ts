@@ -11,6 +11,7 @@ import type { BlockRequest, CommandSpec } from './base/command-spec.js';
 import { retryBlocked } from './request/dispatch.js';
 import { RequestPath } from './request/request-path.js';
 import { registerCoreChecks } from './request/checks.js';
+import { stopMonitoring } from './request/monitor-feed.js';
 import { PubSub } from './clients/pubsub.js';
 import { Blocking } from './clients/blocking.js';
 import { Stats } from './stats.js';
@@ -220,6 +221,7 @@ export class Server implements KeyspaceHooks {
 
   removeClient(client: Client): void {
     this.clients.delete(client.id);
+    stopMonitoring(this, client);
     this.unwatchAll(client);
     this.pubsub.unsubscribeAll(client);
     this.blocking.unblock(client, undefined);

@@ -16,8 +16,11 @@ export class Stats {
   syncFull = 0;
   syncPartialOk = 0;
   syncPartialErr = 0;
-  /** Per command: calls and microseconds (INFO commandstats); `rejected` = refused before running. */
-  readonly commandCalls = new Map<string, { calls: number; usec: number; failed: number; rejected?: number }>();
+  /**
+   * Per command: calls and microseconds (INFO commandstats); `rejected` = refused before running;
+   * `histogram`: calls per latency level (base/latency-histogram.ts, LATENCY HISTOGRAM).
+   */
+  readonly commandCalls = new Map<string, { calls: number; usec: number; failed: number; rejected?: number; histogram?: number[] }>();
   /** Error replies by their first word, `ERR`, `WRONGTYPE`, ... (INFO errorstats). */
   readonly errorCodes = new Map<string, number>();
   private opsSamples: number[] = [];

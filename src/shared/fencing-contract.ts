@@ -43,31 +43,42 @@ export const SENTINEL_PUBSUB_NAME = new RegExp(`^${SENTINEL_NAME_PREFIX}(${SHORT
 /** Either link; group 1 is the short id, group 2 the link. */
 export const SENTINEL_LINK_NAME = new RegExp(`^${SENTINEL_NAME_PREFIX}(${SHORT_ID})-(cmd|pubsub)$`);
 
-// ---- FENCING <subcommand> <integer> (sent on the command link) -----------------------------------
+// ---- FENCING <subcommand> [<argument>] (sent on the command link) --------------------------------
 
 export const FENCING_COMMAND = 'FENCING';
 
 /**
- * The subcommands a sentinel sends; each takes one integer argument (arity 3):
+ * The subcommands a sentinel sends:
  * - `LEASE <ms>`: sent once on a fresh command link, before its first heartbeat. Reply: an integer,
- *   the lease now in force (never longer than <ms>, for as long as the node runs); an error when
- *   <ms> < MIN_LEASE_MS or the caller is not a sentinel command link.
+ *   the lease now in force (never longer than <ms>, until the sentinel releases it); an error when
+ *   <ms> < MIN_LEASE_MS or the caller is not a sentinel command link. The sentinel is a member of
+ *   the node's fencing authority from then on: only members can fence it (a sentinel that never
+ *   asked, such as redis-sentinel, counts only under the node's `fence-heuristic yes`).
  * - `PING <ack>`: a heartbeat to a node that granted a lease; <ack> counts the +PONG replies to
  *   FENCING PING the sentinel has read on this connection. Reply: +PONG (it serves as PING too).
  * - `CONFIRM <round>`: the sentinel read confirmation round <round> on its pub/sub link (a message
  *   on CONFIRM_CHANNEL). Reply: +OK, which the sentinel does not wait for.
+ * - `RELEASE`: the sentinel no longer times any failover of this node on its lease (it stopped
+ *   monitoring it: SENTINEL REMOVE, RESET, a new address, its own shutdown). Reply: +OK; the node
+ *   forgets it as a member, and a master with no member left serves writes whatever happened.
+ * - `FENCE <ms>`: the leader of a forced failover (SENTINEL FAILOVER) asks the healthy old master to
+ *   refuse writes for <ms> while it promotes a replica (0 lifts it: the failover was aborted).
+ *   Reply: +OK once the node refuses writes. Lifted earlier when the node becomes a replica.
+ * And one an operator sends (any connection):
+ * - `FORGET <id>`: forget member <id> (8 characters, or `*` for all) as if it had released: for
+ *   sentinels that are gone for good, which a node cannot tell from unreachable ones.
  */
-export type FencingSubcommand = 'LEASE' | 'PING' | 'CONFIRM';
+export type FencingSubcommand = 'LEASE' | 'PING' | 'CONFIRM' | 'RELEASE' | 'FENCE' | 'FORGET';
 
-/** Arity of every FENCING subcommand above, as the command table counts it (name included). */
-export const FENCING_ARITY = 3;
+/** Arity of each FENCING subcommand, as the command table counts it (name included). */
+export const FENCING_ARITY: Record<FencingSubcommand, number> = { LEASE: 3, PING: 3, CONFIRM: 3, RELEASE: 2, FENCE: 3, FORGET: 3 };
 
 /** A node refuses shorter leases: they would fence a healthy master on a scheduling hiccup. */
 export const MIN_LEASE_MS = 100;
 
 /** The request as it goes on the wire. */
-export function fencingRequest(sub: FencingSubcommand, arg: number | string): string[] {
-  return [FENCING_COMMAND, sub, String(arg)];
+export function fencingRequest(sub: FencingSubcommand, arg?: number | string): string[] {
+  return arg === undefined ? [FENCING_COMMAND, sub] : [FENCING_COMMAND, sub, String(arg)];
 }
 
 // ---- INFO fencing --------------------------------------------------------------------------------
@@ -87,6 +98,14 @@ export const FENCING_INFO = {
   reason: 'fence_reason',
   knownSentinels: 'fence_known_sentinels',
   heardSentinels: 'fence_heard_sentinels',
+  /** `fence-heuristic`: 1 when sentinels that hold no lease (redis-sentinel) can fence this node. */
+  heuristic: 'fence_heuristic',
+  /** The members (short ids) that can fence this node, comma-separated. */
+  members: 'fence_members',
+  /** Fenced: why, in words; what lifts it; the members it waits for (comma-separated). */
+  why: 'fence_why',
+  liftedBy: 'fence_lifted_by',
+  waitingFor: 'fence_waiting_for',
   /** sync-replicas, and the highest offset answered OK under it: the replica to promote must hold it. */
   syncReplicas: 'sync_replicas',
   syncAckedOffset: 'sync_acked_offset',

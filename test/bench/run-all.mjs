@@ -2,6 +2,7 @@
 // ports, everything stopped at the end. Sections:
 //   throughput  redis-benchmark -c 50 -n 200000 at -P 1 and -P 16 (SET GET INCR LPUSH LPOP SADD
 //               HSET ZADD, SET/GET -d 1024), requests/s and ours/redis
+//   scripting   EVALSHA and FCALL of a 1-call and a 10-call script, -c 50 -P 1 (scripting.mjs)
 //   memory      RSS for 1,000,000 keys of 100-byte values, ours/redis
 //   latency     p99 and worst GET round trip while BGSAVE of those keys runs
 //   replication, sentinel   the separate benchmark scripts in this folder
@@ -13,13 +14,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { throughput } from './throughput.mjs';
+import { scripting } from './scripting.mjs';
 import { dataset } from './dataset.mjs';
 import { option } from './lib/options.mjs';
 import { cleanup, requireTool, ROOT, track } from './lib/servers.mjs';
 
 const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs', confirm: 'confirmed-writes.mjs' };
 // Everything runs by default: the node, replication and sentinel figures side by side with Redis.
-const DEFAULT_SECTIONS = ['throughput', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
+const DEFAULT_SECTIONS = ['throughput', 'scripting', 'memory', 'latency', ...Object.keys(EXTRA_SCRIPTS)];
 
 function runScript(file) {
   return new Promise((resolve) => {
@@ -48,6 +50,7 @@ async function main() {
   console.log(`# clusterctl-node vs redis-server (node ${process.version}, ${new Date().toISOString()})`);
 
   if (sections.includes('throughput')) await throughput({ requests, pipelines, rounds });
+  if (sections.includes('scripting')) await scripting({ requests: Math.min(requests, 100_000), rounds });
   const datasetSections = sections.filter((s) => s === 'memory' || s === 'latency');
   if (datasetSections.length > 0) await dataset({ keys, sections: datasetSections });
   for (const [section, file] of Object.entries(EXTRA_SCRIPTS)) {

@@ -4,9 +4,10 @@
 // like the story they check (kill the master, cut a sentinel off, ...).
 
 import { leaseToRequest } from '../../src/sentinel/core/monitor.js';
-import { isMasterDownByAddr } from '../../src/sentinel/core/admin.js';
-import { monitor } from '../../src/sentinel/core/admin.js';
-import { SentinelCore } from '../../src/sentinel/core/sentinel-core.js';
+import { isMasterDownByAddr, monitor } from '../../src/sentinel/core/admin.js';
+import { masterSettings } from '../../src/sentinel/core/instances.js';
+import { SentinelCore, type PingReply } from '../../src/sentinel/core/sentinel-core.js';
+import type { MasterSettings } from '../../src/sentinel/core/types.js';
 import type { Action, Instance } from '../../src/sentinel/core/types.js';
 
 export const HOST = '127.0.0.1';
@@ -25,12 +26,29 @@ export interface SimNode {
   extraInfo?: string[];
   /** A clusterctl node's fence-lease-ms: it answers FENCING LEASE with min(this, the request). */
   fenceLeaseMs?: number;
+  /** How it answers PING (default +PONG). */
+  pingReply?: PingReply;
+  /** FENCING FENCE received (a forced failover asked it to refuse writes), with the time. */
+  fencedAt?: number;
+  /** FENCING RELEASE received from these sentinel ports. */
+  releasedBy?: number[];
+  /** replica-announced (INFO), default yes. */
+  announced?: boolean;
 }
 
 export interface SimEvent {
   at: number;
   channel: string;
   message: string;
+}
+
+export interface SimMonitor {
+  name: string;
+  port: number;
+  quorum: number;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  settings?: Partial<MasterSettings>;
 }
 
 export interface SimSentinel {
@@ -46,6 +64,8 @@ export class Sim {
   readonly nodes = new Map<number, SimNode>();
   readonly sentinels: SimSentinel[] = [];
   private readonly cuts = new Set<string>();
+  /** Instance id -> port, kept after the core drops a record (a FENCING RELEASE names a dropped one). */
+  private readonly portOf = new Map<number, number>();
   private seed = 1;
 
   addNode(port: number, role: 'master' | 'slave', masterPort: number | null = null, offset = 0, priority = 100): SimNode {
@@ -54,21 +74,15 @@ export class Sim {
     return node;
   }
 
-  addSentinel(port: number, masters: { name: string; port: number; quorum: number; downAfterMs?: number; failoverTimeoutMs?: number }[]): SimSentinel {
+  addSentinel(port: number, masters: SimMonitor[]): SimSentinel {
     const myid = `${port}`.padStart(40, '0');
     // A deterministic pseudo-random source per sentinel (start jitter, desync).
     let state = this.seed++ * 7919;
     const random = () => ((state = (state * 48271) % 2147483647) % 1000) / 1000;
-    const core = new SentinelCore({ myid, now: this.now, announce: { ip: HOST, port }, random });
+    const core = new SentinelCore({ myid, now: this.now, settings: { announceIp: HOST, port }, random });
     for (const m of masters) {
-      monitor(core, m.name, HOST, m.port, {
-        quorum: m.quorum,
-        downAfterMs: m.downAfterMs ?? 1000,
-        failoverTimeoutMs: m.failoverTimeoutMs ?? 5000,
-        parallelSyncs: 1,
-        authPass: null,
-        authUser: null,
-      });
+      const settings: MasterSettings = { ...masterSettings(core, m.quorum), downAfterMs: m.downAfterMs ?? 1000, failoverTimeoutMs: m.failoverTimeoutMs ?? 5000, ...m.settings };
+      monitor(core, m.name, HOST, m.port, settings);
     }
     const sentinel: SimSentinel = { port, core, alive: true, events: [], saves: 0 };
     this.sentinels.push(sentinel);
@@ -129,6 +143,7 @@ export class Sim {
 
   private syncLinks(sentinel: SimSentinel): void {
     for (const instance of sentinel.core.instances()) {
+      this.portOf.set(instance.id, instance.port);
       const up = this.reachable(sentinel.port, instance.port);
       if (instance.link.cmdConnected !== up) {
         sentinel.core.linkChanged(instance.id, 'cmd', up, this.now);
@@ -157,14 +172,33 @@ export class Sim {
       sentinel.saves++;
       return;
     }
-    if (action.type === 'log') return;
+    if (action.type === 'crash') {
+      sentinel.alive = false;
+      return;
+    }
+    if (action.type === 'log' || action.type === 'run-script' || action.type === 'kill-script') return;
+    if (action.type === 'release') {
+      const port = this.portOf.get(action.id)!;
+      const node = this.nodes.get(port);
+      if (node && this.reachable(sentinel.port, port)) (node.releasedBy ??= []).push(sentinel.port);
+      return;
+    }
     const instance = sentinel.core.find(action.id);
     if (!instance || !this.reachable(sentinel.port, instance.port)) return;
     const core = sentinel.core;
     switch (action.type) {
       case 'ping':
-        core.onPing(action.id, true, this.now);
+        core.onPing(action.id, this.nodes.get(instance.port)?.pingReply ?? 'pong', this.now);
         break;
+      case 'script-kill':
+        core.onReply(action.id, this.now);
+        break;
+      case 'fence': {
+        const node = this.nodes.get(instance.port)!;
+        if (node.fenceLeaseMs !== undefined) node.fencedAt = action.ms > 0 ? this.now : undefined;
+        core.onFenced(action.id, node.fenceLeaseMs !== undefined, this.now);
+        break;
+      }
       case 'info':
         core.onInfo(action.id, this.info(instance.port), this.now);
         break;
@@ -219,7 +253,7 @@ export class Sim {
       const up = !!upstream && upstream.alive && upstream.role === 'master';
       lines.push(`master_host:${HOST}`, `master_port:${node.masterPort}`, `master_link_status:${up ? 'up' : 'down'}`);
       if (!up) lines.push('master_link_down_since_seconds:1');
-      lines.push(`slave_repl_offset:${node.offset}`, `slave_priority:${node.priority}`, 'replica_announced:1');
+      lines.push(`slave_repl_offset:${node.offset}`, `slave_priority:${node.priority}`, `replica_announced:${node.announced === false ? 0 : 1}`);
     }
     if (node.extraInfo) lines.push('', '# Fencing', ...node.extraInfo);
     return `${lines.join('\r\n')}\r\n`;

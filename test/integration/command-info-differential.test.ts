@@ -140,7 +140,7 @@ describe.skipIf(!hasRedis())('COMMAND: our node answers like redis-server 7.0', 
     const extra = [...ourNames].filter((n) => !redisNames.has(n)).sort();
     console.log(`redis-server commands and subcommands the node lacks (${lacking.length}): ${lacking.join(' ')}`);
     expect(extra).toEqual(['client|setinfo', 'fault', 'fault|heal', 'fault|help', 'fault|partition', 'fault|status',
-      'fencing', 'fencing|confirm', 'fencing|help', 'fencing|lease', 'fencing|ping']);
+      'fencing', 'fencing|confirm', 'fencing|fence', 'fencing|forget', 'fencing|help', 'fencing|lease', 'fencing|ping', 'fencing|release']);
     const count = (set: Set<string>) => [...set].filter((n) => !n.includes('|')).length;
     expect((await a.run('COMMAND', 'COUNT')).value).toBe(count(ourNames));
     expect((await b.run('COMMAND', 'COUNT')).value).toBe(count(redisNames));

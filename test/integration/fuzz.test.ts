@@ -140,6 +140,54 @@ describe(`fuzzing our node (FUZZ_SEED=${SEED})`, () => {
     await expectHealthy();
   });
 
+  /**
+   * Streams `tail` after `head` on one connection until the server closes it; returns the bytes
+   * sent and the largest RSS growth seen meanwhile (sampled every 10ms).
+   */
+  async function floodOne(head: string, tail: Buffer): Promise<{ sent: number; growth: number }> {
+    const before = await rssBytes(node.pid);
+    let peak = before;
+    const sampling = setInterval(() => {
+      rssBytes(node.pid).then((rss) => (peak = Math.max(peak, rss)), () => {});
+    }, 10);
+    const client = await RawClient.open(node.port);
+    let sent = 0;
+    try {
+      await client.send(head);
+      while (!client.closed && !client.socket.destroyed && sent < 256 * MB) {
+        await client.send(tail);
+        sent += tail.length;
+      }
+      await client.waitClosed();
+    } finally {
+      clearInterval(sampling);
+      client.destroy();
+    }
+    const growth = Math.max(peak, await rssBytes(node.pid)) - before;
+    if (process.env.FUZZ_VERBOSE) console.log(`flood: sent ${sent} bytes, RSS grew ${growth} bytes`);
+    return { sent, growth };
+  }
+
+  it('one connection sending garbage never makes us hold more than client-query-buffer-limit + 1MB', async () => {
+    const limit = 4 * MB;
+    await admin.config('SET', 'client-query-buffer-limit', String(limit));
+    try {
+      // Random bytes with no line end and no NUL (which would hide one), not starting a multibulk.
+      const noise = Buffer.from(Array.from({ length: 256 * 1024 }, () => 32 + int(random, 224)));
+      // A bulk claim far over the limit, then random bytes as its "data": cut off at the limit.
+      const bulk = await floodOne('*2\r\n$3\r\nSET\r\n$400000000\r\n', noise);
+      expect(bulk.sent).toBeLessThan(64 * MB);
+      expect(bulk.growth).toBeLessThan(limit + MB);
+      // Bytes without a newline: cut off at 64KB (too big inline request).
+      const inline = await floodOne('', noise);
+      expect(inline.sent).toBeLessThan(64 * MB);
+      expect(inline.growth).toBeLessThan(limit + MB);
+    } finally {
+      await admin.config('SET', 'client-query-buffer-limit', '1gb');
+    }
+    await expectHealthy();
+  });
+
   it('kept its memory bounded', async () => {
     const now = await rssBytes(node.pid);
     rssMax = Math.max(rssMax, now);

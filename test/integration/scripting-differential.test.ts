@@ -3,9 +3,10 @@
 // on raw sockets after HELLO 3 for RESP3 conversions. Error texts include the script's sha and
 // position, so they are compared whole too.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
+import { hasRedis } from '../helpers/processes.js';
+import { useServerPair } from './scripting-pair.js';
 import { RawClient, resp } from '../helpers/raw-client.js';
 import { REPORT_SCRIPTS } from './scripting-scripts.js';
 
@@ -124,23 +125,10 @@ const SEQUENCES: Record<string, Arg[][]> = {
 };
 
 describe.skipIf(!hasRedis())('scripting: our node answers like redis-server 7.0', () => {
-  let ours: NodeProcess;
-  let theirs: NodeProcess;
-  let a: Redis;
-  let b: Redis;
-
-  beforeAll(async () => {
-    [ours, theirs] = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
-    a = ours.client();
-    b = theirs.client();
-  });
-  afterAll(async () => {
-    a?.disconnect();
-    b?.disconnect();
-    await Promise.all([ours?.stop(), theirs?.stop()]);
-  });
+  const pair = useServerPair();
 
   it('the 112 scripts of the engine evaluation', async () => {
+    const { a, b } = pair;
     for (const [name, , body] of REPORT_SCRIPTS) {
       expect(await run(a, ev(body)), name).toEqual(await run(b, ev(body)));
     }
@@ -148,6 +136,7 @@ describe.skipIf(!hasRedis())('scripting: our node answers like redis-server 7.0'
 
   for (const [name, steps] of Object.entries(SEQUENCES)) {
     it(name, async () => {
+      const { a, b } = pair;
       for (const client of [a, b]) await client.call('FLUSHALL');
       for (const [i, cmd] of steps.entries()) {
         const label = `#${i} ${cmd.map(String).join(' ').slice(0, 100)}`;
@@ -159,6 +148,7 @@ describe.skipIf(!hasRedis())('scripting: our node answers like redis-server 7.0'
   }
 
   it('FUNCTION DUMP / RESTORE payloads cross between the two servers', async () => {
+    const { a, b } = pair;
     for (const client of [a, b]) await client.call('FUNCTION', 'FLUSH');
     const code = LIB('dumped', "redis.register_function('d1', function() return 'from the dump ' .. string.rep('x', 40) end)");
     await b.call('FUNCTION', 'LOAD', code);
@@ -178,6 +168,7 @@ describe.skipIf(!hasRedis())('scripting: our node answers like redis-server 7.0'
   });
 
   it('RESP3 conversions (HELLO 3) are byte-identical', async () => {
+    const { ours, theirs } = pair;
     const scripts = [
       "redis.setresp(3) redis.call('hset','h3','a','1') return redis.call('hgetall','h3')", "return {map={k='v'}}", "return {set={m=true}}",
       'return {double=1.25}', "return {big_number='12345678901234567890'}", "return {verbatim_string={format='txt', string='hello'}}",

@@ -3,6 +3,9 @@
 // the same shape: instance map fields in the same order, the same error texts, the same null/array
 // forms ioredis and redis-cli rely on.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
@@ -37,8 +40,8 @@ describe.skipIf(!hasRedis())('SENTINEL commands compared with redis-sentinel', (
     master = await startNode({ engine: 'redis' });
     replica = await startNode({ engine: 'redis', config: { replicaof: `127.0.0.1 ${master.port}` } });
     [ours, theirs] = await Promise.all([
-      startSentinel({ engine: 'builtin', monitors: [{ name: NAME, port: master.port, quorum: 2 }] }),
-      startSentinel({ engine: 'redis', monitors: [{ name: NAME, port: master.port, quorum: 2 }] }),
+      startSentinel({ engine: 'builtin', monitors: [{ name: NAME, port: master.port, quorum: 2 }], lines: ['sentinel deny-scripts-reconfig no'] }),
+      startSentinel({ engine: 'redis', monitors: [{ name: NAME, port: master.port, quorum: 2 }], lines: ['sentinel deny-scripts-reconfig no'] }),
     ]);
     a = ours.client();
     b = theirs.client();
@@ -95,10 +98,107 @@ describe.skipIf(!hasRedis())('SENTINEL commands compared with redis-sentinel', (
       ['CLIENT', 'GETNAME'],
       ['CLIENT', 'KILL', '1.2.3.4:5'],
       ['AUTH', 'foo'],
+      // Every 7.0 subcommand's arity (the command table's) and its own argument errors.
+      ['SENTINEL', 'HELP'],
+      ['SENTINEL', 'HELP', 'x'],
+      ['SENTINEL', 'MASTERS', 'x'],
+      ['SENTINEL', 'MYID', 'x'],
+      ['SENTINEL', 'CKQUORUM'],
+      ['SENTINEL', 'CKQUORUM', 'nosuch'],
+      ['SENTINEL', 'FLUSHCONFIG', 'x'],
+      ['SENTINEL', 'PENDING-SCRIPTS'],
+      ['SENTINEL', 'PENDING-SCRIPTS', 'x'],
+      ['SENTINEL', 'INFO-CACHE'],
+      ['SENTINEL', 'INFO-CACHE', 'nosuch'],
+      ['SENTINEL', 'SENTINELS', 'nosuch'],
+      ['SENTINEL', 'SLAVES'],
+      ['SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '1', 'x', '*'],
+      ['SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', 'nosuchhost', '1', '0', '*'],
+      ['SENTINEL', 'RESET'],
+      ['SENTINEL', 'REMOVE'],
+      ['SENTINEL', 'FAILOVER'],
+      ['SENTINEL', 'MONITOR', 'other', '127.0.0.1', '1'],
+      ['SENTINEL', 'MONITOR', 'other', '127.0.0.1', 'x', 'y'],
+      ['SENTINEL', 'MONITOR', 'other', 'no.such.host.invalid', 'x', '1'],
+      ['SENTINEL', 'MONITOR', 'other', 'no.such.host.invalid', '1', '0'],
+      ['SENTINEL', 'MONITOR', 'other', '127.0.0.1', '70000', '1'],
+      ['SENTINEL', 'MONITOR', 'other', '127.0.0.1', '-1', '1'],
+      ['SENTINEL', 'MONITOR', NAME, 'no.such.host.invalid', '1', '1'],
+      ['SENTINEL', 'MONITOR', NAME, '127.0.0.1', '70000', '1'],
+      ['SENTINEL', 'CONFIG'],
+      ['SENTINEL', 'CONFIG', 'GET'],
+      ['SENTINEL', 'CONFIG', 'GET', '*'],
+      ['SENTINEL', 'CONFIG', 'GET', 'announce-*'],
+      ['SENTINEL', 'CONFIG', 'GET', 'RESOLVE-HOSTNAMES'],
+      ['SENTINEL', 'CONFIG', 'GET', 'nosuch'],
+      ['SENTINEL', 'CONFIG', 'GET', '*', 'x'],
+      ['SENTINEL', 'CONFIG', 'SET', 'resolve-hostnames'],
+      ['SENTINEL', 'CONFIG', 'SET', 'resolve-hostnames', 'maybe'],
+      ['SENTINEL', 'CONFIG', 'SET', 'announce-port', '70000'],
+      ['SENTINEL', 'CONFIG', 'SET', 'announce-port', 'x'],
+      ['SENTINEL', 'CONFIG', 'SET', 'nosuch', '1'],
+      ['SENTINEL', 'CONFIG', 'FOO', 'x'],
+      ['SENTINEL', 'DEBUG'],
+      ['SENTINEL', 'DEBUG', 'info-period'],
+      ['SENTINEL', 'DEBUG', 'info-period', 'x'],
+      ['SENTINEL', 'DEBUG', 'info-period', '0'],
+      ['SENTINEL', 'DEBUG', 'nosuch', '1'],
+      ['SENTINEL', 'DEBUG', 'INFO-PERIOD', '10000', 'ping-period', '1000', 'ask-period', '1000', 'publish-period', '2000'],
+      ['SENTINEL', 'DEBUG', 'default-down-after', '30000', 'default-failover-timeout', '180000', 'tilt-trigger', '2000', 'tilt-period', '30000'],
+      ['SENTINEL', 'DEBUG', 'slave-reconf-timeout', '10000', 'min-link-reconnect-period', '15000', 'election-timeout', '10000'],
+      ['SENTINEL', 'DEBUG', 'script-max-runtime', '60000', 'script-retry-delay', '30000'],
+      ['SENTINEL', 'DEBUG'],
+      ['SENTINEL', 'SIMULATE-FAILURE'],
+      ['SENTINEL', 'SIMULATE-FAILURE', 'nosuch'],
+      ['SENTINEL', 'SIMULATE-FAILURE', 'crash-after-election', 'crash-after-promotion'],
+      ['SENTINEL', 'SIMULATE-FAILURE', 'HELP'],
+      ['SENTINEL', 'SET', NAME, 'quorum'],
+      ['SENTINEL', 'SET', NAME, 'quorum', '2', 'parallel-syncs'],
+      ['SENTINEL', 'SET', 'nosuch', 'quorum', '2'],
+      ['SENTINEL', 'SET', NAME, 'failover-timeout', '-1'],
+      ['SENTINEL', 'SET', NAME, 'parallel-syncs', '0'],
+      ['SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '-1'],
+      ['SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '0'],
+      ['SENTINEL', 'SET', NAME, 'rename-command', 'CONFIG'],
+      ['SENTINEL', 'SET', NAME, 'rename-command', '', 'x'],
+      ['SENTINEL', 'SET', NAME, 'rename-command', 'x', ''],
+      ['SENTINEL', 'SET', NAME, 'rename-command', 'FOO', 'bar', 'rename-command', 'FOO', 'FOO'],
+      ['SENTINEL', 'SET', NAME, 'notification-script', '/no/such/script'],
+      ['SENTINEL', 'SET', NAME, 'client-reconfig-script', '/no/such/script'],
+      ['SENTINEL', 'SET', NAME, 'notification-script', '/bin/true', 'client-reconfig-script', '/bin/true'],
+      ['SENTINEL', 'SET', NAME, 'notification-script', '', 'client-reconfig-script', ''],
+      ['SENTINEL', 'SET', NAME, 'auth-pass', '', 'auth-user', ''],
+      ['SENTINEL', 'SET', NAME, 'quorum', '2', 'failover-timeout', '180000', 'down-after-milliseconds', '30000', 'parallel-syncs', '1'],
     ];
     for (const command of commands) {
       expect([command.join(' '), await attempt(a, ...command)]).toEqual([command.join(' '), await attempt(b, ...command)]);
     }
+  });
+
+  it('instance maps carry the script fields when set, and INFO-CACHE / PENDING-SCRIPTS have the same shapes', async () => {
+    // A notification script that runs a while: the +set events of setting it start it on both.
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-script-'));
+    const script = join(dir, 'notify.sh');
+    writeFileSync(script, '#!/bin/sh\nsleep 3\n', { mode: 0o755 });
+    try {
+      for (const c of [a, b]) await c.call('SENTINEL', 'SET', NAME, 'notification-script', script, 'client-reconfig-script', script);
+      expect(keysOf(await a.call('SENTINEL', 'MASTER', NAME))).toEqual(keysOf(await b.call('SENTINEL', 'MASTER', NAME)));
+      const running = async (c: Redis) => ((await c.call('SENTINEL', 'PENDING-SCRIPTS')) as string[][]).filter((job) => job[3] === 'running');
+      const [ja, jb] = await waitFor(async (): Promise<string[][][] | null> => {
+        const jobs = [await running(a), await running(b)];
+        return jobs.every((j) => j.length === 2) ? jobs : null;
+      }, { timeout: 5000, message: 'both running the two notification scripts' });
+      // Same fields in the same order, same argv; pid and run time differ.
+      expect(ja!.map((job) => job.filter((_, i) => i % 2 === 0))).toEqual(jb!.map((job) => job.filter((_, i) => i % 2 === 0)));
+      expect(ja!.map((job) => job[1])).toEqual(jb!.map((job) => job[1]));
+      for (const c of [a, b]) await c.call('SENTINEL', 'SET', NAME, 'notification-script', '', 'client-reconfig-script', '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const shape = (reply: unknown): unknown =>
+      Array.isArray(reply) ? reply.map(shape) : reply === null ? 'null' : typeof reply === 'string' && /^\d+$/.test(reply) ? 'digits' : typeof reply;
+    const [ca, cb] = [await a.call('SENTINEL', 'INFO-CACHE', NAME, 'nosuch'), await b.call('SENTINEL', 'INFO-CACHE', NAME, 'nosuch')];
+    expect(shape(ca)).toEqual(shape(cb));
   });
 
   it('INFO has the sentinel section with the master line', async () => {

@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { Authority, majorityOf } from '../../src/server/fencing/core/authority.js';
 import { ConfigEpochs } from '../../src/server/fencing/core/config-epochs.js';
 import { FenceCore } from '../../src/server/fencing/core/fence-core.js';
-import { RESTART_GRACE_MS, type FenceAction, type NodeView, type TickObservation } from '../../src/server/fencing/core/types.js';
+import type { FenceAction, NodeView, TickObservation } from '../../src/server/fencing/core/types.js';
 
 const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
 const OLD = ['dddddddd', 'eeeeeeee', 'ffffffff'];
 const T0 = 1_000_000;
-const MASTER: NodeView = { isReplica: false, configuredLeaseMs: 2000, minReplicasToWrite: 0 };
+const MASTER: NodeView = { isReplica: false, configuredLeaseMs: 2000, minReplicasToWrite: 0, heuristic: true };
 
 /** A tick's observation: the given members active at `now`, the given replica ACK times. */
 function seen(heard: readonly string[], now: number, replicaAckTimes: number[] = []): TickObservation {
@@ -58,29 +58,39 @@ describe('fence core: after a restart', () => {
     expect(actions.map((a) => a.type)).toContain('forget-remembered');
   });
 
-  it('serves writes once RESTART_GRACE_MS pass with none of its group back and nobody else', () => {
+  it('stays fenced while none of its group comes back (dead or cut off, it cannot tell), naming those it waits for', () => {
     const core = booted(IDS);
     core.drain();
-    run(core, T0, T0 + RESTART_GRACE_MS, []);
-    expect(core.fenced).toBe(true); // at the grace period exactly: still waiting
-    const actions = run(core, T0 + RESTART_GRACE_MS, T0 + RESTART_GRACE_MS + 100, []);
-    expect(core.fenced).toBe(false);
-    expect(core.active(MASTER)).toBe(false);
-    expect(actions).toContainEqual({ type: 'log', level: 'notice', message: `Unfenced: none of the 3 sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms` });
+    run(core, T0, T0 + 60_000, []);
+    expect(core.reason).toBe('restart');
+    const explained = core.explain(MASTER, T0 + 60_000)!;
+    expect(explained.waitingFor).toEqual(IDS);
+    expect(explained.why).toBe('this master restarted, and the 3 sentinel(s) that monitored it may have promoted a replica meanwhile');
+    expect(explained.liftedBy).toMatch(/^hellos naming this master from 2 of them, or their FENCING RELEASE/);
   });
 
-  it('after the grace period, newcomers too few to outvote the old group confirm it by their own majority', () => {
+  it('ends as soon as it is certain: the group releases it (SENTINEL REMOVE on them) or an operator forgets them', () => {
+    const released = booted(IDS);
+    released.release(IDS[0]!, MASTER, T0 + 100);
+    expect(released.fenced).toBe(true);
+    expect(released.explain(MASTER, T0 + 100)!.waitingFor).toEqual(IDS.slice(1));
+    released.release(IDS[1]!, MASTER, T0 + 200);
+    released.release(IDS[2]!, MASTER, T0 + 300, 'forgotten');
+    expect(released.fenced).toBe(false);
+    expect(released.active(MASTER)).toBe(false);
+    const log = released.drain().flatMap((a) => (a.type === 'log' ? [a.message] : []));
+    expect(log.at(-1)).toBe('Unfenced: no sentinel holds a lease on this master any more');
+    expect(log).toContain('Sentinel cccccccc was forgotten (FENCING FORGET): 0 sentinel(s) can fence this master now');
+  });
+
+  it('newcomers too few to outvote the old group do not lift it (no blind grace period); forgetting the old group does', () => {
     const core = booted([...OLD, '11111111', '22222222', '33333333']);
-    run(core, T0, T0 + RESTART_GRACE_MS, IDS, true);
-    expect(core.fenced).toBe(true);
-    const actions = run(core, T0 + RESTART_GRACE_MS, T0 + RESTART_GRACE_MS + 300, IDS, true);
+    run(core, T0, T0 + 30_000, IDS, true);
+    expect(core.reason).toBe('restart');
+    for (const id of [...OLD, '11111111', '22222222', '33333333']) core.release(id, MASTER, T0 + 30_000, 'forgotten');
+    run(core, T0 + 30_000, T0 + 30_300, IDS, true);
     expect(core.fenced).toBe(false);
-    expect(core.authority.size).toBe(3);
-    expect(actions.find((a) => a.type === 'log')).toEqual({
-      type: 'log',
-      level: 'notice',
-      message: `None of the 6 sentinel(s) that monitored this master before its restart came back within ${RESTART_GRACE_MS} ms: a majority of the 3 it met since must confirm it`,
-    });
+    expect(core.authority.ids()).toEqual(IDS);
   });
 
   it('made a replica before being confirmed, it forgets the remembered members that never answered', () => {
@@ -138,6 +148,7 @@ describe('authority', () => {
   it('majority, freshness and the time a majority was heard', () => {
     expect([1, 2, 3, 4, 5].map(majorityOf)).toEqual([1, 2, 2, 3, 3]);
     const a = new Authority();
+    a.setHeuristic(true);
     a.hear('x', 100);
     a.hear('y', 300);
     a.hear('z', 200);
@@ -152,6 +163,7 @@ describe('authority', () => {
 
   it('confirmations count from a time; a forgotten member takes its confirmation along', () => {
     const a = new Authority();
+    a.setHeuristic(true);
     a.remember('x');
     a.hear('y', 10);
     a.confirm('x', 50);
@@ -163,6 +175,7 @@ describe('authority', () => {
 
   it('an acking member is heard only by confirmed send times, and stays acking once forgotten', () => {
     const a = new Authority();
+    a.setHeuristic(true);
     a.remember('x');
     a.startAcking('x');
     a.hear('x', 500);
@@ -192,7 +205,7 @@ describe('a cluster-shaped authority drives the same rules', () => {
   // Redis Cluster: the slot-owning masters (40-character node ids), heard by PONGs answering our
   // PINGs (acking: heard = when the answered PING was sent), configuration = their config epochs.
   const MASTERS = ['1'.repeat(40), '2'.repeat(40), '3'.repeat(40), '4'.repeat(40), '5'.repeat(40)];
-  const CLUSTER: NodeView = { isReplica: false, configuredLeaseMs: 15_000, minReplicasToWrite: 0 };
+  const CLUSTER: NodeView = { isReplica: false, configuredLeaseMs: 15_000, minReplicasToWrite: 0, heuristic: true };
 
   it('fences without a majority of PONGs within the lease and unfences on their newer announcements', () => {
     const core = new FenceCore(T0);

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { FenceCore } from '../../src/server/fencing/core/fence-core.js';
-import { RESTART_GRACE_MS, type FenceAction, type NodeView } from '../../src/server/fencing/core/types.js';
+import type { FenceAction, NodeView } from '../../src/server/fencing/core/types.js';
 
 const IDS = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc'];
 const T0 = 1_000_000;
@@ -12,7 +12,7 @@ const T0 = 1_000_000;
 /** A master (or replica) and the world around it, driven by hand; time only moves when told. */
 class Script {
   now = T0;
-  readonly node: NodeView = { isReplica: false, configuredLeaseMs: 2000, minReplicasToWrite: 0 };
+  readonly node: NodeView = { isReplica: false, configuredLeaseMs: 2000, minReplicasToWrite: 0, heuristic: true };
   readonly core = new FenceCore(T0);
   /** Sentinel id -> last time data arrived on its command link. */
   readonly traffic = new Map<string, number>();

@@ -4,20 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { forceFailover, isMasterDownByAddr, monitor } from '../../src/sentinel/core/admin.js';
 import { parseInfo } from '../../src/sentinel/core/info.js';
-import { addReplica } from '../../src/sentinel/core/instances.js';
+import { addReplica, masterSettings } from '../../src/sentinel/core/instances.js';
 import { compareForPromotion } from '../../src/sentinel/core/select-replica.js';
 import { SentinelCore } from '../../src/sentinel/core/sentinel-core.js';
-import { installMasters } from '../../src/sentinel/config/install.js';
-import { parseConfig } from '../../src/sentinel/config/parse.js';
-import { renderState, rewriteText } from '../../src/sentinel/config/rewrite.js';
 import { Sim } from '../helpers/sentinel-sim.js';
 
 const MYID = 'a'.repeat(40);
-const settings = { quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000, parallelSyncs: 1, authPass: null, authUser: null };
-
 function lonelyCore(now = 1_000_000): SentinelCore {
-  const core = new SentinelCore({ myid: MYID, now, announce: { ip: null, port: 26000 }, random: () => 0 });
-  monitor(core, 'mymaster', '127.0.0.1', 7000, { ...settings });
+  const core = new SentinelCore({ myid: MYID, now, settings: { port: 26000 }, random: () => 0 });
+  monitor(core, 'mymaster', '127.0.0.1', 7000, { ...masterSettings(core, 2), downAfterMs: 1000, failoverTimeoutMs: 5000 });
   core.drain();
   return core;
 }
@@ -161,39 +156,5 @@ describe('forced failover (SENTINEL FAILOVER)', () => {
   it('refuses when no replica is usable', () => {
     const core = lonelyCore();
     expect(forceFailover(core, 'mymaster')).toBe('no-good-slave');
-  });
-});
-
-describe('persisted state', () => {
-  it('a restarted sentinel reads back its masters, epochs, vote, replicas and sentinels', () => {
-    const core = lonelyCore();
-    const master = core.masters.get('mymaster')!;
-    addReplica(core, master, '127.0.0.1', 7001);
-    core.onHello(`127.0.0.1,26001,${'b'.repeat(40)},4,mymaster,127.0.0.1,7000,0`, 1_000_100);
-    isMasterDownByAddr(core, '127.0.0.1', 7000, 4, 'b'.repeat(40));
-    const options = { port: 26000, announceIp: null, announcePort: 0, resolveHostnames: false, announceHostnames: false };
-    const text = rewriteText('port 1234\n# my comment\nsentinel monitor mymaster 127.0.0.1 7000 2\n', renderState(core, options), 26000);
-    expect(text).toContain('# my comment');
-    expect(text).toContain('port 26000');
-    expect(text.match(/sentinel monitor/g)).toHaveLength(1);
-    const parsed = parseConfig(text);
-    expect(parsed.myid).toBe(MYID);
-    expect(parsed.currentEpoch).toBe(4);
-    const restarted = new SentinelCore({ myid: parsed.myid!, now: 0, announce: { ip: null, port: 26000 }, currentEpoch: parsed.currentEpoch });
-    installMasters(restarted, parsed.masters);
-    const again = restarted.masters.get('mymaster')!;
-    expect(again.settings).toEqual(settings);
-    expect(again.leaderEpoch).toBe(4);
-    expect([...again.replicas.keys()]).toEqual(['127.0.0.1:7001']);
-    expect([...again.sentinels.keys()]).toEqual(['b'.repeat(40)]);
-    // It still refuses a second vote in epoch 4 after the restart.
-    expect(isMasterDownByAddr(restarted, '127.0.0.1', 7000, 4, 'c'.repeat(40))[2]).toBe(4);
-  });
-
-  it('reports config errors with the line, as redis-sentinel does', () => {
-    expect(() => parseConfig('port 0\nsentinel monitor a 127.0.0.1 1 0\n')).toThrow(/at line 2[\s\S]*Quorum must be 1 or greater\./);
-    expect(() => parseConfig('sentinel down-after-milliseconds a 5\n')).toThrow(/No such master with specified name\./);
-    expect(() => parseConfig('foo bar\n')).toThrow(/Bad directive or wrong number of arguments/);
-    expect(parseConfig('maxmemory 10mb\nport 5\n').port).toBe(5);
   });
 });

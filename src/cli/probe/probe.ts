@@ -24,9 +24,17 @@ export interface NodeProbe {
   usedMemoryHuman: string | null;
   /** master_replid: the history this node serves (a synced replica shares its upstream's). */
   replid: string | null;
-  /** A clusterctl master refusing writes (INFO fencing): why ('lease', 'stall', 'config'); else null. */
+  /** A clusterctl master refusing writes (INFO fencing): the reason ('lease', 'stall', 'config', 'restart', 'failover'); else null. */
   fenced: string | null;
+  /** The same fence in words: why, what lifts it, which sentinels it waits for (null when not fenced). */
+  fence: FenceDetail | null;
   error: string | null;
+}
+
+export interface FenceDetail {
+  why: string;
+  liftedBy: string;
+  waitingFor: string[];
 }
 
 const EMPTY = {
@@ -42,6 +50,7 @@ const EMPTY = {
   usedMemory: null,
   usedMemoryHuman: null,
   fenced: null,
+  fence: null,
   replid: null,
 } as const;
 
@@ -87,7 +96,17 @@ export function fromInfo(port: number, fields: InfoFields): NodeProbe {
     usedMemory: intField(fields, 'used_memory'),
     usedMemoryHuman: fields.used_memory_human ?? null,
     fenced: fields.fenced === '1' ? fields.fence_reason || 'fenced' : null,
+    fence: fields.fenced === '1' ? fenceDetail(fields) : null,
     replid: fields.master_replid ?? null,
     error: null,
+  };
+}
+
+/** INFO fencing's own words for a fence (fence_why, fence_lifted_by, fence_waiting_for). */
+function fenceDetail(fields: InfoFields): FenceDetail {
+  return {
+    why: fields.fence_why ?? '',
+    liftedBy: fields.fence_lifted_by ?? '',
+    waitingFor: (fields.fence_waiting_for ?? '').split(',').filter((id) => id !== ''),
   };
 }

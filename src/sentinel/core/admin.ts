@@ -2,19 +2,21 @@
 // sentinelCommand): is-master-down-by-addr (the vote), failover, monitor, remove, reset, ckquorum.
 // The server layer parses arguments and shapes replies; the rules live here, testable on a fake clock.
 
+import { globMatch } from '../../shared/glob.js';
+import { makeAddress, resolveHost, sameEndpoint } from './address.js';
 import { voteLeader } from './election.js';
 import { EV } from './events.js';
 import { startFailover } from './failover.js';
-import { addMaster, resetMaster, sameAddress } from './instances.js';
-import { globMatch } from '../../shared/glob.js';
+import { addMaster, releaseLeases, resetMaster } from './instances.js';
 import { selectReplica } from './select-replica.js';
 import type { SentinelCore } from './sentinel-core.js';
 import type { MasterInstance, MasterSettings } from './types.js';
 
 /** `[down, leader runid or '*', leader epoch]`: the master looked up by address; a vote when runId is not '*'. */
 export function isMasterDownByAddr(core: SentinelCore, host: string, port: number, epoch: number, runId: string): [number, string, number] {
+  const address = makeAddress(core, host, port, true);
   let master: MasterInstance | undefined;
-  for (const candidate of core.masters.values()) if (sameAddress(candidate, host, port)) master = candidate;
+  if (address) for (const candidate of core.masters.values()) if (!master && sameEndpoint(candidate, address)) master = candidate;
   const down = !core.tilt && master !== undefined && master.sdown ? 1 : 0;
   let leader: string | null = null;
   let leaderEpoch = 0;
@@ -33,24 +35,34 @@ export function forceFailover(core: SentinelCore, name: string): FailoverResult 
   const master = core.masters.get(name);
   if (!master) return 'no-such-master';
   if (master.failoverInProgress) return 'in-progress';
-  if (!selectReplica(master, core.now)) return 'no-good-slave';
+  if (!selectReplica(core, master)) return 'no-good-slave';
   core.log('warning', `Executing user requested FAILOVER of '${name}'`);
   startFailover(core, master);
   master.forceFailover = true;
   return 'ok';
 }
 
-export function monitor(core: SentinelCore, name: string, host: string, port: number, settings: MasterSettings): MasterInstance {
-  const master = addMaster(core, name, host, port, settings);
-  core.event('warning', EV.monitor, master, `quorum ${settings.quorum}`);
+/**
+ * SENTINEL MONITOR (arguments already parsed): the master record, or Redis's error text. The
+ * address must be an IP literal unless resolve-hostnames is on.
+ */
+export function monitor(core: SentinelCore, name: string, host: string, port: number, settings: MasterSettings): MasterInstance | string {
+  if (resolveHost(core, host) === null) return 'Invalid IP address or hostname specified';
+  const address = makeAddress(core, host, port, true);
+  if (!address) return 'Invalid port number.';
+  if (core.masters.has(name)) return 'Duplicate master name.';
+  const master = addMaster(core, name, address, settings);
   core.save();
+  core.event('warning', EV.monitor, master, `quorum ${settings.quorum}`);
   return master;
 }
 
+/** SENTINEL REMOVE: forget the master; its node and replicas get their leases back. */
 export function remove(core: SentinelCore, name: string): boolean {
   const master = core.masters.get(name);
   if (!master) return false;
   core.event('warning', EV.unmonitor, master);
+  releaseLeases(core, [master, ...master.replicas.values()]);
   core.masters.delete(name);
   core.save();
   return true;

@@ -20,13 +20,13 @@ export function voteLeader(
   if (epoch > ctx.currentEpoch) {
     ctx.currentEpoch = epoch;
     ctx.save();
-    ctx.event('warning', EV.newEpoch, null, String(epoch));
+    ctx.event('warning', EV.newEpoch, master, String(epoch), true);
   }
   if (master.leaderEpoch < epoch && ctx.currentEpoch <= epoch) {
     master.leader = candidate;
     master.leaderEpoch = ctx.currentEpoch;
     ctx.save();
-    ctx.event('warning', EV.voteForLeader, null, `${candidate} ${master.leaderEpoch}`);
+    ctx.event('warning', EV.voteForLeader, master, `${candidate} ${master.leaderEpoch}`, true);
     if (candidate.toLowerCase() !== ctx.myid.toLowerCase()) {
       master.failoverStartTime = ctx.now + Math.floor(ctx.random() * MAX_DESYNC);
     }

@@ -1,7 +1,8 @@
 // Event names and the instance description used in event messages, exactly as Redis 7.0 sentinel.c
 // publishes them (channel = event name, message = text; protocol doc 7.12).
 
-import type { Instance } from './types.js';
+import { shownHost } from './address.js';
+import type { GlobalSettings, Instance } from './types.js';
 
 export const EV = {
   monitor: '+monitor',
@@ -46,14 +47,19 @@ export const EV = {
   resetMaster: '+reset-master',
   tilt: '+tilt',
   tiltEnd: '-tilt',
+  set: '+set',
+  scriptChild: '+script-child',
+  scriptChildEnd: '-script-child',
+  scriptError: '-script-error',
+  scriptTimeout: '-script-timeout',
 } as const;
 
 /**
  * `%@` of sentinelEvent: `master <name> <ip> <port>` for a master, else
  * `<slave|sentinel> <name> <ip> <port> @ <master name> <master ip> <master port>`.
  */
-export function describe(instance: Instance): string {
-  const own = `${instance.kind} ${instance.name} ${instance.host} ${instance.port}`;
+export function describe(ctx: { settings: GlobalSettings }, instance: Instance): string {
+  const own = `${instance.kind} ${instance.name} ${shownHost(ctx, instance)} ${instance.port}`;
   const master = instance.master;
-  return master ? `${own} @ ${master.name} ${master.host} ${master.port}` : own;
+  return master ? `${own} @ ${master.name} ${shownHost(ctx, master)} ${master.port}` : own;
 }

@@ -1,12 +1,14 @@
 // The failover state machine (Redis 7.0 sentinelStartFailover ... sentinelFailoverSwitchToPromotedSlave):
 // one handler per state, each with the time it was entered and a deadline (protocol doc 7.8).
 
-import { ELECTION_TIMEOUT, FENCE_MARGIN, SLAVE_RECONF_TIMEOUT, START_SLOT } from './constants.js';
+import { shownHost } from './address.js';
+import { FENCE_MARGIN, START_SLOT } from './constants.js';
 import type { CoreContext } from './context.js';
 import { getLeader } from './election.js';
 import { EV } from './events.js';
 import { changeMasterAddress } from './instances.js';
 import { selectReplica } from './select-replica.js';
+import { SIM_CRASH_AFTER_ELECTION } from './sim-failure.js';
 import type { FailoverState, MasterInstance } from './types.js';
 
 /** Starts a failover when the master is ODOWN, none runs, and the retry cool-down has passed. */
@@ -47,7 +49,7 @@ export function startFailover(ctx: CoreContext, master: MasterInstance): void {
   master.failoverInProgress = true;
   master.failoverEpoch = ++ctx.currentEpoch;
   ctx.save();
-  ctx.event('warning', EV.newEpoch, null, String(ctx.currentEpoch));
+  ctx.event('warning', EV.newEpoch, master, String(ctx.currentEpoch), true);
   ctx.event('warning', EV.tryFailover, master);
   // Only the retry cool-down uses this time, so its random part desynchronises retries.
   master.failoverStartTime = ctx.now + Math.floor(ctx.random() * 1000);
@@ -67,6 +69,10 @@ export function abortFailover(ctx: CoreContext, master: MasterInstance): void {
     master.promotedReplica.promoted = false;
     master.promotedReplica = null;
   }
+  // The old master we asked to step aside may take writes again: nothing was promoted.
+  if (master.fenceConfirmed && master.link.cmdConnected) ctx.send({ type: 'fence', id: master.id, ms: 0 });
+  master.fenceRequested = false;
+  master.fenceConfirmed = false;
 }
 
 /** Runs the handler of the current state; returns true when the master should switch address now. */
@@ -101,7 +107,7 @@ function waitStart(ctx: CoreContext, master: MasterInstance): void {
   const leader = getLeader(ctx, master, master.failoverEpoch);
   const isLeader = leader !== null && leader.toLowerCase() === ctx.myid.toLowerCase();
   if (!isLeader && !master.forceFailover) {
-    const electionTimeout = Math.min(ELECTION_TIMEOUT, master.settings.failoverTimeoutMs);
+    const electionTimeout = Math.min(ctx.timings.electionTimeout, master.settings.failoverTimeoutMs);
     if (ctx.now - master.failoverStartTime > electionTimeout) {
       ctx.event('warning', EV.abortNotElected, master);
       abortFailover(ctx, master);
@@ -109,6 +115,7 @@ function waitStart(ctx: CoreContext, master: MasterInstance): void {
     return;
   }
   ctx.event('warning', EV.electedLeader, master);
+  if (ctx.simFailure & SIM_CRASH_AFTER_ELECTION) return ctx.crash();
   setState(ctx, master, 'select_slave');
   ctx.event('warning', EV.stateSelectSlave, master);
   // Go on at once rather than at the next timer tick: every step here costs clients time.
@@ -116,7 +123,7 @@ function waitStart(ctx: CoreContext, master: MasterInstance): void {
 }
 
 function selectSlave(ctx: CoreContext, master: MasterInstance): void {
-  const replica = selectReplica(master, ctx.now);
+  const replica = selectReplica(ctx, master);
   if (!replica) {
     ctx.event('warning', EV.abortNoGoodSlave, master);
     abortFailover(ctx, master);
@@ -153,15 +160,7 @@ export function leaseInForce(master: MasterInstance): number {
 
 function sendSlaveofNoOne(ctx: CoreContext, master: MasterInstance): void {
   const replica = master.promotedReplica!;
-  // Never two masters accepting writes: wait until the old master has surely fenced itself. If it
-  // answers again meanwhile it keeps (or regains) its lease: promoting now would make two masters.
-  if (!master.forceFailover && !leaseRunOut(master, ctx.now)) {
-    if (!master.sdown) {
-      ctx.event('warning', EV.abortMasterReachable, master);
-      abortFailover(ctx, master);
-    }
-    return;
-  }
+  if (!oldMasterStepsAside(ctx, master)) return;
   if (replica.disconnected) {
     if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
       ctx.event('warning', EV.abortSlaveTimeout, master);
@@ -172,6 +171,35 @@ function sendSlaveofNoOne(ctx: CoreContext, master: MasterInstance): void {
   sendSlaveOf(ctx, replica.id, null, 0, replica);
   ctx.event('notice', EV.stateWaitPromotion, replica);
   setState(ctx, master, 'wait_promotion');
+}
+
+/**
+ * Never two masters accepting writes: promote only once the old master surely refuses writes. After
+ * a failure, that is when its lease has run out: if it answers again meanwhile it keeps (or
+ * regains) its lease, and promoting would make two masters. A forced failover (SENTINEL FAILOVER)
+ * has a healthy master to replace, whose lease the other sentinels keep renewing: it asks it to
+ * fence itself for the rest of the failover (FENCING FENCE), and promotes once it confirmed. A
+ * master that granted no lease (redis-server) is not waited for, as Redis Sentinel does not.
+ */
+function oldMasterStepsAside(ctx: CoreContext, master: MasterInstance): boolean {
+  if (leaseRunOut(master, ctx.now) || master.fenceConfirmed) return true;
+  if (!master.forceFailover) {
+    if (!master.sdown) {
+      ctx.event('warning', EV.abortMasterReachable, master);
+      abortFailover(ctx, master);
+    }
+    return false;
+  }
+  if (!master.fenceRequested && master.link.cmdConnected && master.link.grantedLeaseMs) {
+    master.fenceRequested = true;
+    // Until the failover ends either way: send-slaveof-noone and wait-promotion each take at most failover-timeout.
+    ctx.send({ type: 'fence', id: master.id, ms: master.settings.failoverTimeoutMs * 2 });
+  }
+  if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeoutMs) {
+    ctx.event('warning', EV.abortMasterReachable, master);
+    abortFailover(ctx, master);
+  }
+  return false;
 }
 
 /** The SLAVEOF transaction; an INFO follows it on the same link so the result is seen at once. */
@@ -189,14 +217,14 @@ function reconfNextReplicas(ctx: CoreContext, master: MasterInstance): void {
   for (const replica of master.replicas.values()) {
     if (inProgress >= master.settings.parallelSyncs) break;
     if (replica.promoted || replica.reconfDone) continue;
-    if (replica.reconfSent && ctx.now - replica.slaveReconfSentTime > SLAVE_RECONF_TIMEOUT) {
+    if (replica.reconfSent && ctx.now - replica.slaveReconfSentTime > ctx.timings.slaveReconfTimeout) {
       ctx.event('notice', EV.slaveReconfSentTimeout, replica);
       replica.reconfSent = false;
       replica.reconfDone = true;
     }
     if (replica.reconfSent || replica.reconfInprog || replica.reconfDone) continue;
     if (replica.disconnected) continue;
-    sendSlaveOf(ctx, replica.id, promoted.host, promoted.port, replica);
+    sendSlaveOf(ctx, replica.id, shownHost(ctx, promoted), promoted.port, replica);
     replica.reconfSent = true;
     replica.slaveReconfSentTime = ctx.now;
     ctx.event('notice', EV.slaveReconfSent, replica);
@@ -228,15 +256,16 @@ export function detectEnd(ctx: CoreContext, master: MasterInstance): void {
   // Best effort for the stragglers: send them SLAVEOF anyway (+slave-reconf-sent-be).
   for (const replica of master.replicas.values()) {
     if (replica.promoted || replica.reconfDone || replica.reconfSent || replica.disconnected) continue;
-    sendSlaveOf(ctx, replica.id, promoted.host, promoted.port, replica);
+    sendSlaveOf(ctx, replica.id, shownHost(ctx, promoted), promoted.port, replica);
     ctx.event('notice', EV.slaveReconfSentBe, replica);
     replica.reconfSent = true;
   }
 }
 
 /** sentinelFailoverSwitchToPromotedSlave: `+switch-master`, then the record moves to the new address. */
-export function switchToPromoted(ctx: CoreContext, master: MasterInstance): MasterInstance {
+export function switchToPromoted(ctx: CoreContext, master: MasterInstance): void {
   const target = master.promotedReplica ?? master;
-  ctx.event('warning', EV.switchMaster, null, `${master.name} ${master.host} ${master.port} ${target.host} ${target.port}`);
-  return changeMasterAddress(ctx, master, target.host, target.port);
+  const text = `${master.name} ${shownHost(ctx, master)} ${master.port} ${shownHost(ctx, target)} ${target.port}`;
+  ctx.event('warning', EV.switchMaster, master, text, true);
+  changeMasterAddress(ctx, master, target.host, target.port);
 }

@@ -1,10 +1,12 @@
 // Receiving hello messages (Redis 7.0 sentinelProcessHelloMessage, protocol doc 7.3): sentinel
 // discovery, address switches, epoch adoption, and config updates that move a master's address.
 
+import { makeAddress, matchesHost, sameEndpoint, shownHost } from './address.js';
 import type { CoreContext } from './context.js';
 import { EV } from './events.js';
-import { addSentinel, changeMasterAddress, sameAddress } from './instances.js';
+import { addSentinel, changeMasterAddress } from './instances.js';
 import type { Instance, MasterInstance } from './types.js';
+import { clientReconfig } from './user-scripts.js';
 
 export interface Hello {
   ip: string;
@@ -41,30 +43,39 @@ export function processHello(ctx: CoreContext, payload: string): void {
   if (!hello || hello.runId.toLowerCase() === ctx.myid.toLowerCase()) return;
   let master = ctx.masters.get(hello.masterName);
   if (!master) return;
-  let peer: Instance | null = findSentinel(master, hello.ip, hello.port, hello.runId) ?? null;
+  let peer: Instance | null = findSentinel(ctx, master, hello.ip, hello.port, hello.runId) ?? null;
   if (!peer) peer = learnSentinel(ctx, master, hello);
   if (hello.currentEpoch > ctx.currentEpoch) {
     ctx.currentEpoch = hello.currentEpoch;
     ctx.save();
-    ctx.event('warning', EV.newEpoch, null, String(hello.currentEpoch));
+    ctx.event('warning', EV.newEpoch, master, String(hello.currentEpoch), true);
   }
   if (peer && master.configEpoch < hello.masterConfigEpoch) {
     master.configEpoch = hello.masterConfigEpoch;
     ctx.save();
-    if (!sameAddress(master, hello.masterIp, hello.masterPort)) {
+    if (!matchesHost(ctx, master, hello.masterIp, hello.masterPort)) {
       ctx.event('warning', EV.configUpdateFrom, peer);
-      ctx.event('warning', EV.switchMaster, null, `${master.name} ${master.host} ${master.port} ${hello.masterIp} ${hello.masterPort}`);
-      master = changeMasterAddress(ctx, master, hello.masterIp, hello.masterPort);
-      peer = master.sentinels.get(hello.runId) ?? null;
+      const text = `${master.name} ${shownHost(ctx, master)} ${master.port} ${hello.masterIp} ${hello.masterPort}`;
+      ctx.event('warning', EV.switchMaster, master, text, true);
+      const old = { host: master.host, ip: master.ip, port: master.port };
+      const moved = changeMasterAddress(ctx, master, hello.masterIp, hello.masterPort);
+      if (moved) {
+        clientReconfig(ctx, moved, 'observer', old, moved);
+        master = moved;
+        peer = master.sentinels.get(hello.runId) ?? null;
+      }
     }
   }
   if (peer) peer.lastHelloTime = ctx.now;
 }
 
-function findSentinel(master: MasterInstance, ip: string, port: number, runId: string | null): Instance | undefined {
+/** A known sentinel at that address (and with that run id, unless null). */
+function findSentinel(ctx: CoreContext, master: MasterInstance, ip: string, port: number, runId: string | null): Instance | undefined {
+  const address = makeAddress(ctx, ip, port, true);
+  if (!address) return undefined;
   for (const sentinel of master.sentinels.values()) {
-    if (!sameAddress(sentinel, ip, port)) continue;
-    if (runId === null || sentinel.name.toLowerCase() === runId.toLowerCase()) return sentinel;
+    if (!sameEndpoint(sentinel, address)) continue;
+    if (runId === null || sentinel.name === runId) return sentinel;
   }
   return undefined;
 }
@@ -82,11 +93,11 @@ function learnSentinel(ctx: CoreContext, master: MasterInstance, hello: Hello): 
     }
     ctx.event('notice', EV.sentinelAddressSwitch, master, `ip ${hello.ip} port ${hello.port} for ${hello.runId}`);
   } else {
-    // Another run id at that address: that sentinel restarted with a new identity.
-    const stale = findSentinel(master, hello.ip, hello.port, null);
+    // Another run id at that address: that sentinel restarted with a new identity; it goes from every master.
+    const stale = findSentinel(ctx, master, hello.ip, hello.port, null);
     if (stale) {
       ctx.event('notice', EV.sentinelInvalidAddr, stale);
-      master.sentinels.delete(stale.name);
+      for (const other of ctx.masters.values()) other.sentinels.delete(stale.name);
     }
   }
   const peer = addSentinel(ctx, master, hello.runId, hello.ip, hello.port);

@@ -1,45 +1,69 @@
 // Creating, resetting and re-addressing instance records (Redis 7.0 createSentinelRedisInstance,
 // sentinelResetMaster, sentinelResetMasterAndChangeAddress), and the views derived from them.
 
+import { type Address, formatHostPort, makeAddress, sameEndpoint, shownHost } from './address.js';
+import { DEFAULT_PARALLEL_SYNCS } from './constants.js';
 import type { CoreContext } from './context.js';
 import { EV } from './events.js';
 import { FAILOVER_ORDER, Instance, MasterInstance, type MasterSettings } from './types.js';
 
-export function addMaster(ctx: CoreContext, name: string, host: string, port: number, settings: MasterSettings): MasterInstance {
-  const master = new MasterInstance(ctx.nextId(), name, host, port, settings, ctx.now);
+/** A new master's settings: the current defaults (SENTINEL DEBUG default-down-after / default-failover-timeout). */
+export function masterSettings(ctx: Pick<CoreContext, 'timings'>, quorum: number): MasterSettings {
+  return {
+    quorum,
+    downAfterMs: ctx.timings.defaultDownAfter,
+    failoverTimeoutMs: ctx.timings.defaultFailoverTimeout,
+    parallelSyncs: DEFAULT_PARALLEL_SYNCS,
+    authPass: null,
+    authUser: null,
+    notificationScript: null,
+    clientReconfigScript: null,
+    masterRebootDownAfterMs: 0,
+    renamedCommands: [],
+  };
+}
+
+export function addMaster(ctx: CoreContext, name: string, address: Address, settings: MasterSettings): MasterInstance {
+  const master = new MasterInstance(ctx.nextId(), name, address, settings, ctx.now);
   ctx.masters.set(name, master);
   return master;
 }
 
-/** Adds a replica unless one with that address is known; returns it when created. */
+/**
+ * Adds a replica unless one with that address is known; returns it when created. Its name is the
+ * address it is shown at (`ip:port`, or `name:port` with announce-hostnames).
+ */
 export function addReplica(ctx: CoreContext, master: MasterInstance, host: string, port: number): Instance | null {
-  const name = formatAddress(host, port);
+  const address = makeAddress(ctx, host, port, true);
+  if (!address) return null;
+  const name = formatHostPort(shownHost(ctx, address), port);
   if (master.replicas.has(name)) return null;
-  const replica = new Instance(ctx.nextId(), 'slave', name, host, port, master, ctx.now);
+  const replica = new Instance(ctx.nextId(), 'slave', name, address, master, ctx.now);
   master.replicas.set(name, replica);
   return replica;
 }
 
+/** sentinelRedisInstanceLookupSlave: the replica at that address (resolved as the master lists it). */
+export function findReplica(ctx: CoreContext, master: MasterInstance, host: string, port: number): Instance | undefined {
+  const address = makeAddress(ctx, host, port, false);
+  return address ? master.replicas.get(formatHostPort(shownHost(ctx, address), port)) : undefined;
+}
+
 export function addSentinel(ctx: CoreContext, master: MasterInstance, runId: string, host: string, port: number): Instance | null {
   if (master.sentinels.has(runId)) return null;
-  const sentinel = new Instance(ctx.nextId(), 'sentinel', runId, host, port, master, ctx.now);
+  const address = makeAddress(ctx, host, port, true);
+  if (!address) return null;
+  const sentinel = new Instance(ctx.nextId(), 'sentinel', runId, address, master, ctx.now);
   sentinel.runId = runId;
   master.sentinels.set(runId, sentinel);
   return sentinel;
 }
 
-/** `ip:port`, with brackets around IPv6 addresses as anetFormatAddr does. */
-export function formatAddress(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** The address clients should use: the promoted replica's once the failover reached reconf-slaves. */
-export function currentMasterAddress(master: MasterInstance): { host: string; port: number } {
+export function currentMasterAddress(master: MasterInstance): Address {
   const promoted = master.promotedReplica;
-  if (master.failoverInProgress && promoted && stateAtLeast(master, 'reconf_slaves')) {
-    return { host: promoted.host, port: promoted.port };
-  }
-  return { host: master.host, port: master.port };
+  if (master.failoverInProgress && promoted && stateAtLeast(master, 'reconf_slaves')) return promoted;
+  return master;
 }
 
 export function stateAtLeast(master: MasterInstance, state: (typeof FAILOVER_ORDER)[number]): boolean {
@@ -47,11 +71,23 @@ export function stateAtLeast(master: MasterInstance, state: (typeof FAILOVER_ORD
 }
 
 /**
+ * Records about to be dropped: their nodes granted us a lease we no longer time any failover on,
+ * so we give it back (FENCING RELEASE) before the links close — a master no sentinel watches any
+ * more must not stay fenced waiting for us.
+ */
+export function releaseLeases(ctx: CoreContext, records: Iterable<Instance>): void {
+  for (const record of records) {
+    if (record.kind !== 'sentinel' && record.link.cmdConnected) ctx.send({ type: 'release', id: record.id });
+  }
+}
+
+/**
  * sentinelResetMaster: forget replicas (and sentinels unless kept), failover state and run id.
  * The record gets a fresh id, so the shell drops its links and connects anew.
  */
 export function resetMaster(ctx: CoreContext, master: MasterInstance, keepSentinels: boolean): MasterInstance {
-  const fresh = new MasterInstance(ctx.nextId(), master.name, master.host, master.port, master.settings, ctx.now);
+  releaseLeases(ctx, [master, ...master.replicas.values()]);
+  const fresh = new MasterInstance(ctx.nextId(), master.name, master, master.settings, ctx.now);
   fresh.configEpoch = master.configEpoch;
   fresh.leaderEpoch = master.leaderEpoch;
   if (keepSentinels) {
@@ -69,27 +105,24 @@ export function resetMaster(ctx: CoreContext, master: MasterInstance, keepSentin
 /**
  * sentinelResetMasterAndChangeAddress: the master record moves to host:port; every replica it had,
  * and the old master itself, become replicas of the new address (`+slave` each), then persist.
+ * Returns null (nothing changed) when the new address cannot be resolved.
  */
-export function changeMasterAddress(ctx: CoreContext, master: MasterInstance, host: string, port: number): MasterInstance {
-  const replicas: { host: string; port: number }[] = [];
-  for (const replica of master.replicas.values()) {
-    if (sameAddress(replica, host, port)) continue;
-    replicas.push({ host: replica.host, port: replica.port });
-  }
-  if (!sameAddress(master, host, port)) replicas.push({ host: master.host, port: master.port });
+export function changeMasterAddress(ctx: CoreContext, master: MasterInstance, host: string, port: number): MasterInstance | null {
+  const target = makeAddress(ctx, host, port, false);
+  if (!target) return null;
+  const replicas: Address[] = [];
+  for (const replica of master.replicas.values()) if (!sameEndpoint(replica, target)) replicas.push(replica);
+  if (!sameEndpoint(target, master)) replicas.push({ host: master.host, ip: master.ip, port: master.port });
   const fresh = resetMaster(ctx, master, true);
-  fresh.host = host;
-  fresh.port = port;
+  fresh.host = target.host;
+  fresh.ip = target.ip;
+  fresh.port = target.port;
   for (const address of replicas) {
     const replica = addReplica(ctx, fresh, address.host, address.port);
     if (replica) ctx.event('notice', EV.slave, replica);
   }
   ctx.save();
   return fresh;
-}
-
-export function sameAddress(instance: { host: string; port: number }, host: string, port: number): boolean {
-  return instance.port === port && instance.host.toLowerCase() === host.toLowerCase();
 }
 
 /** The `flags` field of SENTINEL MASTER/REPLICAS/SENTINELS, in Redis's order. */
@@ -109,7 +142,13 @@ export function flagsOf(instance: Instance): string {
   if (instance.reconfInprog) flags.push('reconf_inprog');
   if (instance.reconfDone) flags.push('reconf_done');
   if (master?.forceFailover) flags.push('force_failover');
+  if (instance.scriptKillSent) flags.push('script_kill_sent');
   return flags.join(',');
+}
+
+/** Replicas SENTINEL REPLICAS and MASTERS show: not those announced with `replica-announced no`. */
+export function announcedReplicas(master: MasterInstance): Instance[] {
+  return [...master.replicas.values()].filter((replica) => replica.replicaAnnounced);
 }
 
 /** Every instance record, masters first then their replicas and sentinels (for the shell's links). */

@@ -2,20 +2,8 @@
 // sentinelCheckObjectivelyDown, sentinelAskMasterStateToOtherSentinels): which PING / INFO / hello /
 // is-master-down-by-addr are due, and the SDOWN / ODOWN verdicts.
 
-import {
-  ASK_PERIOD,
-  ASK_VALIDITY,
-  INFO_PERIOD,
-  INFO_PERIOD_FAST,
-  INFO_PERIOD_PROMOTION,
-  INFO_PERIOD_RECONF,
-  MAX_PENDING_COMMANDS,
-  FENCE_MARGIN,
-  MIN_LEASE_REQUEST,
-  PING_PERIOD,
-  PINGS_PER_LEASE,
-  PUBLISH_PERIOD,
-} from './constants.js';
+import { shownHost } from './address.js';
+import { ASK_PERIOD_FAST, FENCE_MARGIN, INFO_PERIOD_FAST, INFO_PERIOD_PROMOTION, INFO_PERIOD_RECONF, MAX_PENDING_COMMANDS, MIN_LEASE_REQUEST, PINGS_PER_LEASE } from './constants.js';
 import type { CoreContext } from './context.js';
 import { EV } from './events.js';
 import { currentMasterAddress } from './instances.js';
@@ -26,30 +14,31 @@ export function sendPeriodicCommands(ctx: CoreContext, instance: Instance): void
   if (instance.disconnected) return;
   if (link.pendingCommands >= MAX_PENDING_COMMANDS) return;
   const now = ctx.now;
-  if (instance.kind !== 'sentinel' && !link.infoPending && (instance.infoRefresh === 0 || now - instance.infoRefresh > infoPeriod(instance))) {
+  if (instance.kind !== 'sentinel' && !link.infoPending && (instance.infoRefresh === 0 || now - instance.infoRefresh > infoPeriod(ctx, instance))) {
     link.infoPending = true;
     link.pendingCommands++;
     ctx.send({ type: 'info', id: instance.id });
   }
-  const pingPeriod = pingPeriodOf(instance);
+  const pingPeriod = pingPeriodOf(ctx, instance);
   if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) sendPing(ctx, instance);
-  if (now - instance.lastPubTime > helloPeriodOf(instance)) sendHello(ctx, instance);
+  if (now - instance.lastPubTime > helloPeriodOf(ctx, instance)) sendHello(ctx, instance);
 }
 
 /**
- * Redis pings every min(down-after, 1 s). An instance holding a lease from us must hear from us
- * several times per lease, or a healthy master would fence itself.
+ * Redis pings every min(down-after, ping-period). An instance holding a lease from us must hear
+ * from us several times per lease, or a healthy master would fence itself.
  */
-export function pingPeriodOf(instance: Instance): number {
-  const base = Math.min(instance.downAfterMs, PING_PERIOD);
+export function pingPeriodOf(ctx: Pick<CoreContext, 'timings'>, instance: Instance): number {
+  const base = Math.min(instance.downAfterMs, ctx.timings.pingPeriod);
   const lease = instance.link.grantedLeaseMs;
   return lease ? Math.min(base, Math.max(10, Math.floor(lease / PINGS_PER_LEASE))) : base;
 }
 
 /** A fenced master is confirmed again by hellos naming it: lease holders get them once per lease. */
-function helloPeriodOf(instance: Instance): number {
+function helloPeriodOf(ctx: CoreContext, instance: Instance): number {
   const lease = instance.link.grantedLeaseMs;
-  return lease ? Math.min(PUBLISH_PERIOD, lease) : PUBLISH_PERIOD;
+  const period = ctx.timings.publishPeriod;
+  return lease ? Math.min(period, lease) : period;
 }
 
 /** The lease to request from an instance (FENCING LEASE), 0 for none: down-after minus the margin. */
@@ -58,16 +47,18 @@ export function leaseToRequest(instance: Instance): number {
   return lease >= MIN_LEASE_REQUEST ? lease : 0;
 }
 
-function infoPeriod(instance: Instance): number {
+/** info-period, or faster (never slower) where a failover waits on what INFO tells. */
+function infoPeriod(ctx: CoreContext, instance: Instance): number {
+  const period = ctx.timings.infoPeriod;
   const master = instance.master;
-  if (instance.kind !== 'slave' || !master) return INFO_PERIOD;
+  if (instance.kind !== 'slave' || !master) return period;
   // The replica being promoted: look often, promotion is confirmed by its INFO (Redis waits 1 s).
-  if (instance.promoted && master.failoverState === 'wait_promotion') return INFO_PERIOD_PROMOTION;
-  if (instance.reconfSent || instance.reconfInprog) return INFO_PERIOD_RECONF;
-  if (master.odown || master.failoverInProgress || instance.masterLinkDownTime !== 0) return INFO_PERIOD_FAST;
+  if (instance.promoted && master.failoverState === 'wait_promotion') return Math.min(period, INFO_PERIOD_PROMOTION);
+  if (instance.reconfSent || instance.reconfInprog) return Math.min(period, INFO_PERIOD_RECONF);
+  if (master.odown || master.failoverInProgress || instance.masterLinkDownTime !== 0) return Math.min(period, INFO_PERIOD_FAST);
   // A replica claiming to be a master is a candidate for +convert-to-slave: watch it at 1 s.
-  if (instance.roleReported === 'master') return INFO_PERIOD_FAST;
-  return INFO_PERIOD;
+  if (instance.roleReported === 'master') return Math.min(period, INFO_PERIOD_FAST);
+  return period;
 }
 
 export function sendPing(ctx: CoreContext, instance: Instance): void {
@@ -84,10 +75,11 @@ export function sendHello(ctx: CoreContext, instance: Instance): void {
   if (instance.disconnected) return;
   const master = instance instanceof MasterInstance ? instance : instance.master!;
   const address = currentMasterAddress(master);
-  const rest = [ctx.announce.port, ctx.myid, ctx.currentEpoch, master.name, address.host, address.port, master.configEpoch].join(',');
+  const port = ctx.settings.announcePort || ctx.settings.port;
+  const rest = [port, ctx.myid, ctx.currentEpoch, master.name, shownHost(ctx, address), address.port, master.configEpoch].join(',');
   instance.lastPubTime = ctx.now;
   instance.link.pendingCommands++;
-  ctx.send({ type: 'hello', id: instance.id, ip: ctx.announce.ip, rest });
+  ctx.send({ type: 'hello', id: instance.id, ip: ctx.settings.announceIp, rest });
 }
 
 /** sentinelForceHelloUpdateForMaster, but at once rather than at the next timer tick. */
@@ -97,6 +89,11 @@ export function forceHelloUpdate(ctx: CoreContext, master: MasterInstance): void
   for (const sentinel of master.sentinels.values()) sendHello(ctx, sentinel);
 }
 
+/**
+ * SDOWN when the oldest unanswered PING (or, disconnected, the last valid reply) is older than
+ * down-after; when a configured master reports role:slave for down-after + 2 INFO periods; or when
+ * a master that rebooted has not answered +PONG for master-reboot-down-after-period.
+ */
 export function checkSubjectivelyDown(ctx: CoreContext, instance: Instance): void {
   const link = instance.link;
   const now = ctx.now;
@@ -104,10 +101,11 @@ export function checkSubjectivelyDown(ctx: CoreContext, instance: Instance): voi
   if (link.actPingTime) elapsed = now - link.actPingTime;
   else if (instance.disconnected) elapsed = now - link.lastAvailTime;
   const downAfter = instance.downAfterMs;
-  // A configured master that keeps reporting role:slave goes down after down-after + 2 INFO periods.
   const wrongRole =
-    instance.kind === 'master' && instance.roleReported === 'slave' && now - instance.roleReportedTime > downAfter + INFO_PERIOD * 2;
-  if (elapsed > downAfter || wrongRole) {
+    instance.kind === 'master' && instance.roleReported === 'slave' && now - instance.roleReportedTime > downAfter + ctx.timings.infoPeriod * 2;
+  const rebootPeriod = instance instanceof MasterInstance ? instance.settings.masterRebootDownAfterMs : 0;
+  const rebooting = instance.masterReboot && now - instance.masterRebootSince > rebootPeriod;
+  if (elapsed > downAfter || wrongRole || rebooting) {
     if (!instance.sdown) {
       ctx.event('warning', EV.sdown, instance);
       instance.sdown = true;
@@ -116,6 +114,7 @@ export function checkSubjectivelyDown(ctx: CoreContext, instance: Instance): voi
   } else if (instance.sdown) {
     ctx.event('warning', EV.sdownEnd, instance);
     instance.sdown = false;
+    instance.scriptKillSent = false;
   }
 }
 
@@ -141,24 +140,26 @@ export function checkObjectivelyDown(ctx: CoreContext, master: MasterInstance): 
 
 /**
  * Ask every peer whether the master is down (and, once a failover started, for its vote). Redis
- * asks every second; we ask every ASK_PERIOD while the master is SDOWN, one request in flight each.
+ * asks every ask-period; we ask up to every ASK_PERIOD_FAST while the master is SDOWN, one request
+ * in flight each. An answer stays valid for 5 ask-periods, as Redis's.
  */
 export function askPeers(ctx: CoreContext, master: MasterInstance, forced: boolean): void {
+  const period = Math.min(ctx.timings.askPeriod, ASK_PERIOD_FAST);
   for (const sentinel of master.sentinels.values()) {
     const elapsed = ctx.now - sentinel.lastMasterDownReplyTime;
-    if (elapsed > ASK_VALIDITY) {
+    if (elapsed > ctx.timings.askPeriod * 5) {
       sentinel.masterDown = false;
       sentinel.leader = null;
     }
     if (!master.sdown || sentinel.disconnected) continue;
     // A forced ask (failover just started: it carries our vote request) does not wait for a '*' one.
-    if (!forced && (sentinel.link.askPending || elapsed < ASK_PERIOD)) continue;
+    if (!forced && (sentinel.link.askPending || elapsed < period)) continue;
     sentinel.link.askPending = true;
     sentinel.link.pendingCommands++;
     ctx.send({
       type: 'ask',
       id: sentinel.id,
-      masterHost: master.host,
+      masterHost: shownHost(ctx, master),
       masterPort: master.port,
       epoch: ctx.currentEpoch,
       runId: master.failoverState !== 'none' ? ctx.myid : '*',

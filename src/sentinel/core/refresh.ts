@@ -2,21 +2,24 @@
 // discovery (+slave), reported role, replica link fields; then, outside TILT, the reactions: promotion
 // confirmed (+promoted-slave), +convert-to-slave, +fix-slave-config, reconf progress of replicas.
 
-import { FENCE_MARGIN, ROLE_CHANGE_GRACE, INFO_PERIOD } from './constants.js';
+import { matchesHost, shownHost } from './address.js';
+import { FENCE_MARGIN } from './constants.js';
 import type { CoreContext } from './context.js';
 import { EV } from './events.js';
 import { sendSlaveOf } from './failover.js';
 import { parseInfo, type ParsedInfo } from './info.js';
-import { addReplica, sameAddress } from './instances.js';
+import { addReplica, findReplica } from './instances.js';
 import { forceHelloUpdate } from './monitor.js';
 import { type Instance, MasterInstance } from './types.js';
+import { clientReconfig } from './user-scripts.js';
+import { SIM_CRASH_AFTER_PROMOTION } from './sim-failure.js';
 
 export function applyInfo(ctx: CoreContext, instance: Instance, text: string): void {
   const info = parseInfo(text);
   const now = ctx.now;
   instance.infoText = text;
   if (info.runId !== null) {
-    if (instance.runId !== null && instance.runId !== info.runId) ctx.event('notice', EV.reboot, instance);
+    if (instance.runId !== null && instance.runId !== info.runId) rebooted(ctx, instance);
     instance.runId = info.runId;
   }
   if (instance instanceof MasterInstance) {
@@ -41,6 +44,15 @@ export function applyInfo(ctx: CoreContext, instance: Instance, text: string): v
   }
 }
 
+/** +reboot; with master-reboot-down-after-period, the master counts as down until it answers +PONG. */
+function rebooted(ctx: CoreContext, instance: Instance): void {
+  ctx.event('notice', EV.reboot, instance);
+  if (instance instanceof MasterInstance && instance.settings.masterRebootDownAfterMs !== 0) {
+    instance.masterReboot = true;
+    instance.masterRebootSince = ctx.now;
+  }
+}
+
 /**
  * A clusterctl master reports its fencing lease and sync-replicas state. A lease the failover
  * cannot outwait safely (down-after <= lease + margin) is logged, once per value.
@@ -60,6 +72,7 @@ function learnFencing(ctx: CoreContext, master: MasterInstance, info: ParsedInfo
 
 function discoverReplicas(ctx: CoreContext, master: MasterInstance, info: ParsedInfo): void {
   for (const { host, port } of info.replicas) {
+    if (findReplica(ctx, master, host, port)) continue;
     const replica = addReplica(ctx, master, host, port);
     if (replica) {
       ctx.event('notice', EV.slave, replica);
@@ -92,20 +105,23 @@ function replicaReportsMaster(ctx: CoreContext, replica: Instance): void {
     master.failoverStateChangeTime = ctx.now;
     ctx.save();
     ctx.event('warning', EV.promotedSlave, replica);
+    if (ctx.simFailure & SIM_CRASH_AFTER_PROMOTION) return ctx.crash();
     ctx.event('warning', EV.stateReconfSlaves, master);
+    clientReconfig(ctx, master, 'leader', master, replica);
     // Tell the other sentinels at once: they switch as soon as they see the higher config epoch.
     forceHelloUpdate(ctx, master);
     return;
   }
   // Wait a while before forcing our view: a newer configuration may be on its way in a hello.
+  const grace = ctx.timings.publishPeriod * 4;
   if (
     !replica.promoted &&
     masterLooksSane(ctx, master) &&
-    noDownFor(ctx, replica, ROLE_CHANGE_GRACE) &&
-    ctx.now - replica.roleReportedTime > ROLE_CHANGE_GRACE &&
+    noDownFor(ctx, replica, grace) &&
+    ctx.now - replica.roleReportedTime > grace &&
     !replica.disconnected
   ) {
-    sendSlaveOf(ctx, replica.id, master.host, master.port, replica);
+    sendSlaveOf(ctx, replica.id, shownHost(ctx, master), master.port, replica);
     ctx.event('notice', EV.convertToSlave, replica);
   }
 }
@@ -114,10 +130,10 @@ function replicaReportsMaster(ctx: CoreContext, replica: Instance): void {
 function fixWrongMaster(ctx: CoreContext, replica: Instance): void {
   const master = replica.master!;
   if (replica.slaveMasterHost === null) return;
-  if (sameAddress(master, replica.slaveMasterHost, replica.slaveMasterPort)) return;
+  if (matchesHost(ctx, master, replica.slaveMasterHost, replica.slaveMasterPort)) return;
   const wait = master.settings.failoverTimeoutMs;
   if (masterLooksSane(ctx, master) && noDownFor(ctx, replica, wait) && ctx.now - replica.slaveConfChangeTime > wait && !replica.disconnected) {
-    sendSlaveOf(ctx, replica.id, master.host, master.port, replica);
+    sendSlaveOf(ctx, replica.id, shownHost(ctx, master), master.port, replica);
     ctx.event('notice', EV.fixSlaveConfig, replica);
   }
 }
@@ -126,7 +142,7 @@ function fixWrongMaster(ctx: CoreContext, replica: Instance): void {
 function trackReconfiguration(ctx: CoreContext, replica: Instance): void {
   const promoted = replica.master!.promotedReplica;
   if (!promoted || !(replica.reconfSent || replica.reconfInprog)) return;
-  if (replica.reconfSent && replica.slaveMasterHost !== null && sameAddress(promoted, replica.slaveMasterHost, replica.slaveMasterPort)) {
+  if (replica.reconfSent && replica.slaveMasterHost !== null && matchesHost(ctx, promoted, replica.slaveMasterHost, replica.slaveMasterPort)) {
     replica.reconfSent = false;
     replica.reconfInprog = true;
     ctx.event('notice', EV.slaveReconfInprog, replica);
@@ -140,7 +156,7 @@ function trackReconfiguration(ctx: CoreContext, replica: Instance): void {
 
 /** sentinelMasterLooksSane: a reachable master that reports master and whose INFO is fresh. */
 function masterLooksSane(ctx: CoreContext, master: MasterInstance): boolean {
-  return master.roleReported === 'master' && !master.sdown && !master.odown && ctx.now - master.infoRefresh < INFO_PERIOD * 2;
+  return master.roleReported === 'master' && !master.sdown && !master.odown && ctx.now - master.infoRefresh < ctx.timings.infoPeriod * 2;
 }
 
 /** sentinelRedisInstanceNoDownFor: no SDOWN/ODOWN started within the last `ms`. */

@@ -2,11 +2,17 @@
 // 7.9): drop the down, disconnected, silent, priority-0 and stale ones; then lowest priority, largest
 // replication offset, smallest run id (case-insensitive; an unknown run id sorts last).
 
-import { INFO_PERIOD, PING_PERIOD } from './constants.js';
+import type { Timings } from './timings.js';
 import type { Instance, MasterInstance } from './types.js';
 
-export function selectReplica(master: MasterInstance, now: number): Instance | null {
-  let candidates = eligibleReplicas(master, now);
+/** What the choice depends on besides the records. */
+export interface SelectContext {
+  now: number;
+  timings: Pick<Timings, 'pingPeriod' | 'infoPeriod'>;
+}
+
+export function selectReplica(ctx: SelectContext, master: MasterInstance): Instance | null {
+  let candidates = eligibleReplicas(ctx, master);
   if (master.syncReplicas > 0) {
     // sync-replicas on the master: every write answered OK is on at least one replica, so the
     // replica with the largest offset holds them all if any reachable one does; that one is chosen
@@ -21,17 +27,18 @@ export function selectReplica(master: MasterInstance, now: number): Instance | n
   return candidates[0] ?? null;
 }
 
-export function eligibleReplicas(master: MasterInstance, now: number): Instance[] {
+export function eligibleReplicas(ctx: SelectContext, master: MasterInstance): Instance[] {
+  const { now, timings } = ctx;
   // A replica whose link to the master has been down much longer than the master itself is stale.
   let maxMasterDownTime = 0;
   if (master.sdown) maxMasterDownTime += now - master.sDownSince;
   maxMasterDownTime += master.settings.downAfterMs * 10;
-  const infoValidity = master.sdown ? PING_PERIOD * 5 : INFO_PERIOD * 3;
+  const infoValidity = master.sdown ? timings.pingPeriod * 5 : timings.infoPeriod * 3;
   const eligible: Instance[] = [];
   for (const replica of master.replicas.values()) {
     if (replica.sdown || replica.odown) continue;
     if (replica.disconnected) continue;
-    if (now - replica.link.lastAvailTime > PING_PERIOD * 5) continue;
+    if (now - replica.link.lastAvailTime > timings.pingPeriod * 5) continue;
     if (replica.slavePriority === 0) continue;
     if (now - replica.infoRefresh > infoValidity) continue;
     if (replica.masterLinkDownTime > maxMasterDownTime) continue;

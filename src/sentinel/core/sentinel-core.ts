@@ -1,8 +1,9 @@
 // The pure decision core of a sentinel: observations and time in, actions out (etcd-io/raft style).
-// tick() is Redis 7.0's sentinelTimer walk (monitor, then act); the on*() methods are the reply
-// callbacks; nothing here touches a socket, a file or the real clock, so scenarios run on a fake clock.
+// tick() is Redis 7.0's sentinelTimer walk (monitor, act, then the script queue); the on*() methods
+// are the reply callbacks; nothing here touches a socket, a file or the real clock, so scenarios run
+// on a fake clock.
 
-import { TILT_PERIOD, TILT_TRIGGER } from './constants.js';
+import { isIpLiteral, type Resolver } from './address.js';
 import type { CoreContext } from './context.js';
 import { describe, EV } from './events.js';
 import { runFailover, startFailoverIfNeeded, switchToPromoted } from './failover.js';
@@ -10,25 +11,41 @@ import { processHello } from './hello.js';
 import { allInstances } from './instances.js';
 import { askPeers, checkObjectivelyDown, checkSubjectivelyDown, sendPeriodicCommands, sendPing } from './monitor.js';
 import { applyInfo } from './refresh.js';
-import { type Action, type EventLevel, type Instance, MasterInstance } from './types.js';
+import { ScriptQueue } from './scripts.js';
+import { defaultTimings, type Timings } from './timings.js';
+import { type Action, defaultGlobalSettings, type EventLevel, type GlobalSettings, type Instance, MasterInstance } from './types.js';
+import { notify } from './user-scripts.js';
 
 export interface CoreOptions {
   myid: string;
   now: number;
-  announce: { ip: string | null; port: number };
+  settings?: Partial<GlobalSettings>;
+  timings?: Partial<Timings>;
   currentEpoch?: number;
   random?: () => number;
+  /** Host name resolution for resolve-hostnames yes (default: none resolves). */
+  resolve?: Resolver;
 }
+
+/** How a PING was answered: +PONG; -LOADING / -MASTERDOWN (available, not a PONG); -BUSY; anything else. */
+export type PingReply = 'pong' | 'available' | 'busy' | 'other';
 
 export class SentinelCore implements CoreContext {
   now: number;
-  readonly myid: string;
+  /** Set from the config's `sentinel myid` while loading (a random one when it has none). */
+  myid: string;
   currentEpoch: number;
   tilt = false;
   tiltStart = 0;
   readonly masters = new Map<string, MasterInstance>();
-  readonly announce: { ip: string | null; port: number };
+  readonly settings: GlobalSettings;
+  readonly timings: Timings;
+  readonly scripts = new ScriptQueue();
   readonly random: () => number;
+  readonly resolve: Resolver;
+  simFailure = 0;
+  /** SIMULATE-FAILURE fired: the core does nothing more (the shell exits). */
+  crashed = false;
   private previousTime: number;
   private lastId = 0;
   private out: Action[] = [];
@@ -39,18 +56,22 @@ export class SentinelCore implements CoreContext {
     this.myid = options.myid;
     this.now = options.now;
     this.previousTime = options.now;
-    this.announce = options.announce;
+    this.settings = { ...defaultGlobalSettings(), ...options.settings };
+    this.timings = { ...defaultTimings(), ...options.timings };
     this.currentEpoch = options.currentEpoch ?? 0;
     this.random = options.random ?? Math.random;
+    this.resolve = options.resolve ?? ((host) => (isIpLiteral(host) ? host : null));
   }
 
   // ---- CoreContext ----
   nextId(): number {
     return ++this.lastId;
   }
-  event(level: EventLevel, channel: string, instance: Instance | null, extra?: string): void {
-    const message = instance ? (extra ? `${describe(instance)} ${extra}` : describe(instance)) : (extra ?? '');
+  event(level: EventLevel, channel: string, subject: Instance | null, extra?: string, bare = false): void {
+    let message = extra ?? '';
+    if (subject && !bare) message = extra ? `${describe(this, subject)} ${extra}` : describe(this, subject);
     this.out.push({ type: 'event', level, channel, message });
+    notify(this, level, channel, subject, message);
   }
   log(level: EventLevel, message: string): void {
     this.out.push({ type: 'log', level, message });
@@ -60,6 +81,11 @@ export class SentinelCore implements CoreContext {
   }
   save(): void {
     this.dirty = true;
+  }
+  crash(): void {
+    this.crashed = true;
+    this.log('warning', 'Sentinel CRASH because of SENTINEL simulate-failure');
+    this.out.push({ type: 'crash' });
   }
 
   /** Actions produced since the last call; `save` first when the persisted state changed. */
@@ -84,6 +110,7 @@ export class SentinelCore implements CoreContext {
 
   // ---- the timer ----
   tick(now: number): void {
+    if (this.crashed) return;
     this.now = now;
     this.checkTilt();
     const switching: MasterInstance[] = [];
@@ -92,13 +119,15 @@ export class SentinelCore implements CoreContext {
       for (const replica of [...master.replicas.values()]) this.handleInstance(replica);
       for (const sentinel of [...master.sentinels.values()]) this.handleInstance(sentinel);
       if (master.failoverState === 'update_config') switching.push(master);
+      if (this.crashed) return;
     }
     for (const master of switching) if (this.masters.get(master.name) === master) switchToPromoted(this, master);
+    this.runScripts();
   }
 
   private checkTilt(): void {
     const delta = this.now - this.previousTime;
-    if (delta < 0 || delta > TILT_TRIGGER) {
+    if (delta < 0 || delta > this.timings.tiltTrigger) {
       this.tilt = true;
       this.tiltStart = this.now;
       this.event('warning', EV.tilt, null, '#tilt mode entered');
@@ -107,9 +136,10 @@ export class SentinelCore implements CoreContext {
   }
 
   private handleInstance(instance: Instance): void {
+    if (this.crashed) return;
     sendPeriodicCommands(this, instance);
     if (this.tilt) {
-      if (this.now - this.tiltStart < TILT_PERIOD) return;
+      if (this.now - this.tiltStart < this.timings.tiltPeriod) return;
       this.tilt = false;
       this.event('warning', EV.tiltEnd, null, '#tilt mode exited');
     }
@@ -121,8 +151,18 @@ export class SentinelCore implements CoreContext {
     askPeers(this, instance, false);
   }
 
+  /** sentinelRunPendingScripts and sentinelKillTimedoutScripts. */
+  private runScripts(): void {
+    for (const job of this.scripts.due(this.now)) this.send({ type: 'run-script', job: job.id, argv: job.argv });
+    for (const job of this.scripts.timedOut(this.now, this.timings.scriptMaxRuntime)) {
+      this.event('warning', EV.scriptTimeout, null, `${job.argv[0]} ${job.pid}`);
+      this.send({ type: 'kill-script', job: job.id });
+    }
+  }
+
   // ---- observations from the shell ----
   linkChanged(id: number, link: 'cmd' | 'pubsub', connected: boolean, now: number): void {
+    if (this.crashed) return;
     this.now = now;
     const instance = this.find(id);
     if (!instance) return;
@@ -142,14 +182,21 @@ export class SentinelCore implements CoreContext {
     }
   }
 
-  /** A PING reply; `available` = +PONG, -LOADING or -MASTERDOWN (any other reply still counts as a reply). */
-  onPing(id: number, available: boolean, now: number): void {
+  /** A PING reply (sentinelPingReplyCallback): any reply counts as a reply; only some as "available". */
+  onPing(id: number, reply: PingReply, now: number): void {
+    if (this.crashed) return;
     this.now = now;
     const instance = this.replied(id);
     if (!instance) return;
-    if (available) {
+    if (reply === 'pong' || reply === 'available') {
       instance.link.lastAvailTime = now;
       instance.link.actPingTime = 0;
+      if (reply === 'pong') instance.masterReboot = false;
+    } else if (reply === 'busy' && instance.sdown && !instance.scriptKillSent) {
+      // Down because a script keeps it busy: ask it once to kill the script.
+      instance.link.pendingCommands++;
+      instance.scriptKillSent = true;
+      this.send({ type: 'script-kill', id });
     }
     instance.link.lastPongTime = now;
     // A fresh lease: two heartbeats at once, so the node confirms one within a few round trips.
@@ -160,6 +207,7 @@ export class SentinelCore implements CoreContext {
   }
 
   onInfo(id: number, text: string | null, now: number): void {
+    if (this.crashed) return;
     this.now = now;
     const instance = this.replied(id);
     if (!instance) return;
@@ -176,6 +224,7 @@ export class SentinelCore implements CoreContext {
 
   /** Reply to is-master-down-by-addr; `reply` null when it had the wrong shape or failed. */
   onAsk(id: number, reply: { down: boolean; leader: string; epoch: number } | null, now: number): void {
+    if (this.crashed) return;
     this.now = now;
     const peer = this.replied(id);
     if (!peer) return;
@@ -184,13 +233,12 @@ export class SentinelCore implements CoreContext {
     peer.lastMasterDownReplyTime = now;
     peer.masterDown = reply.down;
     if (reply.leader !== '*') {
-      if (peer.leaderEpoch !== reply.epoch) this.log('notice', `${peer.name} voted for ${reply.leader} ${reply.epoch}`);
+      if (peer.leaderEpoch !== reply.epoch) this.log('warning', `${peer.name} voted for ${reply.leader} ${reply.epoch}`);
       peer.leader = reply.leader;
       peer.leaderEpoch = reply.epoch;
     }
   }
 
-  /** Any other reply (the SLAVEOF transaction): only the pending count changes. */
   /** The instance's reply to FENCING LEASE, sent right after connecting: null when it refused. */
   onLeaseGranted(id: number, leaseMs: number | null, now: number): void {
     this.now = now;
@@ -201,14 +249,34 @@ export class SentinelCore implements CoreContext {
     if (leaseMs) instance.link.bootstrapBeats = 2;
   }
 
+  /** The old master's reply to FENCING FENCE (forced failover): true when it now refuses writes. */
+  onFenced(id: number, ok: boolean, now: number): void {
+    this.now = now;
+    const master = this.find(id);
+    if (master instanceof MasterInstance && master.fenceRequested && master.failoverInProgress) master.fenceConfirmed = ok;
+  }
+
+  /** Any other reply (the SLAVEOF transaction): only the pending count changes. */
   onReply(id: number, now: number): void {
     this.now = now;
     this.replied(id);
   }
 
   onHello(payload: string, now: number): void {
+    if (this.crashed) return;
     this.now = now;
     processHello(this, payload);
+  }
+
+  onScriptStarted(job: number, pid: number): void {
+    this.scripts.started(job, pid);
+  }
+
+  /** A script process ended (signal: its number, 0 for none; a script that could not start: code 2). */
+  onScriptExited(job: number, code: number, signal: number, now: number): void {
+    this.now = now;
+    const outcome = this.scripts.exited(job, code, signal, now, this.timings.scriptRetryDelay);
+    if (outcome.kind === 'error') this.event('warning', EV.scriptError, null, `${outcome.path} ${outcome.signal} ${outcome.code}`);
   }
 
   private replied(id: number): Instance | undefined {

@@ -1,6 +1,8 @@
 // The data of the pure decision core: instance records (masters, replicas, other sentinels), the
-// actions the core asks the I/O shell to perform, and the core's view of itself. Mirrors the
-// sentinelRedisInstance / instanceLink records of Redis 7.0 sentinel.c.
+// actions the core asks the I/O shell to perform, and the sentinel-wide settings. Mirrors the
+// sentinelRedisInstance / instanceLink records and the sentinelState of Redis 7.0 sentinel.c.
+
+import type { Address } from './address.js';
 
 export type InstanceKind = 'master' | 'slave' | 'sentinel';
 export type Role = 'master' | 'slave';
@@ -62,9 +64,47 @@ export interface MasterSettings {
   parallelSyncs: number;
   authPass: string | null;
   authUser: string | null;
+  /** Run with `<event type> <event description>` on every warning-level event about this master. */
+  notificationScript: string | null;
+  /** Run with `<name> <role> <state> <from-ip> <from-port> <to-ip> <to-port>` when its address switches. */
+  clientReconfigScript: string | null;
+  /** 0 = off; else a master that rebooted (new run id) and has not answered +PONG for this long is SDOWN. */
+  masterRebootDownAfterMs: number;
+  /** rename-command: the name as configured -> the name to send (looked up case-insensitively). */
+  renamedCommands: [string, string][];
 }
 
-export class Instance {
+/** The sentinel-wide state of sentinelState that commands read and change (SENTINEL CONFIG, sentinel.conf). */
+export interface GlobalSettings {
+  /** The sentinel's own port (announced unless announce-port is set). */
+  port: number;
+  /** null: each link's local address. */
+  announceIp: string | null;
+  /** 0: the own port. */
+  announcePort: number;
+  resolveHostnames: boolean;
+  announceHostnames: boolean;
+  /** AUTH to other sentinels (sentinel-user / sentinel-pass; requirepass when no sentinel-pass). */
+  sentinelUser: string | null;
+  sentinelPass: string | null;
+  /** SENTINEL SET may not change script paths (the default). */
+  denyScriptsReconfig: boolean;
+}
+
+export function defaultGlobalSettings(port = 26379): GlobalSettings {
+  return {
+    port,
+    announceIp: null,
+    announcePort: 0,
+    resolveHostnames: false,
+    announceHostnames: false,
+    sentinelUser: null,
+    sentinelPass: null,
+    denyScriptsReconfig: true,
+  };
+}
+
+export class Instance implements Address {
   runId: string | null = null;
   sdown = false;
   odown = false;
@@ -72,6 +112,11 @@ export class Instance {
   oDownSince = 0;
   /** Sentinel peers: their last is-master-down-by-addr answer said the master is down. */
   masterDown = false;
+  /** SCRIPT KILL was sent to it while it answered -BUSY (cleared at -sdown). */
+  scriptKillSent = false;
+  /** A master seen rebooting (new run id) with master-reboot-down-after-period set, not +PONG since. */
+  masterReboot = false;
+  masterRebootSince = 0;
   promoted = false;
   reconfSent = false;
   reconfInprog = false;
@@ -103,18 +148,28 @@ export class Instance {
   leader: string | null = null;
   leaderEpoch = 0;
   lastPubTime = 0;
+  /** As configured or announced (a name or an IP literal). */
+  host: string;
+  /** What `host` resolved to ('' unresolved). */
+  ip: string;
+  port: number;
 
   constructor(
     readonly id: number,
     readonly kind: InstanceKind,
     /** Master: configured name; replica: ip:port; sentinel: its runid. */
     readonly name: string,
-    public host: string,
-    public port: number,
+    address: Address,
     /** The master record a replica or sentinel belongs to (null for masters). */
     readonly master: MasterInstance | null,
     now: number,
   ) {
+    this.host = address.host;
+    this.ip = address.ip;
+    this.port = address.port;
+    // As createSentinelRedisInstance: a new peer counts as heard now, its last answer as fresh.
+    this.lastHelloTime = now;
+    this.lastMasterDownReplyTime = now;
     this.link = {
       cmdConnected: false,
       pubsubConnected: kind === 'sentinel',
@@ -142,7 +197,7 @@ export class Instance {
   }
 
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return `${this.ip || this.host}:${this.port}`;
   }
 }
 
@@ -160,9 +215,12 @@ export class MasterInstance extends Instance {
   failoverStartTime = 0;
   failoverDelayLogged = 0;
   promotedReplica: Instance | null = null;
+  /** A forced failover asked the old master to fence itself (FENCING FENCE) and it confirmed. */
+  fenceRequested = false;
+  fenceConfirmed = false;
 
-  constructor(id: number, name: string, host: string, port: number, readonly settings: MasterSettings, now: number) {
-    super(id, 'master', name, host, port, null, now);
+  constructor(id: number, name: string, address: Address, readonly settings: MasterSettings, now: number) {
+    super(id, 'master', name, address, null, now);
   }
 }
 
@@ -175,8 +233,20 @@ export type Action =
   | { type: 'ask'; id: number; masterHost: string; masterPort: number; epoch: number; runId: string }
   /** The SLAVEOF transaction (host null = NO ONE), then an INFO right behind it on the same link. */
   | { type: 'slaveof'; id: number; host: string | null; port: number }
+  /** SCRIPT KILL to an instance answering -BUSY while SDOWN. */
+  | { type: 'script-kill'; id: number }
+  /** FENCING RELEASE on the command link of a record being dropped: we no longer time a failover on its lease. */
+  | { type: 'release'; id: number }
+  /** FENCING FENCE <ms> to the old master of a forced failover: it refuses writes while we promote. */
+  | { type: 'fence'; id: number; ms: number }
   | { type: 'event'; level: EventLevel; channel: string; message: string }
   | { type: 'log'; level: EventLevel; message: string }
+  /** Start script job `job` (argv[0] is the path). */
+  | { type: 'run-script'; job: number; argv: string[] }
+  /** SIGKILL a script that ran past script-max-runtime. */
+  | { type: 'kill-script'; job: number }
+  /** SENTINEL SIMULATE-FAILURE: exit now, as Redis's sentinelSimFailureCrash. */
+  | { type: 'crash' }
   | { type: 'save' };
 
 export type EventLevel = 'debug' | 'verbose' | 'notice' | 'warning';

@@ -66,11 +66,18 @@ export class RespClient {
     this.socket.write(Buffer.from(encodeCommand(args), 'latin1'));
   }
 
-  close(): void {
+  /** Closes now; `graceful`: after what was written is sent (a FENCING RELEASE must arrive). */
+  close(graceful = false): void {
     if (this.closed) return;
     this.closed = true;
     this.connected = false;
-    this.socket.destroy();
+    if (graceful) {
+      this.socket.end();
+      // A peer that never acknowledges the FIN must not keep the socket forever.
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    } else {
+      this.socket.destroy();
+    }
     const callbacks = this.pending.splice(0);
     for (const callback of callbacks) callback(CONNECTION_LOST);
     this.events.onClose();

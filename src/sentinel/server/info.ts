@@ -2,6 +2,7 @@
 // the fields tools read (`redis_mode:sentinel`, `run_id`, `tcp_port`, the `# Sentinel` master lines).
 
 import { cpuUsage, uptime } from 'node:process';
+import { shownHost } from '../core/address.js';
 import type { SentinelHost } from './host.js';
 
 const VERSION = '7.0.15';
@@ -28,7 +29,7 @@ const SECTIONS: Record<string, (host: SentinelHost) => string> = {
       arch_bits: 64,
       process_id: process.pid,
       run_id: host.runId,
-      tcp_port: host.port,
+      tcp_port: host.core.settings.port,
       uptime_in_seconds: Math.floor((Date.now() - host.startedAt) / 1000),
       uptime_in_days: Math.floor((Date.now() - host.startedAt) / 86_400_000),
       hz: 10,
@@ -68,15 +69,15 @@ const SECTIONS: Record<string, (host: SentinelHost) => string> = {
       sentinel_masters: core.masters.size,
       sentinel_tilt: core.tilt ? 1 : 0,
       sentinel_tilt_since_seconds: core.tilt ? Math.floor((Date.now() - core.tiltStart) / 1000) : -1,
-      sentinel_running_scripts: 0,
-      sentinel_scripts_queue_length: 0,
-      sentinel_simulate_failure_flags: 0,
+      sentinel_running_scripts: core.scripts.running,
+      sentinel_scripts_queue_length: core.scripts.jobs.length,
+      sentinel_simulate_failure_flags: core.simFailure,
     };
     let index = 0;
     for (const master of core.masters.values()) {
       const status = master.odown ? 'odown' : master.sdown ? 'sdown' : 'ok';
       fields[`master${index++}`] =
-        `name=${master.name},status=${status},address=${master.host}:${master.port},` +
+        `name=${master.name},status=${status},address=${shownHost(core, master)}:${master.port},` +
         `slaves=${master.replicas.size},sentinels=${master.sentinels.size + 1}`;
     }
     return lines('Sentinel', fields);

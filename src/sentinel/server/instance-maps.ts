@@ -1,21 +1,22 @@
 // The instance maps of SENTINEL MASTER / MASTERS / REPLICAS / SENTINELS, field for field in Redis
 // 7.0's order (addReplySentinelRedisInstance, protocol doc 8.2). Every value is a bulk string.
 
+import { shownHost } from '../core/address.js';
 import { flagsOf } from '../core/instances.js';
-import { type Instance, MasterInstance } from '../core/types.js';
+import { type GlobalSettings, type Instance, MasterInstance } from '../core/types.js';
 import { MapReply } from '../../shared/resp/reply.js';
 
-export function instanceMap(instance: Instance, now: number): MapReply {
+export function instanceMap(ctx: { settings: GlobalSettings }, instance: Instance, now: number): MapReply {
   const fields: [string, string | number][] = [
     ['name', instance.name],
-    ['ip', instance.host],
+    ['ip', shownHost(ctx, instance)],
     ['port', instance.port],
     ['runid', instance.runId ?? ''],
     ['flags', flagsOf(instance)],
     ['link-pending-commands', instance.link.pendingCommands],
     ['link-refcount', 1],
   ];
-  if (instance instanceof MasterInstance && instance.failoverState !== 'none') fields.push(['failover-state', instance.failoverState]);
+  if (instance instanceof MasterInstance && instance.failoverInProgress) fields.push(['failover-state', instance.failoverState]);
   const link = instance.link;
   fields.push(
     ['last-ping-sent', link.actPingTime ? now - link.actPingTime : 0],
@@ -42,6 +43,8 @@ export function instanceMap(instance: Instance, now: number): MapReply {
       ['failover-timeout', s.failoverTimeoutMs],
       ['parallel-syncs', s.parallelSyncs],
     );
+    if (s.notificationScript) fields.push(['notification-script', s.notificationScript]);
+    if (s.clientReconfigScript) fields.push(['client-reconfig-script', s.clientReconfigScript]);
   } else if (instance.kind === 'slave') {
     fields.push(
       ['master-link-down-time', instance.masterLinkDownTime],

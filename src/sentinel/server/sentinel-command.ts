@@ -1,30 +1,30 @@
-// SENTINEL <subcommand>: argument checks, error texts and reply shapes of Redis 7.0 sentinelCommand
-// (protocol doc 8.1). Decisions are the core's (core/admin.ts); this file only speaks the protocol.
+// SENTINEL <subcommand>: the subcommand table with Redis 7.0's arities (src/commands/sentinel-*.json),
+// argument checks, error texts and reply shapes of sentinelCommand (protocol doc 8.1). Decisions are
+// the core's (core/admin.ts); this file and its neighbours only speak the protocol.
 
-import { isIP } from 'node:net';
 import { checkQuorum, forceFailover, isMasterDownByAddr, monitor, remove, reset } from '../core/admin.js';
-import { currentMasterAddress } from '../core/instances.js';
+import { shownHost } from '../core/address.js';
+import { announcedReplicas, currentMasterAddress, masterSettings } from '../core/instances.js';
 import type { MasterInstance } from '../core/types.js';
-import { defaultSettings } from '../config/parse.js';
 import { ErrorReply, NULL_ARRAY, OK, type Reply, SimpleString } from '../../shared/resp/reply.js';
 import type { CommandContext } from './host.js';
 import { instanceMap } from './instance-maps.js';
+import { sentinelConfig } from './sentinel-config.js';
+import { sentinelDebug, simulateFailure } from './sentinel-debug.js';
+import { SENTINEL_HELP } from './sentinel-help.js';
+import { infoCache, pendingScripts } from './sentinel-caches.js';
+import { NO_SUCH_MASTER, NOT_INTEGER, parseInteger, SAVE_FAILED } from './sentinel-replies.js';
 import { sentinelSet } from './sentinel-set.js';
 
-const NO_SUCH_MASTER = new ErrorReply('ERR No such master with that name');
-const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 
 type Sub = { arity: number; run: (ctx: CommandContext, args: string[]) => Reply };
 
 const SUBCOMMANDS: Record<string, Sub> = {
-  masters: { arity: 2, run: ({ host }) => [...host.core.masters.values()].map((m) => instanceMap(m, Date.now())) },
-  master: { arity: 3, run: ({ host }, args) => withMaster(host.core.masters, args[2]!, (m) => instanceMap(m, Date.now())) },
-  replicas: { arity: 3, run: ({ host }, args) => withMaster(host.core.masters, args[2]!, replicasOf) },
-  slaves: { arity: 3, run: ({ host }, args) => withMaster(host.core.masters, args[2]!, replicasOf) },
-  sentinels: {
-    arity: 3,
-    run: ({ host }, args) => withMaster(host.core.masters, args[2]!, (m) => [...m.sentinels.values()].map((s) => instanceMap(s, Date.now()))),
-  },
+  masters: { arity: 2, run: ({ host }) => [...host.core.masters.values()].map((m) => instanceMap(host.core, m, Date.now())) },
+  master: { arity: 3, run: ({ host }, args) => withMaster(host.core.masters, args[2]!, (m) => instanceMap(host.core, m, Date.now())) },
+  replicas: { arity: 3, run: replicas },
+  slaves: { arity: 3, run: replicas },
+  sentinels: { arity: 3, run: ({ host }, args) => withMaster(host.core.masters, args[2]!, (m) => [...m.sentinels.values()].map((s) => instanceMap(host.core, s, Date.now()))) },
   myid: { arity: 2, run: ({ host }) => host.core.myid },
   'get-master-addr-by-name': {
     arity: 3,
@@ -32,7 +32,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       const master = host.core.masters.get(args[2]!);
       if (!master) return NULL_ARRAY;
       const address = currentMasterAddress(master);
-      return [address.host, String(address.port)];
+      return [shownHost(host.core, address), String(address.port)];
     },
   },
   'is-master-down-by-addr': { arity: 6, run: isMasterDown },
@@ -51,38 +51,37 @@ const SUBCOMMANDS: Record<string, Sub> = {
     arity: 3,
     run: ({ host }, args) => {
       if (!remove(host.core, args[2]!)) return NO_SUCH_MASTER;
-      host.flush();
-      return OK;
+      return host.flush() ? OK : SAVE_FAILED;
     },
   },
-  set: { arity: -3, run: sentinelSet },
-  flushconfig: {
-    arity: 2,
-    run: ({ host }) => (host.saveConfig() ? OK : new ErrorReply('ERR Failed to save config file. Check server logs.')),
-  },
-  'info-cache': { arity: -2, run: infoCache },
-  'pending-scripts': { arity: 2, run: () => [] },
-  help: { arity: 2, run: () => HELP },
+  set: { arity: -5, run: sentinelSet },
+  config: { arity: -3, run: sentinelConfig },
+  debug: { arity: -2, run: sentinelDebug },
+  'simulate-failure': { arity: -3, run: simulateFailure },
+  flushconfig: { arity: 2, run: ({ host }) => (host.saveConfig() ? OK : SAVE_FAILED) },
+  'info-cache': { arity: -3, run: infoCache },
+  'pending-scripts': { arity: 2, run: pendingScripts },
+  help: { arity: 2, run: () => SENTINEL_HELP },
 };
 
 export function sentinelCommand(ctx: CommandContext, args: string[]): Reply {
   const name = args[1]!.toLowerCase();
   const sub = SUBCOMMANDS[name];
-  if (!sub) return new ErrorReply(`ERR unknown subcommand '${args[1]}'. Try SENTINEL HELP.`);
+  if (!sub) return new ErrorReply(`ERR unknown subcommand '${args[1]!.slice(0, 128)}'. Try SENTINEL HELP.`);
   if ((sub.arity > 0 && args.length !== sub.arity) || args.length < Math.abs(sub.arity)) {
     return new ErrorReply(`ERR wrong number of arguments for 'sentinel|${name}' command`);
   }
   return sub.run(ctx, args);
 }
 
-function withMaster(masters: Map<string, MasterInstance>, name: string, fn: (m: MasterInstance) => Reply): Reply {
+export function withMaster(masters: Map<string, MasterInstance>, name: string, fn: (m: MasterInstance) => Reply): Reply {
   const master = masters.get(name);
   return master ? fn(master) : NO_SUCH_MASTER;
 }
 
 /** Replicas announced with `replica-announced no` are left out, as Redis does. */
-function replicasOf(master: MasterInstance): Reply {
-  return [...master.replicas.values()].filter((r) => r.replicaAnnounced).map((r) => instanceMap(r, Date.now()));
+function replicas({ host }: CommandContext, args: string[]): Reply {
+  return withMaster(host.core.masters, args[2]!, (m) => announcedReplicas(m).map((r) => instanceMap(host.core, r, Date.now())));
 }
 
 function isMasterDown({ host }: CommandContext, args: string[]): Reply {
@@ -119,56 +118,15 @@ function ckquorum(master: MasterInstance): Reply {
   return new ErrorReply(`NOQUORUM ${usable} usable Sentinels. ${reasons.join('. ')}`);
 }
 
+/** The checks in Redis's order: quorum and port are integers, quorum >= 1, then the address and the name. */
 function monitorCommand({ host }: CommandContext, args: string[]): Reply {
   const [, , name, address, portText, quorumText] = args as [string, string, string, string, string, string];
   const quorum = parseInteger(quorumText);
   if (quorum === null) return new ErrorReply('ERR Invalid quorum');
-  if (quorum <= 0) return new ErrorReply('ERR Quorum must be 1 or greater.');
   const port = parseInteger(portText);
-  if (port === null || port <= 0 || port > 65535) return new ErrorReply('ERR Invalid port');
-  if (isIP(address) === 0 && !(host.resolveHostnames && /^[A-Za-z0-9.-]+$/.test(address))) {
-    return new ErrorReply('ERR Invalid IP address or hostname specified');
-  }
-  if (host.core.masters.has(name)) return new ErrorReply('ERR Duplicate master name.');
-  monitor(host.core, name, address, port, defaultSettings(quorum));
-  host.flush();
-  return OK;
+  if (port === null) return new ErrorReply('ERR Invalid port');
+  if (quorum <= 0) return new ErrorReply('ERR Quorum must be 1 or greater.');
+  const result = monitor(host.core, name, address, port, masterSettings(host.core, quorum));
+  if (typeof result === 'string') return new ErrorReply(`ERR ${result}`);
+  return host.flush() ? OK : SAVE_FAILED;
 }
-
-/** `[name, [[age ms, info text], ...]]` per master: the master first, then its replicas. */
-function infoCache({ host }: CommandContext, args: string[]): Reply {
-  const wanted = args.slice(2);
-  const now = Date.now();
-  const out: Reply[] = [];
-  for (const master of host.core.masters.values()) {
-    if (wanted.length > 0 && !wanted.includes(master.name)) continue;
-    const entries = [master, ...master.replicas.values()].map((i) => (i.infoText === null ? null : [now - i.infoRefresh, i.infoText]));
-    out.push(master.name, entries);
-  }
-  return out;
-}
-
-function parseInteger(text: string): number | null {
-  return /^-?\d{1,18}$/.test(text) ? Number(text) : null;
-}
-
-const HELP = [
-  'SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CKQUORUM <master-name>',
-  'FAILOVER <master-name>',
-  'FLUSHCONFIG',
-  'GET-MASTER-ADDR-BY-NAME <master-name>',
-  'INFO-CACHE <master-name>',
-  'IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>',
-  'MASTER <master-name>',
-  'MASTERS',
-  'MONITOR <name> <ip> <port> <quorum>',
-  'MYID',
-  'PENDING-SCRIPTS',
-  'REMOVE <master-name>',
-  'REPLICAS <master-name>',
-  'RESET <pattern>',
-  'SENTINELS <master-name>',
-  'SET <master-name> <option> <value> [<option> <value> ...]',
-  'HELP',
-].map((line) => new SimpleString(line));

@@ -59,6 +59,8 @@ export class Client {
   /** Redis client flags shown in CLIENT LIST (N normal, M master, S replica, P pubsub, x multi, b blocked). */
   isMaster = false;
   isReplica = false;
+  /** In MONITOR mode (request/monitor-feed.ts): shown as flag O, refused keyspace commands. */
+  monitoring = false;
   noEvict = false;
   /** CLIENT REPLY: 'off' drops replies, 'skip-next' turns into 'skip' which drops one reply. */
   replyMode: 'on' | 'off' | 'skip-next' | 'skip' = 'on';
@@ -109,6 +111,8 @@ export class Client {
   /** The `flags=` field of CLIENT LIST. */
   get flags(): string {
     let flags = '';
+    // Redis writes O (a monitor) where a replica's S goes, before M.
+    if (this.monitoring) flags += 'O';
     if (this.isMaster) flags += 'M';
     if (this.isReplica) flags += 'S';
     if (this.subscriptionCount > 0) flags += 'P';

@@ -1,7 +1,7 @@
 // The node's live configuration: values by canonical directive name, validated on load and on
 // CONFIG SET with Redis's rules and messages, and written back by CONFIG REWRITE.
 
-import { findDirective, type Directive } from './directives.js';
+import { findDirective, LLONG_MAX, type Directive } from './directives.js';
 import { formatMemory, parseMemory, parseYesNo } from './units.js';
 
 export type ConfigValue = boolean | number | string | string[];
@@ -139,7 +139,8 @@ function parseValue(directive: Directive, words: string[]): ConfigValue {
     }
     case 'memory': {
       const value = parseMemory(text);
-      if (value === null) throw new ConfigError(`argument must be a memory value`);
+      // Redis reads memory values with memtoull: a minus sign is not a memory value.
+      if (value === null || value < 0) throw new ConfigError(`argument must be a memory value`);
       return checkRange(directive, value);
     }
     case 'enum': {
@@ -156,7 +157,9 @@ function parseValue(directive: Directive, words: string[]): ConfigValue {
 
 function checkRange(directive: Directive, value: number): number {
   if ((directive.min !== undefined && value < directive.min) || (directive.max !== undefined && value > directive.max)) {
-    throw new ConfigError(`argument must be between ${directive.min} and ${directive.max} inclusive`);
+    // 2^63 stands for LLONG_MAX, which a double cannot hold: print the digits Redis prints.
+    const max = directive.max === LLONG_MAX ? '9223372036854775807' : directive.max;
+    throw new ConfigError(`argument must be between ${directive.min} and ${max} inclusive`);
   }
   return value;
 }

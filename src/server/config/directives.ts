@@ -24,6 +24,8 @@ export interface Directive {
 }
 
 const MAX_INT = 2147483647;
+/** LLONG_MAX as a double (2^63); config.ts prints it in Redis's exact digits. */
+export const LLONG_MAX = 2 ** 63;
 
 function bool(name: string, def: 'yes' | 'no', extra: Partial<Directive> = {}): Directive {
   return { name, kind: 'bool', default: def, ...extra };
@@ -79,8 +81,9 @@ export const DIRECTIVES: readonly Directive[] = [
   str('shutdown-on-sigint', 'default'),
   str('shutdown-on-sigterm', 'default'),
   // Limits
-  mem('proto-max-bulk-len', '512mb'),
-  mem('client-query-buffer-limit', '1gb'),
+  // Redis 7.0 config.c: both at least 1mb (LLONG_MAX at most), at startup and on CONFIG SET.
+  mem('proto-max-bulk-len', '512mb', { min: 1024 * 1024, max: LLONG_MAX }),
+  mem('client-query-buffer-limit', '1gb', { min: 1024 * 1024, max: LLONG_MAX }),
   {
     name: 'client-output-buffer-limit',
     kind: 'list',
@@ -140,14 +143,19 @@ export const DIRECTIVES: readonly Directive[] = [
   // clusterctl's own: synchronous acknowledgement (the lost-write issue)
   int('sync-replicas', 0, 0, MAX_INT),
   int('sync-replicas-timeout', 1000, 1, MAX_INT),
-  // Self-fencing lease (replication/fence.ts): a master that has not heard from a majority of the
-  // sentinels that monitor it for this long refuses writes (-FENCED) and drops its clients; so does a
-  // master that was stalled longer than half of it (SIGSTOP, GC), until its sentinels (or, without
-  // sentinels but with min-replicas-to-write, its replicas) confirm it again; 0 turns fencing off. Trade-off: a shorter lease lets
+  // Self-fencing lease (fencing/fence.ts): a master that has not heard from a majority of the
+  // sentinels holding a lease on it (FENCING LEASE) for this long refuses writes (-FENCED) and drops
+  // its clients, until they confirm it again; 0 turns fencing off. Trade-off: a shorter lease lets
   // sentinels promote sooner (they wait lease + margin after the master was last reachable, and
   // read this value from INFO fencing) but must stay well above the sentinels' PING period (1 s),
   // or a healthy master flaps; any lease means a master cut off from its sentinels refuses writes.
   int('fence-lease-ms', 2000, 0, MAX_INT),
+  // Self-fencing under sentinels that hold no lease (redis-sentinel) and, without sentinels, under
+  // min-replicas-to-write (fencing/core): no (the default) = such a node behaves as redis-server;
+  // yes = it also fences when a majority of the sentinels merely seen was not heard for the lease,
+  // after a stall, on a hello naming a newer master, and after a restart — at the cost of refusing
+  // writes whenever those sentinels are gone (removed, stopped) without telling it.
+  bool('fence-heuristic', 'no'),
   // On a master our sentinels monitor, a write's reply waits until a majority of them are known to
   // have heard the master after the write (one round trip: replication/confirm-hold.ts). no: replies
   // wait only while heartbeats are late, faster but a partition's first ~0.2 s of writes are
@@ -160,7 +168,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('lazyfree-lazy-user-del', 'no'),
   bool('lazyfree-lazy-user-flush', 'no'),
   // Encodings: only reported by OBJECT ENCODING and used when writing RDB.
-  int('hash-max-listpack-entries', 128, 0, MAX_INT, { aliases: ['hash-max-ziplist-entries'] }),
+  int('hash-max-listpack-entries', 512, 0, MAX_INT, { aliases: ['hash-max-ziplist-entries'] }),
   int('hash-max-listpack-value', 64, 0, MAX_INT, { aliases: ['hash-max-ziplist-value'] }),
   int('list-max-listpack-size', -2, -5, MAX_INT, { aliases: ['list-max-ziplist-size'] }),
   int('list-compress-depth', 0, 0, MAX_INT),

@@ -77,15 +77,20 @@ export class ConfirmHold {
     return NO_REPLY;
   }
 
-  /** Answers what a confirmation covers; everything once fenced or no longer a master. */
+  /**
+   * Answers what a confirmation covers; everything once fenced or no longer a master (UNKNOWN), or
+   * once no sentinel holds a lease any more (they all released it: no failover can drop the write,
+   * as on redis-server — the original reply).
+   */
   release(): void {
     if (this.held.length === 0) return;
     const fence = this.fence;
-    const giveUp = fence.fenced || !fence.active || this.server.isReplica;
+    const giveUp = fence.fenced || this.server.isReplica;
+    const unwatched = !giveUp && !fence.active;
     const heardAt = fence.majorityHeardAt();
     const round = this.rounds.confirmed;
     // A heartbeat reply sent in the same millisecond as the write may have gone out before it.
-    while (this.held.length > 0 && (giveUp || this.held[0]!.at < heardAt || this.held[0]!.round <= round)) {
+    while (this.held.length > 0 && (giveUp || unwatched || this.held[0]!.at < heardAt || this.held[0]!.round <= round)) {
       const { client, reply, slot } = this.held.shift()!;
       if (!this.server.clients.has(client.id)) continue;
       const answer = giveUp ? FENCED_UNKNOWN : reply;

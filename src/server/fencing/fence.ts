@@ -1,7 +1,8 @@
 // Self-fencing, wired to the node: translates the server's state (its role and directives, the
-// sentinels' connections, CLIENT SETNAME sentinel-<id>-cmd, and their hellos, protocol doc 7.1,
-// 7.3) into observations for the pure decision core (core/fence-core.ts), and carries out what it
-// decides: logs, dropping normal clients, remembering the sentinels, the -FENCED error replies.
+// sentinels' connections, CLIENT SETNAME sentinel-<id>-cmd, their FENCING requests and hellos,
+// protocol doc 7.1, 7.3) into observations for the pure decision core (core/fence-core.ts), and
+// carries out what it decides: logs, dropping normal clients, remembering the sentinels, the
+// -FENCED error replies (which say why and what lifts them, core/explain.ts).
 
 import { networkInterfaces } from 'node:os';
 import { ErrorReply } from '../../shared/resp/reply.js';
@@ -11,17 +12,11 @@ import { SentinelMemory } from './fence-memory.js';
 import { clock } from '../base/clock.js';
 import { FenceCore } from './core/fence-core.js';
 import type { Announcement } from './core/config-epochs.js';
-import type { FenceAction, FenceReason, NodeView, TickObservation } from './core/types.js';
+import { fencedMessage } from './core/explain.js';
+import type { FenceAction, FenceExplanation, FenceReason, NodeView, TickObservation } from './core/types.js';
 
 export { SENTINELS_FILE } from './fence-memory.js';
 export type { FenceReason } from './core/types.js';
-
-const MESSAGES: Record<FenceReason, string> = {
-  lease: 'FENCED this master has not heard from a majority of its sentinels (or enough replicas) within fence-lease-ms; writes are refused',
-  stall: 'FENCED this master was stalled and has not been confirmed by its sentinels (or replicas) since; writes are refused',
-  config: 'FENCED the sentinels announced a newer configuration naming another master; writes are refused',
-  restart: 'FENCED this master restarted and a majority of its sentinels have not confirmed it yet; writes are refused',
-};
 
 export class Fence {
   private readonly core = new FenceCore(clock.now());
@@ -98,10 +93,35 @@ export class Fence {
     this.carryOut(this.core.heartbeat(sentinelId, clientId, ack, now));
   }
 
-  /** The write gate: undefined when the write may go on. */
+  /** The write gate: undefined when the write may go on; else the error saying why and what lifts it. */
   check(now = clock.now()): ErrorReply | undefined {
     const reason = this.carryOut(this.core.check(this.view(), now));
-    return reason ? new ErrorReply(MESSAGES[reason]) : undefined;
+    if (!reason) return undefined;
+    return new ErrorReply(fencedMessage(this.core.explain(this.view(), now)!));
+  }
+
+  /** Why it is fenced and what lifts it; null when it is not. */
+  explain(now = clock.now()): FenceExplanation | null {
+    return this.core.explain(this.view(), now);
+  }
+
+  /** FENCING RELEASE from sentinel `sentinelId`: it no longer times a failover on our lease. */
+  release(sentinelId: string): boolean {
+    return this.carryOut(this.core.release(sentinelId, this.view(), clock.now()));
+  }
+
+  /** FENCING FORGET <id | *> from an operator: forgets members as if they had released. Returns how many. */
+  forget(id: string): number {
+    const ids = id === '*' ? [...this.core.authority.ids()] : [id];
+    let count = 0;
+    for (const one of ids) if (this.core.release(one, this.view(), clock.now(), 'forgotten')) count++;
+    this.carryOut(null);
+    return count;
+  }
+
+  /** FENCING FENCE <ms> from sentinel `sentinelId`, a forced failover's leader (0 lifts it). */
+  stepAside(sentinelId: string, ms: number): void {
+    this.carryOut(this.core.stepAside(sentinelId, ms, this.view(), clock.now()));
   }
 
   /** Every cron tick. */
@@ -125,21 +145,31 @@ export class Fence {
     const view = this.view();
     const authority = this.core.authority;
     const lease = this.core.lease(view);
+    const now = clock.now();
+    // A replica (or a node fencing nothing any more) refuses no write as FENCED, whatever the next
+    // cron tick will clear: say so at once.
+    const refusing = this.core.fenced && this.core.active(view);
+    const explanation = refusing ? this.core.explain(view, now) : null;
     return [
       `${F.leaseMs}:${lease}`,
       `${F.leaseConfigMs}:${view.configuredLeaseMs}`,
       `${F.leaseRequests}:${authority.leaseRequests}`,
       `${F.ackingSentinels}:${authority.ackingCount}`,
       `${F.active}:${this.core.active(view) ? 1 : 0}`,
-      `${F.fenced}:${this.fenced ? 1 : 0}`,
-      `${F.reason}:${this.reason ?? ''}`,
+      `${F.fenced}:${refusing ? 1 : 0}`,
+      `${F.reason}:${refusing ? this.reason : ''}`,
       `${F.knownSentinels}:${authority.size}`,
-      `${F.heardSentinels}:${authority.freshCount(clock.now(), lease)}`,
+      `${F.heardSentinels}:${authority.freshCount(now, lease)}`,
+      `${F.heuristic}:${view.heuristic ? 1 : 0}`,
+      `${F.members}:${authority.ids().join(',')}`,
+      `${F.why}:${explanation?.why ?? ''}`,
+      `${F.liftedBy}:${explanation?.liftedBy ?? ''}`,
+      `${F.waitingFor}:${explanation?.waitingFor.join(',') ?? ''}`,
     ];
   }
 
   /** Refreshed in place before each decision: the write gate reads it on every write. */
-  private readonly nodeView: NodeView = { isReplica: false, configuredLeaseMs: 0, minReplicasToWrite: 0 };
+  private readonly nodeView: NodeView = { isReplica: false, configuredLeaseMs: 0, minReplicasToWrite: 0, heuristic: false };
 
   private view(): NodeView {
     const config = this.server.config;
@@ -147,6 +177,7 @@ export class Fence {
     view.isReplica = this.server.isReplica;
     view.configuredLeaseMs = config.num('fence-lease-ms');
     view.minReplicasToWrite = config.num('min-replicas-to-write');
+    view.heuristic = config.bool('fence-heuristic');
     return view;
   }
 

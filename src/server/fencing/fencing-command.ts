@@ -1,9 +1,9 @@
-// FENCING: clusterctl's own command between our sentinels and our nodes (fence.ts); its names and
-// argument shapes are the shared contract (shared/fencing-contract.ts). Redis has no equivalent;
+// FENCING: clusterctl's own command between our sentinels and our nodes (fence.ts), and FORGET for
+// operators; its names and argument shapes are the shared contract (shared/fencing-contract.ts). Redis has no equivalent;
 // redis-sentinel never sends it, so a node it monitors keeps the lease of its fence-lease-ms directive.
 
 import { ErrorReply, OK, PONG, type Reply } from '../../shared/resp/reply.js';
-import { FENCING_ARITY, MIN_LEASE_MS, SENTINEL_CMD_NAME, type FencingSubcommand } from '../../shared/fencing-contract.js';
+import { FENCING_ARITY, MIN_LEASE_MS, SENTINEL_CMD_NAME, SENTINEL_SHORT_ID, type FencingSubcommand } from '../../shared/fencing-contract.js';
 import type { Replication } from '../replication/replication.js';
 import { ERR_NOT_INTEGER } from '../base/errors.js';
 import { parseInteger } from '../base/args.js';
@@ -63,6 +63,40 @@ function fencingConfirm(ctx: CommandContext, args: string[]): Reply {
   return OK;
 }
 
+/**
+ * FENCING RELEASE: the sentinel stopped monitoring this node (SENTINEL REMOVE, RESET, a new address,
+ * its shutdown): it times no failover on our lease any more, and leaves the authority.
+ */
+function fencingRelease(ctx: CommandContext): Reply {
+  const caller = sentinelCaller(ctx, 'RELEASE');
+  if (caller instanceof ErrorReply) return caller;
+  caller.replication.fence.release(caller.id);
+  return OK;
+}
+
+/**
+ * FENCING FENCE <ms>: the leader of a forced failover asks this (healthy) master to refuse writes
+ * while it promotes a replica; 0 lifts it (the failover was aborted). Answered once it refuses them.
+ */
+function fencingFence(ctx: CommandContext, args: string[]): Reply {
+  const ms = parseInteger(args[2]!);
+  if (ms === null || ms < 0) return ERR_NOT_INTEGER;
+  const caller = sentinelCaller(ctx, 'FENCE');
+  if (caller instanceof ErrorReply) return caller;
+  if (!caller.replication.fence.isKnown(caller.id)) return new ErrorReply('ERR FENCING FENCE is sent by a sentinel holding a lease (FENCING LEASE first)');
+  caller.replication.fence.stepAside(caller.id, ms);
+  return OK;
+}
+
+/** FENCING FORGET <id | *>: an operator says these sentinels are gone for good. Replies how many were forgotten. */
+function fencingForget(ctx: CommandContext, args: string[]): Reply {
+  const id = args[2]!;
+  if (id !== '*' && !SENTINEL_SHORT_ID.test(id)) return new ErrorReply('ERR FENCING FORGET takes a sentinel id (the 8 characters INFO fencing lists in fence_members) or *');
+  const replication = ctx.server.replication;
+  if (!replication) return new ErrorReply('ERR replication is not available');
+  return replication.fence.forget(id);
+}
+
 const HELP = [
   'LEASE <milliseconds>',
   '    Ask this node to fence itself after <milliseconds> without hearing from a majority of its sentinels.',
@@ -70,6 +104,12 @@ const HELP = [
   '    A sentinel heartbeat; <ack> is how many replies to FENCING PING the sentinel has read on this connection.',
   'CONFIRM <round>',
   '    A sentinel read confirmation round <round>: replies to writes made before it may go out.',
+  'RELEASE',
+  '    A sentinel stopped monitoring this node: it can fence it no more.',
+  'FENCE <milliseconds>',
+  '    A forced failover asks this master to refuse writes while it promotes a replica (0 lifts it).',
+  'FORGET <id|*>',
+  '    Forget sentinels gone for good, as if they had sent RELEASE.',
 ];
 
 const FLAGS = ['admin', 'noscript', 'loading', 'stale', 'fast'] as const;
@@ -81,9 +121,12 @@ export const fencingCommands: CommandSpec[] = [
   command('fencing', -2, [], () => null, undefined, {
     summary: 'clusterctl self-fencing: leases requested by sentinels',
     subcommands: [
-      command(sub('LEASE'), FENCING_ARITY, FLAGS, fencingLease, undefined, { summary: 'Request a fencing lease (sent by sentinels)' }),
-      command(sub('PING'), FENCING_ARITY, FLAGS, fencingPing, undefined, { summary: 'A sentinel heartbeat acknowledging earlier replies' }),
-      command(sub('CONFIRM'), FENCING_ARITY, FLAGS, fencingConfirm, undefined, { summary: 'A sentinel confirming it heard this master (sent by sentinels)' }),
+      command(sub('LEASE'), FENCING_ARITY.LEASE, FLAGS, fencingLease, undefined, { summary: 'Request a fencing lease (sent by sentinels)' }),
+      command(sub('PING'), FENCING_ARITY.PING, FLAGS, fencingPing, undefined, { summary: 'A sentinel heartbeat acknowledging earlier replies' }),
+      command(sub('CONFIRM'), FENCING_ARITY.CONFIRM, FLAGS, fencingConfirm, undefined, { summary: 'A sentinel confirming it heard this master (sent by sentinels)' }),
+      command(sub('RELEASE'), FENCING_ARITY.RELEASE, FLAGS, fencingRelease, undefined, { summary: 'A sentinel giving its lease back (sent by sentinels)' }),
+      command(sub('FENCE'), FENCING_ARITY.FENCE, FLAGS, fencingFence, undefined, { summary: 'A forced failover asking this master to refuse writes (sent by sentinels)' }),
+      command(sub('FORGET'), FENCING_ARITY.FORGET, FLAGS, fencingForget, undefined, { summary: 'Forget sentinels gone for good' }),
       command('help', 2, ['loading', 'stale'], () => helpReply('FENCING', HELP), undefined, { summary: 'Show helpful text about the different subcommands' }),
     ],
   }),

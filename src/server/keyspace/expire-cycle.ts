@@ -5,6 +5,7 @@
 // visited within a bounded number of ticks.
 
 import { clock } from '../base/clock.js';
+import { latencyEventsOf } from '../base/latency-events.js';
 import type { Server } from '../server.js';
 import type { Db } from './db.js';
 
@@ -135,8 +136,12 @@ export function installExpireCycle(server: Server, options: ExpireCycleOptions =
   if (existing) return existing;
   const cycle = new ExpireCycle(server, options);
   cycles.set(server, cycle);
+  const latency = latencyEventsOf(server);
   server.addCronTask((now) => {
+    const started = clock.monotonic();
     cycle.run(now);
+    // Redis samples the cycle's run time as the `expire-cycle` latency event.
+    latency.addIfNeeded('expire-cycle', Math.floor(clock.monotonic() - started));
   });
   return cycle;
 }

@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import { encodeReply } from '../../shared/resp/encoder.js';
-import { ErrorReply, NO_REPLY, type Reply } from '../../shared/resp/reply.js';
+import { ErrorReply, NO_REPLY, PushReply, RawReply, type Reply } from '../../shared/resp/reply.js';
 import { ProtocolError, RequestParser } from '../../shared/resp/request-parser.js';
 import type { Client, ClientSink, ReplySlot } from '../clients/client.js';
 import { execute } from '../request/dispatch.js';
@@ -18,6 +18,11 @@ import { clock } from '../base/clock.js';
 
 /** Unsent output above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 16 * 1024 * 1024;
+
+/** Pub/sub frames: Redis delivers them whatever CLIENT REPLY says. */
+function isPushing(reply: Reply): boolean {
+  return reply instanceof PushReply || (reply instanceof RawReply && reply.pushing);
+}
 
 export class Connection implements ClientSink {
   readonly client: Client;
@@ -57,7 +62,9 @@ export class Connection implements ClientSink {
   }
 
   private onData(chunk: Buffer, borrowed: boolean): void {
-    if (this.detached) return;
+    // After a protocol error or QUIT nothing more is parsed or held: a client that keeps sending
+    // garbage must not make us buffer it (Redis stops reading a CLOSE_AFTER_REPLY client).
+    if (this.detached || this.closed) return;
     try {
       this.consume(chunk, borrowed);
     } finally {
@@ -112,7 +119,7 @@ export class Connection implements ClientSink {
         whenUnpaused(this.server, () => this.resume());
         return;
       }
-      if (reply !== NO_REPLY && this.client.replyMode === 'on') this.emit(encodeReply(reply, this.client.proto));
+      if (reply !== NO_REPLY && (this.client.replyMode === 'on' || isPushing(reply))) this.emit(encodeReply(reply, this.client.proto));
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
       else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';
@@ -159,6 +166,9 @@ export class Connection implements ClientSink {
 
   push(reply: Reply): void {
     if (this.closed) return;
+    // Under CLIENT REPLY OFF Redis drops late replies too (an unblocked BLPOP, MONITOR lines):
+    // only pushes get through (prepareClientToWrite with CLIENT_PUSHING).
+    if (this.client.replyMode === 'off' && !isPushing(reply)) return;
     this.emit(encodeReply(reply, this.client.proto));
     this.scheduleFlush();
   }
@@ -187,7 +197,9 @@ export class Connection implements ClientSink {
     this.client.closing = true;
     this.flush();
     this.server.log.verbose(`Closing client id=${this.client.id}: ${reason}`);
-    this.socket.end();
+    // Fully closed once the last reply is written, as Redis frees the client then: bytes the
+    // peer still sends are refused instead of read.
+    this.socket.end(() => this.socket.destroy());
     this.teardown();
   }
 

@@ -12,6 +12,7 @@ import type { Db } from '../keyspace/db.js';
 import type { Server } from '../server.js';
 import { POSTPONE, type Postpone, type Request, type RequestTraits } from './request-path.js';
 import { discardTransaction } from './transaction-state.js';
+import { recordLatency } from '../base/latency-histogram.js';
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -174,8 +175,11 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
   const previousClient = server.currentClient;
   server.currentClient = client;
   const dirtyBefore = server.dirty;
+  const path = server.requestPath;
+  if (path.beforeCallObservers.length > 0) for (const observer of path.beforeCallObservers) observer.beforeCall!(client, spec, args);
   const started = performance.now();
   let reply: Reply | NoReply;
+  let durationUs = 0;
   const ctx = new ExecutionContext(server, client, db);
   try {
     reply = spec.handler(ctx, args);
@@ -184,11 +188,14 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
     server.log.warning(`Command '${fullName}' failed: ${(error as Error).stack ?? String(error)}`);
     reply = new ErrorReply(`ERR internal error running '${fullName}': ${(error as Error).message}`);
   } finally {
-    recordStats(server, fullName, started, reply!);
+    durationUs = Math.round((performance.now() - started) * 1000);
+    recordStats(server, fullName, durationUs, reply!);
     // Propagation is flushed while the caller is still current, so its write offset is known.
     server.endCall();
     server.currentClient = previousClient;
   }
+  // The call observers (MONITOR, slow log, latency monitor) see the command once it ran, as Redis call().
+  for (const observer of path.callObservers) observer.afterCall(client, spec, fullName, args, durationUs);
   return reply;
 }
 
@@ -201,13 +208,14 @@ function propagateResult(server: Server, ctx: ExecutionContext, db: Db, args: st
   }
 }
 
-function recordStats(server: Server, fullName: string, started: number, reply: Reply | NoReply): void {
+function recordStats(server: Server, fullName: string, durationUs: number, reply: Reply | NoReply): void {
   const stats = server.stats;
   stats.totalCommands++;
   let entry = stats.commandCalls.get(fullName);
   if (!entry) stats.commandCalls.set(fullName, (entry = { calls: 0, usec: 0, failed: 0 }));
   entry.calls++;
-  entry.usec += Math.round((performance.now() - started) * 1000);
+  entry.usec += durationUs;
+  recordLatency((entry.histogram ??= []), durationUs);
   if (reply instanceof ErrorReply) {
     entry.failed++;
     stats.recordError(reply.message);

@@ -29,6 +29,7 @@ export const CHECK_ORDER = [
   'stale-data', // -MASTERDOWN under replica-serve-stale-data no
   'loading', // -LOADING while a snapshot loads
   'busy-script', // -BUSY while a script runs past busy-reply-threshold
+  'replica-keyspace', // a replica or MONITOR client may not run keyspace commands
   'client-pause', // CLIENT PAUSE: the request waits for the pause to end
 ] as const;
 
@@ -83,6 +84,18 @@ export interface PropagationObserver {
   propagate(dbId: number, commands: string[][], commandDbs?: number[]): void;
 }
 
+/**
+ * Sees every command call() runs (MONITOR's feed, the slow log, the latency monitor), registered in
+ * main.ts. `afterCall` gets the command once the handler returned, with the handler's run time in
+ * microseconds (Redis call() feeds them there); arguments are positional so the hot path allocates
+ * nothing. `beforeCall`, when given, runs before the handler: Redis feeds MONITOR with EVAL and
+ * FCALL before their script runs, so the script's commands come after them.
+ */
+export interface CallObserver {
+  beforeCall?(client: Client, spec: CommandSpec, args: string[]): void;
+  afterCall(client: Client, spec: CommandSpec, fullName: string, args: string[], durationUs: number): void;
+}
+
 /** When a check can refuse: `writes` checks are skipped for requests that do not write (reads pay nothing for them). */
 export interface CheckScope {
   writes?: boolean;
@@ -99,6 +112,10 @@ export class RequestPath {
   replyPolicies: readonly ReplyPolicy[] = [];
   /** Observers of propagated commands, in registration order (the replication stream first). */
   readonly observers: PropagationObserver[] = [];
+  /** Observers of every command call() runs, in registration order. */
+  readonly callObservers: CallObserver[] = [];
+  /** The subset of callObservers with a beforeCall (walked before each handler). */
+  readonly beforeCallObservers: CallObserver[] = [];
   /** Run before client replies are written: replicas get a write's stream bytes before its OK. */
   readonly beforeReplies: (() => void)[] = [];
 
@@ -120,6 +137,12 @@ export class RequestPath {
 
   observe(observer: PropagationObserver): this {
     this.observers.push(observer);
+    return this;
+  }
+
+  observeCalls(observer: CallObserver): this {
+    this.callObservers.push(observer);
+    if (observer.beforeCall) this.beforeCallObservers.push(observer);
     return this;
   }
 

@@ -41,7 +41,9 @@ export function sha1hex(body: string): string {
 
 /** A cached script by sha (any case, as Redis compares case-insensitively). */
 export function cachedScript(server: Server, sha: string): CachedScript | undefined {
-  return stateOf(server).scripts.get(sha.length === 40 ? sha.toLowerCase() : sha);
+  // Clients send the sha as SCRIPT LOAD returned it (lowercase): try it as is before lowering it.
+  const scripts = stateOf(server).scripts;
+  return scripts.get(sha) ?? (sha.length === 40 ? scripts.get(sha.toLowerCase()) : undefined);
 }
 
 /** Compiles and caches `body` (Redis luaCreateFunction); an error reply when it does not compile. */

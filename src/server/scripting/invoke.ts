@@ -61,6 +61,9 @@ function refusal(server: Server, caller: Client, target: ScriptTarget, ro: boole
   return undefined;
 }
 
+const KEYS_NAME = cname('KEYS');
+const ARGV_NAME = cname('ARGV');
+
 /** Puts a KEYS / ARGV array on top of the stack of co. */
 function pushArray(co: number, items: readonly string[]): void {
   lua._lua_createtable(co, items.length, 0);
@@ -79,11 +82,12 @@ function pushInvocation(co: number, target: ScriptTarget, keys: readonly string[
   }
   // EVAL: KEYS and ARGV are globals (set raw in the real globals table, behind the read-only view).
   lua._lua_rawgeti(co, LUA_REGISTRYINDEX, target.vm.globalsRef);
-  for (const [name, items] of [['KEYS', keys], ['ARGV', argv]] as const) {
-    lua._lua_pushstring(co, cname(name));
-    pushArray(co, items);
-    lua._lua_rawset(co, -3);
-  }
+  lua._lua_pushlstring(co, KEYS_NAME, 4);
+  pushArray(co, keys);
+  lua._lua_rawset(co, -3);
+  lua._lua_pushlstring(co, ARGV_NAME, 4);
+  pushArray(co, argv);
+  lua._lua_rawset(co, -3);
   lua._lua_settop(co, -2);
   return 0;
 }

@@ -3,8 +3,16 @@
 
 import { cname, lua, LUA_GLOBALSINDEX } from './lua-api.js';
 import { pushBitLibrary } from './lib-bit.js';
+import { pushCjsonLibrary } from './lib-cjson.js';
+import { pushCmsgpackLibrary } from './lib-cmsgpack.js';
+import { pushStructLibrary } from './lib-struct.js';
 
-const LIBRARIES: [string, (L: number) => void][] = [['bit', pushBitLibrary]];
+const LIBRARIES: [string, (L: number) => void][] = [
+  ['cjson', pushCjsonLibrary],
+  ['struct', pushStructLibrary],
+  ['cmsgpack', pushCmsgpackLibrary],
+  ['bit', pushBitLibrary],
+];
 
 export function installLibraries(L: number): void {
   for (const [name, push] of LIBRARIES) {

@@ -107,7 +107,44 @@ interface LuaApiClass {
 // Compiling and instantiating the 200 KB wasm takes ~50 ms once per process; every Lua state
 // (EVAL, FUNCTION, each SCRIPT FLUSH) is then a cheap luaL_newstate in the same module.
 const { LuaApi } = require('wasmoon-lua5.1') as { LuaApi: LuaApiClass };
-export const lua: LuaModule = (await LuaApi.initialize()).module;
+export const lua: LuaModule = await initialize();
+
+/**
+ * The package is an assertion build: each `_lua_*` it exports is a wrapper that checks the runtime
+ * and spreads its arguments before calling the wasm function, which showed as the largest single
+ * frame of an EVALSHA profile. The instance is caught as the module instantiates it, and every
+ * C API entry we call is replaced by the wasm export itself (same function, same arguments).
+ */
+interface WasmInstance {
+  exports: Record<string, unknown>;
+}
+interface WasmNamespace {
+  instantiate: (...args: unknown[]) => Promise<WasmInstance | { instance: WasmInstance }>;
+}
+
+async function initialize(): Promise<LuaModule> {
+  // Node's WebAssembly global (the compiler's lib settings do not describe it).
+  const wasm = (globalThis as unknown as { WebAssembly: WasmNamespace }).WebAssembly;
+  let exports: Record<string, unknown> | undefined;
+  const instantiate = wasm.instantiate;
+  wasm.instantiate = async (...args: unknown[]) => {
+    const result = await instantiate.apply(wasm, args);
+    exports ??= ('instance' in result ? result.instance : result).exports;
+    return result;
+  };
+  let module: LuaModule;
+  try {
+    module = (await LuaApi.initialize()).module;
+  } finally {
+    wasm.instantiate = instantiate;
+  }
+  const table = module as unknown as Record<string, unknown>;
+  for (const name of Object.keys(table)) {
+    const raw = name.startsWith('_lua') ? exports?.[name.slice(1)] : undefined;
+    if (typeof raw === 'function') table[name] = raw;
+  }
+  return module;
+}
 
 /** A reusable scratch area in the wasm heap for strings going into Lua. */
 let scratch = lua._malloc(1 << 16);

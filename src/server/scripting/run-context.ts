@@ -53,8 +53,12 @@ export function enterRun(run: ScriptRun | null): ScriptRun | null {
   return previous;
 }
 
-/** The invocation each server is running (also while it is suspended past the busy threshold). */
-const runningByServer = new WeakMap<Server, ScriptRun>();
+/**
+ * The invocation each server is running (also while it is suspended past the busy threshold). A
+ * Map, not a WeakMap: set and deleted on every script call, it is cheaper, and an entry lives only
+ * while its script runs.
+ */
+const runningByServer = new Map<Server, ScriptRun>();
 
 export function runningScript(server: Server): ScriptRun | undefined {
   return runningByServer.get(server);

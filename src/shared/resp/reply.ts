@@ -47,7 +47,14 @@ export class PushReply {
 
 /** Bytes already in RESP form, sent unchanged whatever the protocol. */
 export class RawReply {
-  constructor(readonly encoded: string) {}
+  /**
+   * `pushing`: these are pub/sub frames, which Redis sends even under CLIENT REPLY OFF/SKIP
+   * (pubsub.c raises CLIENT_PUSHING around them, in RESP2 as in RESP3).
+   */
+  constructor(
+    readonly encoded: string,
+    readonly pushing = false,
+  ) {}
 }
 
 /** A handler result meaning "send nothing now" (REPLCONF ACK, a client that blocked). */

@@ -7,6 +7,7 @@ import { liveCluster, type LiveNode, type ProcessState } from '../../cluster/liv
 import { describeProcess } from '../../proc/proc.js';
 import { reconcileRoles } from '../../cluster/reconcile.js';
 import { disagreement, viewSentinels, type SentinelView } from '../../cluster/sentinels.js';
+import type { FenceDetail } from '../../probe/probe.js';
 
 export interface NodeStatus {
   name: string;
@@ -27,6 +28,8 @@ export interface NodeStatus {
   connectedReplicas: number | null;
   /** A master refusing writes (self-fencing): the reason; null otherwise. */
   fenced: string | null;
+  /** Why it is fenced, what lifts it, and the sentinels it waits for (null when not fenced). */
+  fence: FenceDetail | null;
 }
 
 export interface StatusResult {
@@ -62,11 +65,11 @@ export async function clusterStatus(state: RunState, stateFile: string): Promise
     for (const node of masters) {
       if (node.name === followed) continue;
       splitBrain ||= node.fenced === null;
-      problems.push(`${node.name}: a master the sentinels do not follow (they follow ${followed}); ${node.fenced ? `fenced (${node.fenced}): it refuses writes` : 'it still accepts writes'}`);
+      problems.push(`${node.name}: a master the sentinels do not follow (they follow ${followed}); ${node.fenced ? `${fencedText(node)}` : 'it still accepts writes'}`);
     }
   }
   for (const node of nodes) {
-    if (node.fenced && node.name === followed) problems.push(`${node.name}: fenced (${node.fenced}): refuses writes until its sentinels confirm it`);
+    if (node.fenced && (node.name === followed || !followed)) problems.push(`${node.name}: ${fencedText(node)}`);
   }
   for (const view of sentinels) {
     const followedRecord = state.nodes.find((node) => node.name === followed);
@@ -116,7 +119,16 @@ function nodeStatus(node: LiveNode, all: LiveNode[]): NodeStatus {
     memoryHuman: probe?.usedMemoryHuman ?? null,
     connectedReplicas: probe?.connectedReplicas ?? null,
     fenced: probe?.fenced ?? null,
+    fence: probe?.fence ?? null,
   };
+}
+
+/** `fenced (reason): why; writes refused until what lifts it (waiting for ids)`, as the node says it. */
+function fencedText(node: NodeStatus): string {
+  const fence = node.fence;
+  if (!fence || fence.why === '') return `fenced (${node.fenced}): it refuses writes until its sentinels confirm it`;
+  const waiting = fence.waitingFor.length > 0 ? ` (waiting for sentinels ${fence.waitingFor.join(', ')})` : '';
+  return `fenced (${node.fenced}): ${fence.why}; writes refused until ${fence.liftedBy}${waiting}`;
 }
 
 function nodeProblems(node: LiveNode): string[] {

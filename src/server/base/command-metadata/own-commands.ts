@@ -77,13 +77,13 @@ const FAULT: CommandMeta = {
   ],
 };
 
-function fencingSub(name: string, summary: string, argument: string): CommandMeta {
+function fencingSub(name: string, summary: string, argument: string | null, type: 'integer' | 'string' = 'integer'): CommandMeta {
   return {
     name: `fencing|${name}`,
-    arity: 3,
+    arity: argument === null ? 2 : 3,
     flags: [...ADMIN_FLAGS, 'fast'],
     acl: ADMIN_FAST,
-    doc: { summary, group: 'server', complexity: 'O(1)', arguments: [{ name: argument, type: 'integer' }] },
+    doc: { summary, group: 'server', complexity: 'O(1)', ...(argument === null ? {} : { arguments: [{ name: argument, type }] }) },
   };
 }
 
@@ -95,9 +95,12 @@ const FENCING: CommandMeta = {
   doc: { summary: 'A container for clusterctl self-fencing commands, sent by sentinels', group: 'server', complexity: 'Depends on subcommand.' },
   subcommands: [
     fencingSub('confirm', 'A sentinel confirming it heard this master in confirmation round <round>', 'round'),
+    fencingSub('fence', 'A forced failover asking this master to refuse writes for <milliseconds> (0 lifts it)', 'milliseconds'),
+    fencingSub('forget', 'Forget sentinels gone for good, as if they had released their leases', 'id', 'string'),
     help('fencing'),
     fencingSub('lease', 'Ask this node to fence itself after <milliseconds> without hearing from a majority of its sentinels', 'milliseconds'),
     fencingSub('ping', 'A sentinel heartbeat acknowledging the replies to FENCING PING it has read', 'ack'),
+    fencingSub('release', 'A sentinel giving its lease back: it stopped monitoring this node', null),
   ],
 };
 

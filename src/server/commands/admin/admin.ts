@@ -8,6 +8,10 @@ import { clientCommands } from '../connection/client-command.js';
 import { commandCommands } from './command-command.js';
 import { debugCommands } from './debug.js';
 import { dbAdminCommands } from '../keys/db-admin.js';
+import { monitorCommands } from './monitor.js';
+import { slowlogCommands } from './slowlog.js';
+import { latencyCommands } from './latency.js';
+import { memoryCommands } from './memory.js';
 
 export const serverCommands: CommandSpec[] = [
   ...infoCommands,
@@ -16,4 +20,8 @@ export const serverCommands: CommandSpec[] = [
   ...commandCommands,
   ...debugCommands,
   ...dbAdminCommands,
+  ...monitorCommands,
+  ...slowlogCommands,
+  ...latencyCommands,
+  ...memoryCommands,
 ];

@@ -84,6 +84,14 @@ function usedMemory(usage: NodeJS.MemoryUsage): number {
   return usage.heapUsed + usage.external;
 }
 
+/** What MEMORY STATS reports beside INFO memory: in use now, the peak seen, and at startup. */
+export function memoryFigures(): { used: number; peak: number; startup: number; usage: NodeJS.MemoryUsage } {
+  const usage = process.memoryUsage();
+  const used = usedMemory(usage);
+  peakMemory = Math.max(peakMemory, used);
+  return { used, peak: peakMemory, startup: STARTUP_MEMORY, usage };
+}
+
 /** Ratios as Redis prints them (two decimals). */
 const ratio = (a: number, b: number) => (a / Math.max(1, b)).toFixed(2);
 

@@ -5,6 +5,7 @@ import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 import { REDIS_COMPAT_VERSION } from '../../base/version.js';
+import { stopMonitoring } from '../../request/monitor-feed.js';
 
 const ERR_WRONGPASS = new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.');
 
@@ -83,6 +84,8 @@ function reset(ctx: CommandContext): Reply {
   client.multiError = false;
   ctx.server.unwatchAll(client);
   ctx.server.pubsub.unsubscribeAll(client);
+  // RESET ends MONITOR mode too (clearClientConnectionState).
+  stopMonitoring(ctx.server, client);
   client.db = 0;
   client.proto = 2;
   client.name = '';

@@ -8,9 +8,12 @@ import { globMatch } from '../../../shared/glob.js';
 import { helpReply, unknownSubcommandOrArity } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
-/** Several confirmations as the bytes of consecutive frames, in the client's protocol. */
+/**
+ * Several confirmations as the bytes of consecutive frames, in the client's protocol; marked as
+ * pushes, which CLIENT REPLY OFF does not silence.
+ */
 function frames(client: Client, replies: Reply[]): RawReply {
-  return new RawReply(replies.map((reply) => encodeReply(reply, client.proto)).join(''));
+  return new RawReply(replies.map((reply) => encodeReply(reply, client.proto)).join(''), true);
 }
 
 function confirmation(kind: string, name: string | null, client: Client): PushReply {

@@ -1,7 +1,13 @@
 // The fence core's vocabulary: what it is told about the node (observations), what it asks the
 // wiring to do (actions), and the timing constants of its rules.
 
-export type FenceReason = 'lease' | 'stall' | 'config' | 'restart';
+/**
+ * lease: no majority of the members heard within the lease; stall: the process was stopped;
+ * config: a member announced a newer configuration naming another master; restart: the node
+ * restarted and its remembered members have not confirmed it; failover: a forced failover's
+ * leader asked it to step aside while it promotes a replica.
+ */
+export type FenceReason = 'lease' | 'stall' | 'config' | 'restart' | 'failover';
 
 /** The node as the wiring reads it before each decision (its role and configuration). */
 export interface NodeView {
@@ -9,13 +15,15 @@ export interface NodeView {
   isReplica: boolean;
   /** fence-lease-ms; 0 turns fencing off. */
   configuredLeaseMs: number;
-  /** min-replicas-to-write: without an authority, fresh replica ACKs confirm a master after a stall. */
+  /** min-replicas-to-write: with fence-heuristic and no member, fresh replica ACKs confirm a master after a stall. */
   minReplicasToWrite: number;
+  /** fence-heuristic: sentinels that hold no lease (redis-sentinel) count as members, and the stall rule applies without members. */
+  heuristic: boolean;
 }
 
-/** What a cron tick observed besides the node. */
+/** What a tick observed besides the node. */
 export interface TickObservation {
-  /** Traffic from members since boot: member id -> last time data arrived on its link. */
+  /** Traffic from sentinels since boot: sentinel id -> last time data arrived on its link. */
   traffic: Iterable<readonly [string, number]>;
   /** When each online replica last ACKed (REPLCONF ACK): the min-replicas-to-write confirmation. */
   replicaAckTimes: readonly number[];
@@ -31,8 +39,17 @@ export type FenceAction =
   | { type: 'remember'; ids: string[] }
   /** The remembered group changed in a way a count cannot tell: rewrite it at the next `remember`. */
   | { type: 'forget-remembered' }
-  /** A heartbeat was confirmed or the master fenced (held write replies may go out). */
+  /** A heartbeat was confirmed, the master fenced, or it stopped fencing (held write replies may go out). */
   | { type: 'changed' };
+
+/** Why a node is fenced and what lifts it, in words (INFO fencing, the -FENCED error, clusterctl status). */
+export interface FenceExplanation {
+  reason: FenceReason;
+  why: string;
+  liftedBy: string;
+  /** The members it waits for (short ids). */
+  waitingFor: string[];
+}
 
 /**
  * Confirmations count only from this many cron ticks after a fence, so that messages queued in the
@@ -42,9 +59,6 @@ export const CONFIRM_AFTER_TICKS = 2;
 
 /** A timer later than this is a stall, whatever the lease: below it, ordinary event-loop jitter. */
 export const MIN_STALL_MS = 250;
-
-/** A restarted master none of whose remembered members came back within this serves writes again. */
-export const RESTART_GRACE_MS = 10_000;
 
 /** A tick late by more than this means the process was stopped (SIGSTOP, long GC). */
 export function stallThreshold(lease: number): number {

@@ -1,0 +1,6 @@
+// The sentinel interop scenarios (sentinel-scenarios.ts) with redis-server nodes under our sentinels.
+
+import { defineHostNames, defineMatrix } from './sentinel-scenarios.js';
+
+defineMatrix('redis', 'builtin');
+defineHostNames('redis', 'builtin');
