@@ -163,7 +163,11 @@ export class MasterLink {
    */
   private async saveDivergentWrites(lines: LineReader, timeout: number): Promise<void> {
     this.socket!.write(encodeCommand(['INFO', 'replication']));
-    const text = await lines.readBulk(timeout);
+    // A replication user without +info (Redis's documented masteruser has +psync +replconf +ping)
+    // is refused here: the sync goes on, but nothing can be placed in the ledger, so say so.
+    const text = await lines.readBulk(timeout, (error) =>
+      this.server.log.warning(`Lost writes: cannot ask the new master where its history left mine (INFO replication: ${error}); grant the replication user +info`),
+    );
     if (text === null) return;
     const fields = new Map(text.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
     const identity = this.replication.identity;

@@ -127,8 +127,9 @@ export class LineReader {
   }
 
   /** Reads a bulk string reply (`$<len>\r\n<bytes>\r\n`); an error or null reply comes back as null. */
-  async readBulk(timeout: number): Promise<string | null> {
+  async readBulk(timeout: number, onError?: (message: string) => void): Promise<string | null> {
     const header = await this.readLine(timeout);
+    if (header.startsWith('-')) onError?.(header.slice(1));
     if (!header.startsWith('$')) return null;
     const length = Number(header.slice(1));
     if (!Number.isInteger(length) || length < 0) return null;
