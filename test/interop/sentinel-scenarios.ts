@@ -250,21 +250,35 @@ export function defineMatrix(nodeEngine: Engine, sentinelEngine: Engine): void {
     });
 
     it.skipIf(nodeEngine !== 'redis')('a master rebooting within master-reboot-down-after-period counts as down while it only answers -LOADING', async () => {
-      for (const c of p.live()) expect(await c.call('SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '1000')).toBe('OK');
+      // Only the reboot rule may make it down: down-after is raised above the restart's gap (a
+      // SIGTERM that saves 100000 keys, then a new process), and no replica may be promoted by the
+      // failover a down master starts (it aborts with -failover-abort-no-good-slave).
+      const replicas = p.nodes.filter((n) => n.port !== master);
+      for (const r of replicas) expect(await p.nodeCommand(r, 'CONFIG', 'SET', 'replica-priority', '0')).toBe('OK');
+      for (const c of p.live()) {
+        expect(await c.call('SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '1000', 'down-after-milliseconds', '10000')).toBe('OK');
+      }
+      await sleep(1500); // the sentinels' next INFO of each replica tells them its priority
       const node = p.node(master);
       expect(await p.nodeCommand(node, 'DEBUG', 'POPULATE', '100000')).toBe('OK');
       expect(await p.nodeCommand(node, 'SAVE')).toBe('OK');
       for (const e of p.events) e!.clear();
       // Restarted in its directory (stop() would remove it), loading its RDB slowly: key-load-delay
-      // (redis-server's hidden config) makes it answer -LOADING for seconds.
+      // (redis-server's hidden config, µs per key) makes it load for seconds, and it must answer
+      // meanwhile (-LOADING to PING, INFO with its new run_id): by default it only serves clients
+      // every loading-process-events-interval-bytes (2 MB, about the whole file here).
       node.kill('SIGTERM');
       await node.waitExit();
       p.retired.push(node);
-      const restarted = startNode({ engine: 'redis', dir: node.dir, port: node.port, config: { 'key-load-delay': '100' } });
+      const config = { 'key-load-delay': '50', 'loading-process-events-interval-bytes': '1024' };
+      const restarted = startNode({ engine: 'redis', dir: node.dir, port: node.port, config });
       await waitFor(() => p.events.every((e) => e!.has('+reboot') && e!.has('+sdown', /^master /)), { timeout: 15_000, message: '+reboot then +sdown while loading' });
       p.nodes[p.nodes.indexOf(node)] = await restarted;
       await waitFor(() => p.events.every((e) => e!.has('-sdown', /^master /)), { timeout: 20_000, message: '-sdown once loaded (its first +PONG)' });
-      for (const c of p.live()) expect(await c.call('SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '0')).toBe('OK');
+      for (const c of p.live()) {
+        expect(await c.call('SENTINEL', 'SET', NAME, 'master-reboot-down-after-period', '0', 'down-after-milliseconds', String(DOWN_AFTER))).toBe('OK');
+      }
+      for (const r of replicas) expect(await p.nodeCommand(r, 'CONFIG', 'SET', 'replica-priority', '100')).toBe('OK');
     });
   });
 }
