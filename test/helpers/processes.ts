@@ -52,6 +52,8 @@ export interface StartOptions {
   port?: number;
   /** A redis.conf to start with (first argument, as `redis-server file --opt ...`). */
   configFile?: string;
+  /** How long to wait for its first PONG (default 15 s): longer for a node loading a big file slowly. */
+  readyTimeout?: number;
 }
 
 export class NodeProcess {
@@ -154,7 +156,7 @@ export async function startNode(options: StartOptions = {}): Promise<NodeProcess
           if (!node.running) throw new Error(`exited early: ${stderr}${node.log()}`);
           return await ping(port);
         },
-        { timeout: 15_000, message: `${engine} node on port ${port} to answer PING` },
+        { timeout: options.readyTimeout ?? 15_000, message: `${engine} node on port ${port} to answer PING` },
       );
       return node;
     } catch (error) {

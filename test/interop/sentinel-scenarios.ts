@@ -266,12 +266,13 @@ export function defineMatrix(nodeEngine: Engine, sentinelEngine: Engine): void {
       // Restarted in its directory (stop() would remove it), loading its RDB slowly: key-load-delay
       // (redis-server's hidden config, µs per key) makes it load for seconds, and it must answer
       // meanwhile (-LOADING to PING, INFO with its new run_id): by default it only serves clients
-      // every loading-process-events-interval-bytes (2 MB, about the whole file here).
+      // every loading-process-events-interval-bytes (2 MB, about the whole file here). How long the
+      // load takes depends on the machine's load (usleep per key): it is waited for, not timed.
       node.kill('SIGTERM');
       await node.waitExit();
       p.retired.push(node);
       const config = { 'key-load-delay': '50', 'loading-process-events-interval-bytes': '1024' };
-      const restarted = startNode({ engine: 'redis', dir: node.dir, port: node.port, config });
+      const restarted = startNode({ engine: 'redis', dir: node.dir, port: node.port, config, readyTimeout: 90_000 });
       await waitFor(() => p.events.every((e) => e!.has('+reboot') && e!.has('+sdown', /^master /)), { timeout: 15_000, message: '+reboot then +sdown while loading' });
       p.nodes[p.nodes.indexOf(node)] = await restarted;
       await waitFor(() => p.events.every((e) => e!.has('-sdown', /^master /)), { timeout: 20_000, message: '-sdown once loaded (its first +PONG)' });
