@@ -45,6 +45,12 @@ class Raw {
     this.received = '';
     return out;
   }
+  /** Waits until `marker` has arrived (on a loaded machine a reply can lag any quiet window), then settles. */
+  async settleAfter(marker: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.received.includes(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.settle();
+  }
   close(): void {
     this.socket.destroy();
   }
@@ -85,8 +91,9 @@ describe.runIf(hasRedis())('operator commands: redis-server 7.0 vs ours', () => 
     monitor.send(['MONITOR']);
     expect(await monitor.settle(50)).toBe('+OK\r\n');
     client.send(...SEQUENCE);
-    const replies = await client.settle();
-    const lines = maskMonitor(await monitor.settle());
+    // The sequence ends with DEL of the four keys it made: its reply and its line end both streams.
+    const replies = await client.settleAfter(':4\r\n');
+    const lines = maskMonitor(await monitor.settleAfter('"DEL" "k" "n" "a" "x"'));
     monitor.close();
     client.close();
     return { lines, replies };
