@@ -1,8 +1,10 @@
 // Failover benchmark, clusterctl-sentinel and redis-sentinel side by side (issue "Sentinels"):
 // 1 master + 2 replicas, 3 sentinels (quorum 2, down-after 1000 ms, failover-timeout 10000 ms), an
-// ioredis client in sentinel mode writing every 2 ms; SIGKILL of the master; measured: time from the
-// kill to the first successful write, and to all sentinels agreeing on the new master.
-// Usage: node test/bench/sentinel-failover.mjs [--runs 5] [--nodes builtin|redis] [--sentinels builtin,redis]
+// ioredis client in sentinel mode writing every 2 ms; the master SIGKILLed (kill) or SIGSTOPped
+// (pause: it holds its sockets open, so the client needs a command timeout and the sentinels'
+// +switch-master to leave it); measured: time from the fault to the first successful write, and to all sentinels agreeing on
+// the new master.
+// Usage: node test/bench/sentinel-failover.mjs [--runs 5] [--nodes builtin|redis] [--sentinels builtin,redis] [--faults kill,pause]
 //        (after `npm run build`)
 
 import { spawn } from 'node:child_process';
@@ -21,6 +23,7 @@ const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
 const RUNS = Number(option('--runs', '5'));
 const NODES = option('--nodes', 'builtin');
 const SENTINELS = option('--sentinels', 'builtin,redis').split(',');
+const FAULTS = option('--faults', 'kill,pause').split(',');
 const DOWN_AFTER = 1000;
 const children = new Set();
 
@@ -92,7 +95,7 @@ async function masterView(client) {
   return out;
 }
 
-async function run(engine) {
+async function run(engine, fault) {
   const dir = mkdtempSync(join(tmpdir(), `bench-sentinel-${engine}-`));
   const master = await startNode(dir);
   const replicas = [await startNode(dir, master.port), await startNode(dir, master.port)];
@@ -103,7 +106,14 @@ async function run(engine) {
     return views.every((v) => v['num-slaves'] === '2' && v['num-other-sentinels'] === '2');
   });
   await sleep(1500 + Math.random() * 1000); // random phase against the sentinels' ping schedule
-  const app = new Redis({ sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), name: 'm', maxRetriesPerRequest: null });
+  const app = new Redis({
+    sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    name: 'm',
+    maxRetriesPerRequest: null,
+    // A paused master keeps its socket open: the client gives up on a command after 200 ms and
+    // learns the switch from the sentinels' +switch-master (ioredis failoverDetector).
+    ...(fault === 'pause' ? { commandTimeout: 200, failoverDetector: true } : {}),
+  });
   app.on('error', () => {});
   await app.set('warmup', '1');
   let stop = false;
@@ -124,7 +134,7 @@ async function run(engine) {
     }
   })();
   await sleep(300);
-  master.child.kill('SIGKILL');
+  master.child.kill(fault === 'pause' ? 'SIGSTOP' : 'SIGKILL');
   killedAt = Date.now();
   const agreed = await until(async () => {
     const all = await Promise.all(sentinels.map((s) => s.client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'm')));
@@ -139,6 +149,7 @@ async function run(engine) {
     s.child.kill('SIGKILL');
   }
   for (const r of replicas) r.child.kill('SIGKILL');
+  master.child.kill('SIGKILL');
   await sleep(100);
   rmSync(dir, { recursive: true, force: true });
   return { write: firstWrite - killedAt, agree: agreed - killedAt };
@@ -147,12 +158,12 @@ async function run(engine) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
-  for (const engine of SENTINELS) {
+  for (const fault of FAULTS) for (const engine of SENTINELS) {
     const results = [];
-    for (let i = 0; i < RUNS; i++) results.push(await run(engine));
+    for (let i = 0; i < RUNS; i++) results.push(await run(engine, fault));
     const label = engine === 'redis' ? 'redis-sentinel     ' : 'clusterctl-sentinel';
     console.log(
-      `${label} (nodes: ${NODES}, down-after ${DOWN_AFTER} ms): kill -> first write median ${median(results.map((r) => r.write))} ms ` +
+      `${label} (nodes: ${NODES}, down-after ${DOWN_AFTER} ms): ${fault} -> first write median ${median(results.map((r) => r.write))} ms ` +
         `[${results.map((r) => r.write).join(', ')}]; all sentinels agree median ${median(results.map((r) => r.agree))} ms`,
     );
   }
