@@ -8,6 +8,8 @@ import { Logger, type LogLevel } from '../shared/log.js';
 import { ConfigLoadError, loadConfig } from './config/load.js';
 import { listen, ListenError } from './net/listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
+import { aofObserver, flushAofBeforeReplies } from './persistence/aof/feed.js';
+import { diskErrorCheck } from './persistence/disk-error-check.js';
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
 import { flushReplicaLinks, installReplication, startReplication } from './replication/install.js';
@@ -21,9 +23,14 @@ import { faultsOf } from './faults/faults.js';
 import { parseHello } from './faults/endpoint.js';
 import { helloObserver } from './request/hello-observer.js';
 import { busyScriptCheck } from './scripting/busy.js';
+import { maxmemoryCronTask, oomCheck } from './maxmemory/oom-check.js';
 import { monitorObserver, replicaKeyspaceCheck } from './request/monitor-feed.js';
 import { commandLatencyObserver, slowlogObserver } from './request/slowlog.js';
 import { buildCommandTable } from './commands/registry.js';
+import { ClusterBootError, loadClusterMode, startClusterMode, type ClusterRuntime } from './cluster/cluster-mode.js';
+import type { ClusterState } from './cluster/state/cluster-state.js';
+import { clusterSlotCheck } from './cluster/routing/slot-check.js';
+import { installBlockedRedirect } from './cluster/routing/blocked-redirect.js';
 import { REDIS_COMPAT_VERSION } from './base/version.js';
 import { loadUsersAtStartup } from './acl/startup.js';
 import { clock } from './base/clock.js';
@@ -61,6 +68,17 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
 
+  // Cluster mode: nodes.conf locked and loaded (or created) before the data, as clusterInit runs.
+  let clusterState: ClusterState | undefined;
+  try {
+    clusterState = loadClusterMode(server);
+  } catch (error) {
+    if (!(error instanceof ClusterBootError)) throw error;
+    log.warning(error.message);
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
   let listeners: NetServer[];
   try {
     await loadDataOnStartup(server);
@@ -82,11 +100,22 @@ export async function main(argv: string[]): Promise<void> {
   installExpireCycle(server);
   const replication = installReplication(server, snapshotProducer(server), snapshotLoader(server));
   const safety = installWriteSafety(server, replication);
-  wireRequestPath(server, replication, safety);
+  wireRequestPath(server, replication, safety, clusterState !== undefined);
   startReplication(server, replication);
   bootWriteSafety(server, safety);
   server.startCron();
-  log.notice(`Running mode=standalone, port=${server.port}.`);
+  let cluster: ClusterRuntime | undefined;
+  if (clusterState) {
+    try {
+      cluster = await startClusterMode(server, clusterState);
+    } catch (error) {
+      if (!(error instanceof ClusterBootError)) throw error;
+      log.warning(error.message);
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+  }
+  log.notice(`Running mode=${cluster ? 'cluster' : 'standalone'}, port=${server.port}.`);
   log.notice('Ready to accept connections');
 
   let stopping = false;
@@ -95,12 +124,17 @@ export async function main(argv: string[]): Promise<void> {
     stopping = true;
     log.warning('User requested shutdown...');
     const saved = await saveBeforeShutdown(server, save);
-    if (!saved && save !== false) {
+    if (!saved) {
       stopping = false;
       log.warning('Error trying to save the DB, can\'t exit.');
       return new ErrorReply('ERR Errors trying to SHUTDOWN. Check logs.');
     }
     server.stopCron();
+    if (cluster) {
+      // Our last view of the cluster goes to nodes.conf before the bus closes.
+      cluster.drain();
+      cluster.stop();
+    }
     for (const listener of listeners) listener.close();
     for (const client of server.clients.values()) client.sink.close('shutdown');
     if (pidfile !== '') {
@@ -129,9 +163,20 @@ export async function main(argv: string[]): Promise<void> {
  * reply policies is the path's own: request/request-path.ts). The request room's own checks
  * (NOAUTH, READONLY, pub/sub context, stale data, loading, CLIENT PAUSE) are registered by Server.
  */
-function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety): void {
+function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety, clusterMode: boolean): void {
   const faults = faultsOf(server);
+  if (clusterMode) {
+    // MOVED / ASK / CROSSSLOT / TRYAGAIN / CLUSTERDOWN before anything else runs (cluster/routing),
+    // and clients blocked on keys whose slot moved away are redirected from the cron.
+    server.requestPath.check('cluster-redirect', clusterSlotCheck(server));
+    installBlockedRedirect(server);
+  }
+  // maxmemory: evict before each command, -OOM for denyoom ones when nothing is left to evict.
+  server.addCronTask(maxmemoryCronTask(server));
   server.requestPath
+    .check('oom', oomCheck(server))
+    // -MISCONF while the RDB or the AOF cannot be written (persistence/disk-error-check.ts).
+    .check('misconf', diskErrorCheck(server))
     .check('fencing', fencingCheck(safety.fence), { writes: true })
     .check('min-replicas', minReplicasCheck(server, replication), { writes: true })
     // A script past busy-reply-threshold yields between slices (scripting/script-runner.ts): the
@@ -143,6 +188,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
     .observe(replication)
+    // The AOF (persistence/aof/feed.ts) gets the same units, reusing the stream's encoding.
+    .observe(aofObserver(server))
     // Hellos tell the fence who monitors this node and whom they name master (fence.ts), and the
     // faults where each sentinel listens, so FAULT PARTITION can name one.
     .observe(
@@ -160,5 +207,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     .observeCalls(monitorObserver(server))
     // Replicas get a write's stream bytes before its client gets the OK (a master stopped right
     // after cannot hold it alone).
+    // The AOF is written (and, under appendfsync always, fsynced) before any reply goes out, as
+    // Redis's beforeSleep flushes it before handleClientsWithPendingWrites.
+    .beforeReply(() => flushAofBeforeReplies(server))
     .beforeReply(() => flushReplicaLinks(replication));
 }

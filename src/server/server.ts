@@ -20,6 +20,8 @@ import type { ClientPauseState } from './request/client-pause.js';
 import type { Replication } from './replication/replication.js';
 import { clock } from './base/clock.js';
 import { Acl } from './acl/acl.js';
+import { AccessClock } from './keyspace/access-clock.js';
+import { KeyspaceMemory } from './keyspace/memory-accounting.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -37,6 +39,10 @@ export class Server implements KeyspaceHooks {
   readonly observers = new Set<ChangeObserver>();
   /** ACL users, the default user's password (requirepass) and the ACL log. */
   readonly acl: Acl;
+  /** The LRU clock / LFU parameters keys are stamped with (maxmemory-policy). */
+  readonly accessClock: AccessClock;
+  /** What the keyspace holds by our estimate (used_memory; keyspace/memory-accounting.ts). */
+  readonly memory: KeyspaceMemory;
   /** The checks, reply policies and propagation observers every command goes through. */
   readonly requestPath = new RequestPath();
   /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
@@ -78,6 +84,8 @@ export class Server implements KeyspaceHooks {
     readonly commands: Map<string, CommandSpec>,
   ) {
     const count = config.num('databases');
+    this.accessClock = new AccessClock(config);
+    this.memory = new KeyspaceMemory(config);
     this.dbs = Array.from({ length: count }, (_, id) => new Db(id, this));
     this.blocking = new Blocking(this);
     this.acl = new Acl(this);
@@ -110,6 +118,7 @@ export class Server implements KeyspaceHooks {
 
   beforeChange(db: Db, key: string): void {
     this.dirty++;
+    this.memory.beforeChange(db, key);
     if (this.observers.size > 0) for (const observer of this.observers) observer.beforeChange(db, key);
     this.touchWatched(db.id, key);
   }
@@ -173,6 +182,8 @@ export class Server implements KeyspaceHooks {
   endCall(): void {
     if (--this.propagationDepth > 0) return;
     this.commandTime = undefined;
+    // used_memory: fold in what this unit wrote while it is one or two keys (memory-accounting.ts).
+    this.memory.settle();
     if (this.pending.length > 0) {
       const pending = this.pending;
       this.pending = [];

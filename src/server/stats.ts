@@ -10,6 +10,12 @@ export class Stats {
   netOutputBytes = 0;
   expiredKeys = 0;
   evictedKeys = 0;
+  /**
+   * maxmemory exceeded (Redis stat_total_eviction_exceeded_time / stat_last_eviction_exceeded_time):
+   * ms summed over finished periods over the limit, and the monotonic start of the current one (0: none).
+   */
+  evictionExceededTotalMs = 0;
+  evictionExceededSince = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   errorReplies = 0;
@@ -59,6 +65,8 @@ export class Stats {
     this.netOutputBytes = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
+    this.evictionExceededTotalMs = 0;
+    this.evictionExceededSince = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.errorReplies = 0;

@@ -12,69 +12,17 @@
 //        (after `npm run build`)
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { option } from './lib/options.mjs';
-import { writeSentinelConfig } from './lib/sentinel-config.mjs';
-import { cleanup, formatNumber, freePort, printTable, rawCommand, requireTool, ROOT, sleep, startServer, track } from './lib/servers.mjs';
-
-const SENTINEL_BIN = join(ROOT, 'bin', 'clusterctl-sentinel');
-const DOWN_AFTER = 1000;
+import { cleanup, formatNumber, printTable, rawCommand, requireTool, track } from './lib/servers.mjs';
+import { startTopology, until } from './lib/topology.mjs';
 
 const REQUESTS = Number(option('requests', '100000'));
 const ROUNDS = Number(option('rounds', '3'));
 const PIPELINES = option('pipelines', '1,16').split(',').map(Number);
 
-// Sentinel config dirs are ours (startServer's dirs are removed by cleanup()).
-const confDirs = new Set();
-process.on('exit', () => {
-  for (const dir of confDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-async function until(what, fn, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function startSentinel(engine, dir, masterPort) {
-  const port = await freePort();
-  const conf = writeSentinelConfig(dir, port, masterPort, DOWN_AFTER);
-  const child = track(engine === 'redis' ? spawn('redis-sentinel', [conf], { stdio: 'ignore' }) : spawn(process.execPath, [SENTINEL_BIN, conf], { stdio: 'ignore' }));
-  await until(`sentinel on ${port}`, async () => child.exitCode === null && (await rawCommand(port, 'PING', 1000)) === '+PONG\r\n');
-  return { port, child };
-}
-
 /** Master + 1 replica + 3 sentinels; waits until every sentinel sees the replica and the other two. */
 async function startCluster(engine) {
-  const master = await startServer(engine);
-  await startServer(engine, { replicaof: `127.0.0.1 ${master.port}` });
-  const dir = mkdtempSync(join(tmpdir(), `clusterctl-bench-confirm-${engine}-`));
-  confDirs.add(dir);
-  const sentinels = [];
-  for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(engine, dir, master.port));
-  const clients = sentinels.map((s) => new Redis({ port: s.port, host: '127.0.0.1', enableReadyCheck: false, lazyConnect: true }));
-  try {
-    await until(`${engine} sentinels to see 1 replica and 2 other sentinels`, async () => {
-      const views = await Promise.all(clients.map((c) => c.call('SENTINEL', 'MASTER', 'm')));
-      return views.every((flat) => {
-        const v = Object.fromEntries(flat.flatMap((x, i) => (i % 2 === 0 ? [[x, flat[i + 1]]] : [])));
-        return v['num-slaves'] === '1' && v['num-other-sentinels'] === '2';
-      });
-    });
-  } finally {
-    for (const c of clients) c.disconnect();
-  }
-  return master;
+  return (await startTopology(engine, { replicas: 1, sentinels: true })).master;
 }
 
 async function fencing(port) {

@@ -4,6 +4,7 @@
 //  latency: p50 / p99 / worst GET round trip of one client looping GETs while BGSAVE of those keys
 //           runs (and, for reference, before it). "n/a" while our node has no BGSAVE.
 
+import { record } from './lib/checks.mjs';
 import { formatBytes, printTable, rawCommand, rss, sleep, startServer, stopServer } from './lib/servers.mjs';
 import { keyName, PipelineClient, percentiles } from './lib/pipeline-client.mjs';
 
@@ -88,7 +89,10 @@ export async function dataset({ keys = 1_000_000, sections = ['memory', 'latency
       await stopServer(server);
     }
   }
-  if (sections.includes('memory')) printMemory(results, keys);
+  if (sections.includes('memory')) {
+    printMemory(results, keys);
+    record('memory.rss', results.ours.loaded / results.redis.loaded, `${keys.toLocaleString('en-US')} keys x ${VALUE_SIZE} B`);
+  }
   if (sections.includes('latency')) printLatency(results);
   return results;
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { record } from './lib/checks.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'clusterctl-node');
@@ -190,6 +191,9 @@ async function main() {
   console.log(`  master PING p99  ${sync.builtin.p99.toFixed(2).padEnd(12)}${sync.redis.p99.toFixed(2).padEnd(12)}(ms)`);
   console.log(`  master PING max  ${sync.builtin.worst.toFixed(2).padEnd(12)}${sync.redis.worst.toFixed(2).padEnd(12)}(ms)`);
   console.log(`  keys on replica  ${String(sync.builtin.keys).padEnd(12)}${sync.redis.keys}`);
+  record('sync.time', sync.builtin.seconds / sync.redis.seconds, `${KEYS.toLocaleString('en-US')} keys`);
+  record('sync.ping-p99-ms', sync.builtin.p99);
+  record('sync.ping-max-ms', sync.builtin.worst);
   const tp = { builtin: await throughputWithReplicas('builtin'), redis: await throughputWithReplicas('redis') };
   console.log('\nSET -P 16 req/s    no replicas  2 replicas  with/without');
   for (const [name, r] of Object.entries(tp)) {

@@ -1,10 +1,13 @@
 // Throughput: redis-benchmark against redis-server and our node in the same run with the same
 // settings (-c 50 -n <requests>), one test per redis-benchmark process, the two servers taking
-// turns run by run (median of --rounds runs each) so that background load hits both alike. Prints requests/s
-// and the ratio ours/redis. A test our node cannot run yet (unknown command) shows "n/a".
+// turns run by run (median of --rounds runs each) so that background load hits both alike. Prints
+// requests/s and the ratio ours/redis, the server's CPU per request (user+sys from /proc) and the
+// p99 / worst latency; per pipeline depth, the CPU per request over all tests together. A test our
+// node cannot run yet (unknown command) shows "n/a".
 
-import { spawn } from 'node:child_process';
-import { formatNumber, printTable, startServer, stopServer, track } from './lib/servers.mjs';
+import { record } from './lib/checks.mjs';
+import { median, runBenchmark } from './lib/redis-benchmark.mjs';
+import { formatNumber, printTable, startServer, stopServer } from './lib/servers.mjs';
 
 const TESTS = [
   { name: 'SET', args: ['-t', 'set'] },
@@ -28,74 +31,62 @@ const TESTS = [
   { name: 'GET -d 1024', args: ['-t', 'get', '-d', '1024'] },
 ];
 
-/**
- * Runs one redis-benchmark; resolves to requests/s, or to a short reason when it failed. A hard
- * timeout guards against redis-benchmark retrying forever when the server is unreachable.
- */
-function redisBenchmark(port, args, requests, timeoutMs) {
-  return new Promise((resolveRun) => {
-    const argv = ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', String(requests), '-q', ...args];
-    const child = track(spawn('redis-benchmark', argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => resolveRun({ error: error.message }));
-    child.on('exit', () => {
-      clearTimeout(timer);
-      const lines = output.split(/[\r\n]+/);
-      const serverError = lines.find((l) => l.includes('Error from server') || l.startsWith('ERR'));
-      if (serverError) return resolveRun({ error: serverError.replace(/^.*Error from server: /, '').slice(0, 60) });
-      const result = lines.map((l) => /: ([\d.]+) requests per second/.exec(l)).find(Boolean);
-      resolveRun(result ? { rps: Number(result[1]) } : { error: 'no result (timeout?)' });
-    });
-  });
-}
-
-const median = (values) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.floor((sorted.length - 1) / 2)];
-};
-
 export async function throughput({ requests = 200_000, pipelines = [1, 16], rounds = 3 } = {}) {
   console.log(`\n## Throughput: redis-benchmark -c 50 -n ${requests}, -P ${pipelines.join(' and -P ')}, median of ${rounds} alternating runs\n`);
   const redis = await startServer('redis');
   const ours = await startServer('ours');
   const rows = [];
+  const cpuRows = [];
   try {
     // Warm up both (our JIT compiles the hot path; redis fills its allocator) before measuring.
     for (const server of [redis, ours]) {
-      for (const test of TESTS) await redisBenchmark(server.port, ['-P', '16', ...test.args], 20_000, 60_000);
+      for (const test of TESTS) await runBenchmark(server.port, ['-P', '16', ...test.args], { requests: 20_000 });
     }
     for (const pipeline of pipelines) {
+      const cpu = { redis: 0, ours: 0, requests: 0 };
       for (const test of TESTS) {
         const args = ['-P', String(pipeline), ...test.args];
-        // Generous: only a hang (or a server that stopped answering) trips it.
-        const timeoutMs = Math.max(60_000, requests * 2);
         const runs = { redis: [], ours: [] };
         const errors = {};
         for (let round = 0; round < rounds; round++) {
           // Alternate who goes first, so a burst of background load does not always hit one side.
           for (const server of round % 2 === 0 ? [redis, ours] : [ours, redis]) {
             if (errors[server.engine]) continue;
-            const result = await redisBenchmark(server.port, args, requests, timeoutMs);
-            if (result.rps) runs[server.engine].push(result.rps);
+            const result = await runBenchmark(server.port, args, { requests, pid: server.pid });
+            if (result.rps) runs[server.engine].push(result);
             else errors[server.engine] = result.error;
           }
         }
-        const r = median(runs.redis);
-        const o = median(runs.ours);
+        const m = (engine, field) => median(runs[engine].map((r) => r[field]));
+        const r = m('redis', 'rps');
+        const o = m('ours', 'rps');
         const cell = (value, engine) => (Number.isFinite(value) ? formatNumber(value) : `n/a (${errors[engine]})`);
         const ratio = Number.isFinite(r) && Number.isFinite(o) ? (o / r).toFixed(2) : 'n/a';
-        rows.push([test.name, `P${pipeline}`, cell(r, 'redis'), cell(o, 'ours'), ratio]);
-        console.log(`  ${test.name} P${pipeline}: redis ${rows.at(-1)[2]}, ours ${rows.at(-1)[3]}, ratio ${ratio}`);
+        const us = (engine) => (Number.isFinite(m(engine, 'cpuUs')) ? m(engine, 'cpuUs').toFixed(2) : 'n/a');
+        const ms = (engine) => `${m(engine, 'p99')}/${m(engine, 'max')}`;
+        rows.push([test.name, `P${pipeline}`, cell(r, 'redis'), cell(o, 'ours'), ratio, us('redis'), us('ours'), ms('redis'), ms('ours')]);
+        console.log(`  ${test.name} P${pipeline}: redis ${rows.at(-1)[2]}, ours ${rows.at(-1)[3]}, ratio ${ratio}; µs/req ${us('redis')} / ${us('ours')}; p99/max ms ${ms('redis')} / ${ms('ours')}`);
+        if (errors.redis || errors.ours) continue;
+        cpu.redis += m('redis', 'cpuUs');
+        cpu.ours += m('ours', 'cpuUs');
+        cpu.requests++;
+        // Issue 17's latency targets: p99 within 1.5x at -P 1, -P 16 and with 1 KB values.
+        const p99Key = test.name.includes('-d 1024') ? 'throughput.p99-d1024' : pipeline === 1 ? 'throughput.p99-p1' : pipeline === 16 ? 'throughput.p99-p16' : undefined;
+        if (p99Key) record(p99Key, m('ours', 'p99') / m('redis', 'p99'), `${test.name} P${pipeline}`);
+        record('latency.worst-ms', Math.max(...runs.ours.map((x) => x.max)), `${test.name} P${pipeline}`);
       }
+      // CPU per request over the tests both could run (each test's median µs/req, averaged).
+      const perRequest = { redis: cpu.redis / cpu.requests, ours: cpu.ours / cpu.requests };
+      cpuRows.push([`P${pipeline}`, perRequest.redis.toFixed(2), perRequest.ours.toFixed(2), (perRequest.ours / perRequest.redis).toFixed(2), String(cpu.requests)]);
+      if (pipeline === 16) record('throughput.cpu-p16', perRequest.ours / perRequest.redis, `mean over ${cpu.requests} tests`);
     }
   } finally {
     await stopServer(ours);
     await stopServer(redis);
   }
   console.log('');
-  printTable(['test', 'pipeline', 'redis req/s', 'ours req/s', 'ours/redis'], rows);
+  printTable(['test', 'pipeline', 'redis req/s', 'ours req/s', 'ours/redis', 'redis µs/req', 'ours µs/req', 'redis p99/max ms', 'ours p99/max ms'], rows);
+  console.log('');
+  printTable(['server CPU per request', 'redis µs', 'ours µs', 'ours/redis', 'tests'], cpuRows);
   return rows;
 }

@@ -30,8 +30,13 @@ export interface SimNode {
   pingReply?: PingReply;
   /** FENCING FENCE received (a forced failover asked it to refuse writes), with the time. */
   fencedAt?: number;
-  /** FENCING RELEASE received from these sentinel ports. */
+  /** FENCING RELEASE received from these sentinel ports (read once it runs again, if stopped). */
   releasedBy?: number[];
+  /**
+   * SIGSTOP: alive, its connections stay up (the kernel accepts and buffers), but it answers
+   * nothing; what it was sent waits in its socket buffers for SIGCONT.
+   */
+  stopped?: boolean;
   /** replica-announced (INFO), default yes. */
   announced?: boolean;
 }
@@ -102,7 +107,13 @@ export class Sim {
     for (const other of [...this.nodes.keys(), ...this.sentinels.map((s) => s.port)]) if (other !== port) this.cut(port, other);
   }
 
+  /** Whether `to` answers `from`: connected and not stopped. */
   reachable(from: number, to: number): boolean {
+    return this.connected(from, to) && !this.nodes.get(to)?.stopped;
+  }
+
+  /** Whether a connection from `from` to `to` is up (a stopped node's too). */
+  connected(from: number, to: number): boolean {
     const alive = this.nodes.get(to)?.alive ?? this.sentinels.find((s) => s.port === to)?.alive ?? false;
     return alive && !this.cuts.has(`${Math.min(from, to)}|${Math.max(from, to)}`);
   }
@@ -144,13 +155,13 @@ export class Sim {
   private syncLinks(sentinel: SimSentinel): void {
     for (const instance of sentinel.core.instances()) {
       this.portOf.set(instance.id, instance.port);
-      const up = this.reachable(sentinel.port, instance.port);
+      const up = this.connected(sentinel.port, instance.port);
       if (instance.link.cmdConnected !== up) {
         sentinel.core.linkChanged(instance.id, 'cmd', up, this.now);
         // The FENCING LEASE sent in the link handshake (sentinel/io/links.ts), answered after it.
         const node = this.nodes.get(instance.port);
         const request = leaseToRequest(instance);
-        if (up && node?.fenceLeaseMs !== undefined && request > 0) sentinel.core.onLeaseGranted(instance.id, Math.min(node.fenceLeaseMs, request), this.now);
+        if (up && !node?.stopped && node?.fenceLeaseMs !== undefined && request > 0) sentinel.core.onLeaseGranted(instance.id, Math.min(node.fenceLeaseMs, request), this.now);
       }
       if (instance.kind !== 'sentinel' && instance.link.pubsubConnected !== up) sentinel.core.linkChanged(instance.id, 'pubsub', up, this.now);
     }
@@ -180,7 +191,7 @@ export class Sim {
     if (action.type === 'release') {
       const port = this.portOf.get(action.id)!;
       const node = this.nodes.get(port);
-      if (node && this.reachable(sentinel.port, port)) (node.releasedBy ??= []).push(sentinel.port);
+      if (node && this.connected(sentinel.port, port)) (node.releasedBy ??= []).push(sentinel.port);
       return;
     }
     const instance = sentinel.core.find(action.id);

@@ -104,7 +104,7 @@ function sourcesUnder(root: string): Map<string, string> {
 
 
 /** The pure decision cores: they may import their own folder and src/shared, nothing else (no node: either). */
-const PURE_CORES = ['sentinel/core/', 'server/fencing/core/'];
+const PURE_CORES = ['sentinel/core/', 'server/fencing/core/', 'server/cluster/core/'];
 
 /** Import edges between files under src/ (targets resolved, .js written for .ts), with whether the import is type-only. */
 export interface Edge {

@@ -2,7 +2,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorReply, SimpleString } from '../../src/shared/resp/reply.js';
-import { encodingOf } from '../../src/server/commands/keys/object.js';
+import { encodingOf } from '../../src/server/keyspace/encoding.js';
 import { SortedSet } from '../../src/server/keyspace/sorted-set.js';
 import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 import type { Server } from '../../src/server/server.js';
@@ -81,7 +81,9 @@ describe('OBJECT REFCOUNT / IDLETIME / FREQ / HELP', () => {
     expect(c.run('OBJECT', 'IDLETIME', 'k')).toBe(0);
     expect(errorOf(c.run('OBJECT', 'FREQ', 'k'))).toMatch(/^ERR An LFU maxmemory policy is not selected, access frequency not tracked\./);
     c.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
-    expect(c.run('OBJECT', 'FREQ', 'k')).toBe(0);
+    // A key made under LFU starts at LFU_INIT_VAL (5); one made before keeps its LRU stamp, read as LFU.
+    c.run('SET', 'n', 'v');
+    expect(c.run('OBJECT', 'FREQ', 'n')).toBe(5);
     expect(errorOf(c.run('OBJECT', 'IDLETIME', 'k'))).toMatch(/^ERR An LFU maxmemory policy is selected, idle time not tracked\./);
   });
 

@@ -10,7 +10,7 @@ import { connect, makeServer } from '../helpers/unit-server.js';
 import { monitorLine, monitorObserver, quoteArg, redacted, replicaKeyspaceCheck } from '../../src/server/request/monitor-feed.js';
 import { commandLatencyObserver, slowlogObserver, trimmedArgs } from '../../src/server/request/slowlog.js';
 import type { Server } from '../../src/server/server.js';
-import { allocSize, sdsSize } from '../../src/server/commands/admin/memory-usage.js';
+import { allocSize, sdsSize } from '../../src/server/keyspace/memory-size.js';
 
 function wiredServer(directives: Record<string, string> = {}): Server {
   const server = makeServer(directives);

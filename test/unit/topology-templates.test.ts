@@ -12,10 +12,21 @@ const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 const names = readdirSync(TEMPLATES).filter((name) => name.endsWith('.yaml'));
 
 describe('templates', () => {
-  it('ships default, single, chain and fan-out, each on both engines', () => {
+  it('ships default, single, chain, fan-out and cluster, each on both engines', () => {
     expect(names.sort()).toEqual(
-      ['chain', 'default', 'fan-out', 'single'].flatMap((n) => [`${n}.yaml`, `redis-${n}.yaml`]).sort(),
+      ['chain', 'cluster', 'default', 'fan-out', 'single'].flatMap((n) => [`${n}.yaml`, `redis-${n}.yaml`]).sort(),
     );
+  });
+
+  it('the cluster templates are 3 shards x 1 replica (Redis Cluster)', () => {
+    for (const name of ['cluster.yaml', 'redis-cluster.yaml']) {
+      const spec = parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name).spec!;
+      expect(spec.cluster!.shards.map((s) => [s.master, s.replicas, s.slots])).toEqual([
+        ['m1', ['r1'], [{ start: 0, end: 5460 }]],
+        ['m2', ['r2'], [{ start: 5461, end: 10922 }]],
+        ['m3', ['r3'], [{ start: 10923, end: 16383 }]],
+      ]);
+    }
   });
 
   it.each(names)('%s validates, with a unique name and port range', (name) => {
@@ -28,7 +39,7 @@ describe('templates', () => {
   it('no two templates share a port (nodes and sentinels), so they can run side by side', () => {
     const ports = names.flatMap((name) => {
       const spec = parseTopology(readFileSync(join(TEMPLATES, name), 'utf8'), name).spec!;
-      return [...spec.nodes.map((n) => n.port), ...(spec.sentinels?.ports ?? [])];
+      return [...spec.nodes.map((n) => n.port), ...spec.nodes.flatMap((n) => (n.cluster ? [n.cluster.busPort] : [])), ...(spec.sentinels?.ports ?? [])];
     });
     expect(new Set(ports).size).toBe(ports.length);
   });

@@ -11,6 +11,11 @@ import { which } from '../util/which.js';
 
 export function checkBinaries(state: RunState): string {
   const { engine, spec } = state;
+  // A mixed Redis Cluster: the nodes on the other engine need its program too (its default binary).
+  for (const other of new Set(spec.nodes.map((node) => node.cluster?.engine ?? engine))) {
+    if (other === 'redis' && other !== engine) findProgram('redis-server', 'the redis nodes');
+    if (other === 'builtin' && other !== engine) findScript(NODE_BIN, NODE_BIN, '../../server/main.js', 'clusterctl-node');
+  }
   if (engine === 'redis') {
     if (spec.sentinels) findProgram(spec.binaries.sentinel || 'redis-sentinel', 'binaries.sentinel');
     return findProgram(spec.binaries.server || 'redis-server', 'binaries.server');
@@ -40,7 +45,8 @@ function findProgram(program: string, setting: string): string {
 }
 
 /** Fails with PORT_BUSY when any of `records`' ports is taken. */
-export async function checkPorts(records: ManagedRecord[]): Promise<void> {
+/** `records` may include a cluster node's bus port as its own entry (name "m1 (cluster bus)"). */
+export async function checkPorts(records: Pick<ManagedRecord, 'name' | 'port'>[]): Promise<void> {
   const busy = await busyPorts(records.map((record) => record.port));
   if (busy.length === 0) return;
   const describe = busy.map(({ port, owner }) => {

@@ -1,6 +1,8 @@
 // NODE arguments: a node name, or a role selector resolved live at that moment — `master`, `replica`
 // (the first replica), `replica:N` (the Nth replica, 1-based, in topology order). When no running node
-// has the role (e.g. `start master` after the master was killed), the recorded roles decide.
+// has the role (e.g. `start master` after the master was killed), the recorded roles decide. In a Redis
+// Cluster (mode: cluster) `shardN:` narrows any of them to shard N (`shard2:master`, `shard1:replica:2`):
+// shard N is the replication group that began as topology shard N, followed through failovers.
 
 import { closest } from '../../shared/closest.js';
 import { CliError, EXIT } from '../errors.js';
@@ -20,7 +22,18 @@ export interface Selected {
 export async function selectNode(state: RunState, selector: string, live?: LiveNode[]): Promise<Selected> {
   const byName = state.nodes.find((node) => node.name === selector);
   if (byName) return { record: byName, via: null };
-  const match = /^(master|replica)(?::(\d+))?$/i.exec(selector);
+  const scoped = /^shard(\d+):(.*)$/i.exec(selector);
+  const shard = scoped ? Number(scoped[1]) : null;
+  if (scoped && !state.spec?.cluster) {
+    throw new CliError(`"${selector}": shards exist only in a Redis Cluster (mode: cluster)`, { exit: EXIT.USAGE, code: 'NO_SUCH_NODE', suggestion: `NODE is ${SELECTOR_HELP}.` });
+  }
+  if (shard !== null && !state.nodes.some((node) => node.shard === shard)) {
+    const shards = [...new Set(state.nodes.map((node) => node.shard))].sort((a, b) => a! - b!);
+    throw new CliError(`"${selector}": cluster "${state.name}" has no shard ${shard} (shards: ${shards.join(', ')})`, { exit: EXIT.USAGE, code: 'NO_SUCH_NODE' });
+  }
+  const inScope = (record: NodeRecord) => shard === null || record.shard === shard;
+  const scope = shard === null ? '' : `shard ${shard}: `;
+  const match = /^(master|replica)(?::(\d+))?$/i.exec(scoped ? scoped[2]! : selector);
   if (!match) {
     const names = state.nodes.map((node) => node.name);
     const guess = closest(selector, [...names, 'master', 'replica']);
@@ -35,20 +48,21 @@ export async function selectNode(state: RunState, selector: string, live?: LiveN
     throw new CliError(`"${selector}": only replicas are numbered`, { exit: EXIT.USAGE, suggestion: 'Use master, or replica:N.' });
   }
   const nodes = live ?? (await liveCluster(state));
-  let candidates = nodes.filter((node) => isAlive(node) && node.role === role).map((node) => node.record);
+  let candidates = nodes.filter((node) => isAlive(node) && node.role === role && inScope(node.record)).map((node) => node.record);
   let how = 'live';
   if (candidates.length === 0) {
-    candidates = state.nodes.filter((node) => (role === 'master') === (node.replicaof === null));
+    candidates = state.nodes.filter((node) => (role === 'master') === (node.replicaof === null) && inScope(node));
     how = 'recorded';
   }
   if (role === 'master') {
     if (candidates.length !== 1) {
+      const sharded = state.spec?.cluster && shard === null;
       throw new CliError(
-        candidates.length === 0 ? `cluster "${state.name}" has no master` : `several masters (${candidates.map((n) => n.name).join(', ')}): "master" is ambiguous`,
-        { exit: EXIT.USAGE, code: 'AMBIGUOUS_SELECTOR', suggestion: 'Name the node instead.' },
+        candidates.length === 0 ? `cluster "${state.name}" has no master${shard === null ? '' : ` in shard ${shard}`}` : `several masters (${candidates.map((n) => n.name).join(', ')}): "${selector}" is ambiguous`,
+        { exit: EXIT.USAGE, code: 'AMBIGUOUS_SELECTOR', suggestion: sharded ? 'A Redis Cluster has a master per shard: use shardN:master (e.g. shard1:master), or name the node.' : 'Name the node instead.' },
       );
     }
-    return { record: candidates[0]!, via: `the ${how === 'live' ? '' : 'recorded '}master` };
+    return { record: candidates[0]!, via: `${scope}the ${how === 'live' ? '' : 'recorded '}master` };
   }
   const index = match[2] === undefined ? 1 : Number(match[2]);
   const record = candidates[index - 1];
@@ -59,5 +73,5 @@ export async function selectNode(state: RunState, selector: string, live?: LiveN
       suggestion: candidates.length ? `Use replica:1 to replica:${candidates.length}.` : 'Name the node instead.',
     });
   }
-  return { record, via: `replica ${index}${how === 'live' ? '' : ' (recorded)'}` };
+  return { record, via: `${scope}replica ${index}${how === 'live' ? '' : ' (recorded)'}` };
 }

@@ -13,9 +13,17 @@ export interface NodeSummary {
   replicaof: string | null;
   dir: string;
   logFile: string;
+  /** mode: cluster only: the node's shard and cluster id. */
+  shard?: number;
+  clusterId?: string;
 }
 
 export function describeTopology(spec: ClusterSpec): string {
+  if (spec.cluster) {
+    const replicas = spec.nodes.length - spec.cluster.shards.length;
+    const parts = [plural(spec.cluster.shards.length, 'shard'), plural(replicas, 'replica')];
+    return `${spec.source} (Redis Cluster: ${parts.join(', ')}, node-timeout ${spec.cluster.nodeTimeoutMs} ms) — name "${spec.name}", engine ${spec.engine}`;
+  }
   const masters = spec.nodes.filter((node) => node.replicaof === null).length;
   const replicas = spec.nodes.length - masters;
   const parts = [plural(masters, 'master')];
@@ -33,6 +41,8 @@ export function nodeSummaries(state: RunState): NodeSummary[] {
     replicaof: record.replicaof,
     dir: record.dir,
     logFile: record.logFile,
+    ...(record.shard !== undefined ? { shard: record.shard } : {}),
+    ...(record.clusterId !== undefined ? { clusterId: record.clusterId } : {}),
   }));
 }
 

@@ -51,6 +51,9 @@ export default class Drill extends BaseCommand {
     const existing = readState(paths);
     const nodeNames = existing ? existing.nodes.map((n) => n.name) : this.loadSpec(flags.file).nodes.map((n) => n.name);
     const engine = existing?.engine ?? this.loadSpec(flags.file).engine;
+    if (existing?.spec.cluster ?? this.loadSpec(flags.file).cluster) {
+      throw new CliError('drill does not run on a Redis Cluster (mode: cluster) yet', { exit: EXIT.USAGE, code: 'USAGE', suggestion: 'Break it by hand meanwhile: clusterctl kill shard1:master, clusterctl failover --shard N, clusterctl status.' });
+    }
 
     const { partitionSupport, PARTITION_REDIS } = await import('../drill/partition-support.js');
     const partition = partitionSupport(engine);

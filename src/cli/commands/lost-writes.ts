@@ -36,6 +36,7 @@ export default class LostWrites extends BaseCommand {
   async run(): Promise<LostWritesResult> {
     const { args, flags } = await this.parse(LostWrites);
     const { state } = this.openCluster(flags);
+    if (state.spec.cluster) throw new CliError('lost-writes does not read a Redis Cluster (mode: cluster) yet', { exit: EXIT.USAGE, code: 'USAGE' });
     const [{ readLostWrites }, format] = await Promise.all([import('../ops/lost-writes/lost-writes.js'), import('../ops/lost-writes/lost-writes-format.js')]);
     let name: string | undefined;
     if (args.node !== undefined) {

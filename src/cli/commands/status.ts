@@ -3,11 +3,13 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base.js';
 import type { StatusResult } from '../ops/status/status.js';
+import type { ClusterStatusResult } from '../ops/status/cluster-status.js';
+import { renderClusterStatus } from '../render/cluster-status.js';
 import { dash, table } from '../render/table.js';
 import { sleep } from '../util/sleep.js';
 
 export default class Status extends BaseCommand {
-  static override summary = 'Show every node from live probes: role, pid, port, link, offsets, lag, memory; and what each sentinel sees.';
+  static override summary = 'Show every node from live probes: role, pid, port, link, offsets, lag, memory; and what each sentinel sees (Redis Cluster: shards, slots, cluster_state, epochs, bus links).';
   static override description =
     'Never from records alone: each node is probed (INFO). A state file whose pid now belongs to another program is reported as stale. ' +
     'Exit code 0 even when the cluster is unhealthy (read `healthy` / `synced`); use `clusterctl wait` to gate on health.';
@@ -17,10 +19,13 @@ export default class Status extends BaseCommand {
     interval: Flags.integer({ summary: 'Refresh interval for --watch, in milliseconds.', default: 1000, min: 100 }),
   };
 
-  async run(): Promise<StatusResult> {
+  async run(): Promise<StatusResult | ClusterStatusResult> {
     const { flags } = await this.parse(Status);
     const { state, paths } = this.openCluster(flags);
-    const { clusterStatus } = await import('../ops/status/status.js');
+    const { clusterStatus: replicationStatus } = await import('../ops/status/status.js');
+    const { clusterModeStatus } = await import('../ops/status/cluster-status.js');
+    // mode: cluster has its own view (shards, slots, cluster_state); the rest is the same command.
+    const clusterStatus = (s: typeof state, file: string) => (s.spec.cluster ? clusterModeStatus(s, file) : replicationStatus(s, file));
     if (!flags.watch) {
       const result = await clusterStatus(state, paths.stateFile);
       this.log(renderStatus(result));
@@ -41,7 +46,8 @@ export default class Status extends BaseCommand {
   }
 }
 
-export function renderStatus(result: StatusResult): string {
+export function renderStatus(result: StatusResult | ClusterStatusResult): string {
+  if ('mode' in result) return renderClusterStatus(result);
   const rows = result.nodes.map((node) => [
     node.name,
     node.role ? `${node.role}${node.roleSource === 'recorded' ? '?' : ''}${node.fenced ? ' (fenced)' : ''}` : '-',

@@ -28,6 +28,13 @@ export interface ManagedRecord extends ProcessRecord {
 export interface NodeRecord extends ManagedRecord {
   /** Current upstream node (changes with failover); null for a master. */
   replicaof: string | null;
+  /**
+   * mode: cluster only: the shard this node is in now. Shard N is the replication group that began
+   * as topology shard N, followed through failovers (a promoted replica keeps its number).
+   */
+  shard?: number;
+  /** mode: cluster only: the node's cluster id (CLUSTER MYID), once `up` has seen it. */
+  clusterId?: string;
 }
 
 /** A sentinel (s1, s2, ...). Its sentinel.conf is written once: the sentinel rewrites it itself. */
@@ -124,6 +131,7 @@ export function newState(paths: ClusterPaths, spec: ClusterSpec): RunState {
         pid: null,
         startTime: null,
         startedAt: null,
+        ...(node.cluster ? { shard: node.cluster.shard } : {}),
       };
     }),
     sentinels: (spec.sentinels?.ports ?? []).map((port, i) => {

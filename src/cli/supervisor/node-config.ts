@@ -3,7 +3,7 @@
 // upstream. Same file for clusterctl-node and redis-server: they read redis.conf the same way.
 
 import { writeFileSync, mkdirSync } from 'node:fs';
-import type { NodeRecord } from '../state/run-state.js';
+import type { NodeRecord, RunState } from '../state/run-state.js';
 import type { DirectiveLine } from '../topology/types.js';
 import { authDirectives } from '../auth.js';
 
@@ -17,8 +17,17 @@ export const CLUSTERCTL_DEFAULTS: DirectiveLine[] = [{ name: 'repl-diskless-sync
 export interface RenderOptions {
   clusterName: string;
   directives: DirectiveLine[];
-  /** Port of the node's upstream, when it starts as a replica. */
+  /** Port of the node's upstream, when it starts as a replica (ignored in cluster mode). */
   upstreamPort: number | null;
+  /** mode: cluster: the node runs with cluster-enabled, its bus port and the topology's node timeout. */
+  cluster?: { busPort: number; nodeTimeoutMs: number };
+}
+
+/** The cluster part of a node's RenderOptions (undefined outside mode: cluster). */
+export function clusterRenderOptions(state: RunState, name: string): RenderOptions['cluster'] {
+  const node = state.spec.nodes.find((candidate) => candidate.name === name);
+  if (!node?.cluster || !state.spec.cluster) return undefined;
+  return { busPort: node.cluster.busPort, nodeTimeoutMs: state.spec.cluster.nodeTimeoutMs };
 }
 
 export function renderNodeConfig(record: NodeRecord, options: RenderOptions): string {
@@ -32,7 +41,12 @@ export function renderNodeConfig(record: NodeRecord, options: RenderOptions): st
     'daemonize no',
     ...[...CLUSTERCTL_DEFAULTS, ...options.directives, ...authDirectives(options.directives)].map((line) => `${line.name} ${line.value === '' ? '""' : line.value}`),
   ];
-  if (options.upstreamPort !== null) lines.push(`replicaof 127.0.0.1 ${options.upstreamPort}`);
+  if (options.cluster) {
+    // A cluster node learns its replicas' and masters' roles from nodes.conf and the bus: Redis
+    // refuses a replicaof line in cluster mode, so none is written.
+    const { busPort, nodeTimeoutMs } = options.cluster;
+    lines.push('cluster-enabled yes', 'cluster-config-file nodes.conf', `cluster-port ${busPort}`, `cluster-node-timeout ${nodeTimeoutMs}`);
+  } else if (options.upstreamPort !== null) lines.push(`replicaof 127.0.0.1 ${options.upstreamPort}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,7 +7,7 @@ import { CliError, EXIT } from '../errors.js';
 import { processInfo } from '../proc/proc.js';
 import { writeState, type ClusterPaths, type ManagedRecord, type NodeRecord, type RunState, type SentinelRecord } from '../state/run-state.js';
 import { fileSize, tail } from '../util/files.js';
-import { writeNodeConfig } from './node-config.js';
+import { clusterRenderOptions, writeNodeConfig } from './node-config.js';
 import { waitReady } from './readiness.js';
 import { ensureSentinelConfig } from './sentinel-config.js';
 import { directiveValue } from '../auth.js';
@@ -48,10 +48,14 @@ export class Supervisor {
   async start(record: NodeRecord, options: StartOptions): Promise<void> {
     const spec = this.state.spec.nodes.find((node) => node.name === record.name)!;
     const upstream = options.withReplicaof && record.replicaof ? this.node(record.replicaof).port : null;
-    writeNodeConfig(record, { clusterName: this.state.name, directives: spec.directives, upstreamPort: upstream });
+    const cluster = clusterRenderOptions(this.state, record.name);
+    writeNodeConfig(record, { clusterName: this.state.name, directives: spec.directives, upstreamPort: upstream, cluster });
     // The ready line is a NOTICE: a node at loglevel warning never writes it, so PING alone decides.
     const quiet = spec.directives.some((line) => line.name === 'loglevel' && /^(warning|nothing)$/i.test(line.value));
-    await this.launch(record, { kind: 'node', binary: this.state.spec.binaries.server }, !quiet, options.deadline);
+    // A mixed cluster runs each node on its own engine; binaries.server names the topology's engine's.
+    const engine = spec.cluster?.engine ?? this.state.engine;
+    const binary = engine === this.state.engine ? this.state.spec.binaries.server : '';
+    await this.launch(record, { kind: 'node', binary, engine }, !quiet, options.deadline);
   }
 
   /** Starts one sentinel monitoring `masterPort` (a new sentinel only: an existing one keeps its config). */
@@ -61,14 +65,14 @@ export class Supervisor {
     const directives = this.state.spec.nodes.find((node) => node.name === master?.name)?.directives ?? [];
     ensureSentinelConfig(record, this.state.spec.sentinels!, masterPort, directiveValue(directives, 'requirepass'), myid);
     // Sentinels do not log "Ready to accept connections": PING decides.
-    await this.launch(record, { kind: 'sentinel', binary: this.state.spec.binaries.sentinel }, false, deadline);
+    await this.launch(record, { kind: 'sentinel', binary: this.state.spec.binaries.sentinel, engine: this.state.engine }, false, deadline);
   }
 
-  private async launch(record: ManagedRecord, what: Pick<SpawnRequest, 'kind' | 'binary'>, expectLine: boolean, deadline: number): Promise<void> {
+  private async launch(record: ManagedRecord, what: Pick<SpawnRequest, 'kind' | 'binary' | 'engine'>, expectLine: boolean, deadline: number): Promise<void> {
     const logOffset = fileSize(record.logFile);
     const stdioOffset = fileSize(stdioLogPath(record.dir));
     if (this.interrupted) throw new CliError('interrupted', { exit: EXIT.INTERRUPTED, code: 'INTERRUPTED' });
-    const child = spawnManaged({ ...what, engine: this.state.engine, configFile: record.configFile, dir: record.dir });
+    const child = spawnManaged({ ...what, configFile: record.configFile, dir: record.dir });
     let exitDetail = '';
     void child.exited.then((code) => (exitDetail = `exited (${code})`));
     record.pid = child.pid;

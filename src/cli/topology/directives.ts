@@ -17,6 +17,10 @@ const MANAGED: Record<string, string> = {
   replicaof: 'Write nodes.<node>.replicaof: <node name> instead',
   slaveof: 'Write nodes.<node>.replicaof: <node name> instead',
   include: 'Write the directives under defaults: or in the node instead',
+  'cluster-enabled': 'Write mode: cluster at the top of the topology instead',
+  'cluster-config-file': 'Each cluster node keeps its nodes.conf in its own directory',
+  'cluster-port': 'Set ports.bus or the node\'s bus-port instead (mode: cluster)',
+  'cluster-node-timeout': 'Write cluster: { node-timeout: MS } instead (mode: cluster)',
 };
 
 /** Checks one directive entry; returns its lines, or undefined after reporting the problem. */

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { readDirectiveMap } from './directives.js';
+import { clusterModeSpec, readMode } from './cluster-mode.js';
+import { readClusterSection, shortFormNodes } from './cluster-shards.js';
 import { readNodes, type RawNode } from './nodes.js';
 import { allocatePorts } from './ports.js';
 import { Reader, type Entry } from './reader.js';
@@ -11,7 +13,7 @@ import { readSentinels } from './sentinels.js';
 import { DEFAULT_PORT_BASE, DEFAULT_SENTINEL_PORT_BASE, type ClusterSpec, type Engine, type TopologyIssue } from './types.js';
 
 export const DEFAULT_TOPOLOGY_FILE = 'clusterctl.yaml';
-const TOP_KEYS = ['name', 'engine', 'binaries', 'ports', 'defaults', 'nodes', 'sentinels'] as const;
+const TOP_KEYS = ['name', 'mode', 'engine', 'binaries', 'ports', 'defaults', 'nodes', 'sentinels', 'cluster'] as const;
 const ENGINES: Engine[] = ['builtin', 'redis'];
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -59,9 +61,11 @@ export function parseTopology(text: string, file: string, source = file): ParseR
 function readSpec(reader: Reader, root: Node | null, source: string): ClusterSpec {
   const top = new Map(reader.known(reader.entries(root, ''), TOP_KEYS, 'the topology').map((e) => [e.key, e]));
   const name = readName(reader, top.get('name'));
+  const clusterMode = readMode(reader, top);
   const engine = readEngine(reader, top.get('engine'));
   const binaries = readBinaries(reader, top.get('binaries'), engine);
   const defaults = top.has('defaults') ? readDirectiveMap(reader, reader.entries(top.get('defaults')!.value, 'defaults'), engine) : [];
+  const section = clusterMode ? readClusterSection(reader, top.get('cluster'), top.has('nodes')) : null;
   const nodesEntry = top.get('nodes');
   let nodes: RawNode[];
   if (nodesEntry) {
@@ -70,26 +74,30 @@ function readSpec(reader: Reader, root: Node | null, source: string): ClusterSpe
     if (entries.length === 0 && reader.issues.length === before) {
       reader.report(nodesEntry.value ?? nodesEntry.keyNode, 'nodes', 'at least one node is needed', 'For example:  nodes: { m1: {} }');
     }
-    nodes = readNodes(reader, entries, engine);
+    nodes = readNodes(reader, entries, engine, clusterMode);
+  } else if (section) {
+    nodes = section.shards === null ? [] : shortFormNodes(section.shards, section.replicas, top.get('cluster')!.keyNode);
   } else {
     nodes = defaultNodes();
   }
   const sentinelsEntry = top.get('sentinels');
   let sentinels = null;
-  if (sentinelsEntry) sentinels = readSentinels(reader, sentinelsEntry, nodes);
-  const bases = readPortBases(reader, top.get('ports'));
+  if (sentinelsEntry && clusterMode) {
+    reader.report(sentinelsEntry.keyNode, 'sentinels', 'a Redis Cluster has no sentinels: its masters vote failovers themselves', 'Remove sentinels:, or remove mode: cluster.');
+  } else if (sentinelsEntry) sentinels = readSentinels(reader, sentinelsEntry, nodes);
+  const bases = readPortBases(reader, top.get('ports'), clusterMode);
+  const cluster = section ? clusterModeSpec(reader, nodes, section, engine) : undefined;
   const ports = allocatePorts(reader, nodes, bases, sentinels?.count ?? 0);
   return {
     name,
     engine,
     source,
     binaries,
-    nodes: nodes.map((node) => ({
-      name: node.name,
-      port: ports.nodes.get(node.name)!,
-      replicaof: node.replicaof,
-      directives: [...defaults, ...node.directives],
-    })),
+    nodes: nodes.map((node) => {
+      const directives = [...defaults, ...node.directives];
+      const spec = { name: node.name, port: ports.nodes.get(node.name)!, replicaof: node.replicaof, directives };
+      return cluster ? { ...spec, cluster: cluster.nodeSpec(node, ports.bus.get(node.name)!, directives) } : spec;
+    }),
     sentinels: sentinels && {
       count: sentinels.count,
       quorum: sentinels.quorum,
@@ -99,6 +107,7 @@ function readSpec(reader: Reader, root: Node | null, source: string): ClusterSpe
       failoverTimeoutMs: sentinels.failoverTimeoutMs,
       ports: ports.sentinels,
     },
+    ...(cluster ? { cluster: cluster.spec } : {}),
   };
 }
 
@@ -132,13 +141,14 @@ function readBinaries(reader: Reader, entry: Entry | undefined, engine: Engine):
   return binaries;
 }
 
-function readPortBases(reader: Reader, entry: Entry | undefined) {
+function readPortBases(reader: Reader, entry: Entry | undefined, clusterMode: boolean) {
   const bases = { base: DEFAULT_PORT_BASE, sentinels: DEFAULT_SENTINEL_PORT_BASE } as Parameters<typeof allocatePorts>[2];
   if (!entry) return bases;
-  for (const field of reader.known(reader.entries(entry.value, 'ports'), ['base', 'sentinels'], 'ports')) {
+  for (const field of reader.known(reader.entries(entry.value, 'ports'), clusterMode ? ['base', 'bus'] : ['base', 'sentinels'], 'ports')) {
     const value = reader.integer(field, 1024, 65535, 'a port number');
     if (value === undefined) continue;
     if (field.key === 'base') Object.assign(bases, { base: value, baseNode: field.value });
+    else if (field.key === 'bus') Object.assign(bases, { bus: value, busNode: field.value });
     else Object.assign(bases, { sentinels: value, sentinelsNode: field.value });
   }
   return bases;

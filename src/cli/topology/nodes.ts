@@ -1,10 +1,12 @@
 // The `nodes:` section: names, replicaof references (known node, no cycle), explicit ports and
-// per-node directives (under `config:` or written inline, redis.conf spelling).
+// per-node directives (under `config:` or written inline, redis.conf spelling); under mode: cluster
+// also a node's shard, slots, bus port and engine (read by cluster-nodes.ts).
 
 import type { Node } from 'yaml';
 import { closest } from '../../shared/closest.js';
 import { isKnownDirective } from '../../shared/directive-names.js';
 import { readDirective, readDirectiveMap } from './directives.js';
+import { CLUSTER_NODE_KEYS, readClusterNodeKey, type RawClusterNode } from './cluster-nodes.js';
 import type { Entry, Reader } from './reader.js';
 import type { DirectiveLine, Engine } from './types.js';
 
@@ -15,6 +17,8 @@ export interface RawNode {
   directives: DirectiveLine[];
   /** Where to point when reporting about this node, its replicaof value, its port value. */
   at: { name: Node; replicaof?: Node; port?: Node };
+  /** mode: cluster only: shard, slots, bus port and engine as written (all optional). */
+  cluster?: RawClusterNode;
 }
 
 const NODE_KEYS = ['replicaof', 'port', 'config'] as const;
@@ -22,7 +26,7 @@ const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Words the node selectors use (`clusterctl kill master`): a node may not be called that. */
 const RESERVED = ['master', 'replica', 'replicas', 'all'];
 
-export function readNodes(reader: Reader, entries: Entry[], engine: Engine): RawNode[] {
+export function readNodes(reader: Reader, entries: Entry[], engine: Engine, clusterMode = false): RawNode[] {
   const nodes: RawNode[] = [];
   for (const entry of entries) {
     if (!NODE_NAME.test(entry.key)) {
@@ -33,16 +37,25 @@ export function readNodes(reader: Reader, entries: Entry[], engine: Engine): Raw
       reader.report(entry.keyNode, entry.path, `"${entry.key}" is a node selector word and cannot name a node`, 'Call it e.g. m1 or r1.');
       continue;
     }
-    nodes.push(readNode(reader, entry, engine));
+    nodes.push(readNode(reader, entry, engine, clusterMode));
   }
   checkReferences(reader, nodes);
   return nodes;
 }
 
-function readNode(reader: Reader, entry: Entry, engine: Engine): RawNode {
+function readNode(reader: Reader, entry: Entry, topEngine: Engine, clusterMode: boolean): RawNode {
   const node: RawNode = { name: entry.key, replicaof: null, port: null, directives: [], at: { name: entry.keyNode } };
-  for (const field of reader.entries(entry.value, entry.path)) {
-    if (field.key === 'replicaof') {
+  if (clusterMode) node.cluster = { shard: null, slots: null, busPort: null, engine: null, at: {} };
+  const fields = reader.entries(entry.value, entry.path);
+  // A node's own engine (mixed clusters) decides which directive names it accepts: read it first.
+  const engineField = clusterMode ? fields.find((field) => field.key === 'engine') : undefined;
+  if (engineField) readClusterNodeKey(reader, engineField, node);
+  const engine = node.cluster?.engine ?? topEngine;
+  for (const field of fields) {
+    if (field === engineField) continue;
+    if ((CLUSTER_NODE_KEYS as readonly string[]).includes(field.key)) {
+      readClusterNodeKey(reader, field, node);
+    } else if (field.key === 'replicaof') {
       const target = reader.string(field);
       if (target !== undefined) node.replicaof = target;
       if (field.value) node.at.replicaof = field.value;
@@ -55,12 +68,13 @@ function readNode(reader: Reader, entry: Entry, engine: Engine): RawNode {
       // A directive written inline (r1: { repl-backlog-size: 1mb }); readDirective reports engine mismatches.
       node.directives.push(...(readDirective(reader, field, engine) ?? []));
     } else {
-      const guess = closest(field.key, NODE_KEYS);
+      const keys = clusterMode ? [...NODE_KEYS, ...CLUSTER_NODE_KEYS] : NODE_KEYS;
+      const guess = closest(field.key, keys);
       reader.report(
         field.keyNode,
         field.path,
-        `unknown key "${field.key}" in a node (neither ${NODE_KEYS.join(', ')} nor a redis.conf directive)`,
-        guess ? `Did you mean "${guess}"?` : `Node keys: ${NODE_KEYS.join(', ')}, or any redis.conf directive.`,
+        `unknown key "${field.key}" in a node (neither ${keys.join(', ')} nor a redis.conf directive)`,
+        guess ? `Did you mean "${guess}"?` : `Node keys: ${keys.join(', ')}, or any redis.conf directive.`,
       );
     }
   }

@@ -16,6 +16,36 @@ export interface NodeSpec {
   replicaof: string | null;
   /** defaults, then the node's own directives (later lines win, as in redis.conf). */
   directives: DirectiveLine[];
+  /** mode: cluster only (absent otherwise, so replication topologies keep their spec hash). */
+  cluster?: ClusterNodeSpec;
+}
+
+/** What a node of a Redis Cluster topology adds: its shard, bus port, engine and announced address. */
+export interface ClusterNodeSpec {
+  /** The shard (replication group) it begins in: 1-based, as the topology numbers them. */
+  shard: number;
+  /** The cluster bus port (port + 10000 unless ports.bus or bus-port say otherwise). */
+  busPort: number;
+  /** The node's engine (a mixed cluster may run both); the topology's engine by default. */
+  engine: Engine;
+  /** cluster-announce-ip / cluster-announce-hostname when set: what clients are sent in MOVED. */
+  announceIp: string | null;
+  announceHostname: string | null;
+}
+
+/** A shard of a cluster topology: its master, its replicas and the slots it starts with. */
+export interface ShardSpec {
+  shard: number;
+  master: string;
+  replicas: string[];
+  /** Inclusive slot ranges, as written or split evenly the way redis-cli does. */
+  slots: { start: number; end: number }[];
+}
+
+/** `mode: cluster`: Redis Cluster instead of one replication group. */
+export interface ClusterModeSpec {
+  nodeTimeoutMs: number;
+  shards: ShardSpec[];
 }
 
 export interface SentinelSpec {
@@ -36,6 +66,8 @@ export interface ClusterSpec {
   binaries: { server: string; sentinel: string };
   nodes: NodeSpec[];
   sentinels: SentinelSpec | null;
+  /** Present for `mode: cluster` only. */
+  cluster?: ClusterModeSpec;
 }
 
 /** A validation problem, located in the source text. */

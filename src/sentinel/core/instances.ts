@@ -83,10 +83,11 @@ export function releaseLeases(ctx: CoreContext, records: Iterable<Instance>): vo
 
 /**
  * sentinelResetMaster: forget replicas (and sentinels unless kept), failover state and run id.
- * The record gets a fresh id, so the shell drops its links and connects anew.
+ * The record gets a fresh id, so the shell drops its links and connects anew. `release`: give the
+ * leases back (SENTINEL RESET); an address switch keeps them (changeMasterAddress).
  */
-export function resetMaster(ctx: CoreContext, master: MasterInstance, keepSentinels: boolean): MasterInstance {
-  releaseLeases(ctx, [master, ...master.replicas.values()]);
+export function resetMaster(ctx: CoreContext, master: MasterInstance, keepSentinels: boolean, release = true): MasterInstance {
+  if (release) releaseLeases(ctx, [master, ...master.replicas.values()]);
   const fresh = new MasterInstance(ctx.nextId(), master.name, master, master.settings, ctx.now);
   fresh.configEpoch = master.configEpoch;
   fresh.leaderEpoch = master.leaderEpoch;
@@ -113,7 +114,12 @@ export function changeMasterAddress(ctx: CoreContext, master: MasterInstance, ho
   const replicas: Address[] = [];
   for (const replica of master.replicas.values()) if (!sameEndpoint(replica, target)) replicas.push(replica);
   if (!sameEndpoint(target, master)) replicas.push({ host: master.host, ip: master.ip, port: master.port });
-  const fresh = resetMaster(ctx, master, true);
+  // No lease is given back: every address stays watched under the new record (fresh links ask
+  // again). Above all the failed-over old master's: a FENCING RELEASE from all of us would leave it
+  // with no lease to fence on, so a paused one would resume acknowledging writes the new master
+  // never gets, until a hello naming the new master reached it (Redis has no such window to close:
+  // its old master takes writes until +convert-to-slave).
+  const fresh = resetMaster(ctx, master, true, false);
   fresh.host = target.host;
   fresh.ip = target.ip;
   fresh.port = target.port;

@@ -138,7 +138,7 @@ export class Acl {
     if (!allowed) return;
     for (const client of [...this.server.clients.values()]) {
       if (client.user !== original || client.kind !== 'pubsub') continue;
-      if (subscriptionsRevoked(allowed, client.channels, client.patterns)) this.disconnect(client, 'ACL channel permissions revoked');
+      if (subscriptionsRevoked(allowed, [...client.channels, ...client.shardChannels], client.patterns)) this.disconnect(client, 'ACL channel permissions revoked');
     }
   }
 

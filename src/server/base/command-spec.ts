@@ -27,7 +27,9 @@ export type CommandFlag =
   /** EVAL / FCALL may be called with no keys at all. */
   | 'no_mandatory_keys'
   /** Keys found by parsing (numkeys): the key triple is 0 0 0, as COMMAND INFO shows in Redis. */
-  | 'movablekeys';
+  | 'movablekeys'
+  /** Served in a slot being imported without a prior ASKING (RESTORE-ASKING, cluster routing). */
+  | 'asking';
 
 export type Handler = (ctx: CommandContext, args: string[]) => Reply | NoReply;
 

@@ -16,6 +16,8 @@ export const ERR_NOAUTH = new ErrorReply('NOAUTH Authentication required.');
 export const ERR_READONLY = new ErrorReply("READONLY You can't write against a read only replica.");
 export const ERR_NOREPLICAS = new ErrorReply('NOREPLICAS Not enough good replicas to write.');
 export const ERR_LOADING = new ErrorReply('LOADING Redis is loading the dataset in memory');
+/** server.c shared.oomerr: a denyoom command while maxmemory is exceeded and nothing can be evicted. */
+export const ERR_OOM = new ErrorReply("OOM command not allowed when used memory > 'maxmemory'.");
 export const ERR_MASTERDOWN = new ErrorReply(
   "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
 );

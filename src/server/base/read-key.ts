@@ -14,3 +14,15 @@ export function readKey(ctx: CommandContext, key: string, db: Db = ctx.db): Valu
   else stats.keyspaceHits++;
   return value;
 }
+
+/**
+ * readKey without stamping the key's access time (Redis LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT
+ * and SCAN's TYPE filter look at a key without making it recently used).
+ */
+export function peekKey(ctx: CommandContext, key: string, db: Db = ctx.db): Value | undefined {
+  const value = db.peek(key);
+  const stats = ctx.server.stats;
+  if (value === undefined) stats.keyspaceMisses++;
+  else stats.keyspaceHits++;
+  return value;
+}

@@ -37,7 +37,7 @@ export function clientInfoLine(client: Client, now = clock.now()): string {
     ['db', client.db],
     ['sub', client.channels.size],
     ['psub', client.patterns.size],
-    ['ssub', 0],
+    ['ssub', client.shardChannels.size],
     ['multi', client.multi === null ? -1 : client.multi.length],
     ['qbuf', 0],
     ['qbuf-free', 0],

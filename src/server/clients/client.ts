@@ -73,6 +73,8 @@ export class Client {
   readonly watched = new Map<number, Set<string>>();
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  /** Shard channels (SSUBSCRIBE): counted apart from channels and patterns, as Redis does. */
+  readonly shardChannels = new Set<string>();
   blocked: BlockRequest | null = null;
   /** Offset of the replication stream right after this client's last write (WAIT counts from it). */
   lastWriteOffset = 0;
@@ -82,6 +84,13 @@ export class Client {
   readonly replCapabilities = new Set<string>();
   /** Set when CLIENT KILL or a protocol error closes it. */
   closing = false;
+  /**
+   * Cluster mode (cluster/routing/): ASKING lets the next command (or transaction) into a slot
+   * being imported; READONLY lets reads of our master's slots run on this replica (CLIENT_ASKING,
+   * CLIENT_READONLY).
+   */
+  asking = false;
+  readonlyCluster = false;
 
   constructor(
     readonly addr: string,
@@ -96,15 +105,20 @@ export class Client {
     return this.channels.size + this.patterns.size;
   }
 
+  /** Every subscription, shard channels included (clientTotalPubSubSubscriptionCount). */
+  get totalSubscriptions(): number {
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
+  }
+
   /** RESP2 clients with subscriptions may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */
   get inPubSubContext(): boolean {
-    return this.proto === 2 && this.subscriptionCount > 0;
+    return this.proto === 2 && this.totalSubscriptions > 0;
   }
 
   get kind(): ClientKind {
     if (this.isMaster) return 'master';
     if (this.isReplica) return 'replica';
-    if (this.subscriptionCount > 0) return 'pubsub';
+    if (this.totalSubscriptions > 0) return 'pubsub';
     return 'normal';
   }
 
@@ -115,10 +129,11 @@ export class Client {
     if (this.monitoring) flags += 'O';
     if (this.isMaster) flags += 'M';
     if (this.isReplica) flags += 'S';
-    if (this.subscriptionCount > 0) flags += 'P';
+    if (this.totalSubscriptions > 0) flags += 'P';
     if (this.multi !== null) flags += 'x';
     if (this.blocked !== null) flags += 'b';
     if (this.watchDirty) flags += 'd';
+    if (this.readonlyCluster) flags += 'r';
     if (this.noEvict) flags += 'e';
     return flags === '' ? 'N' : flags;
   }

@@ -8,6 +8,14 @@ import type { Client } from './client.js';
 export class PubSub {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, Set<Client>>();
+  /** Shard channels (SSUBSCRIBE / SPUBLISH, Redis 7.0 pubsubshard_channels): no patterns for them. */
+  readonly shardChannels = new Map<string, Set<Client>>();
+  /**
+   * Set in cluster mode (cluster/bus-io/bus-install.ts): a PUBLISH here goes to every other node
+   * over the cluster bus (SPUBLISH, sharded, to our shard's nodes) instead of to our replicas
+   * through the replication stream, as pubsubPublishMessageAndPropagateToCluster does.
+   */
+  clusterPropagate: ((channel: string, message: string, sharded: boolean) => void) | undefined;
 
   subscribe(client: Client, channel: string): boolean {
     if (client.channels.has(channel)) return false;
@@ -46,6 +54,47 @@ export class PubSub {
   unsubscribeAll(client: Client): void {
     for (const channel of [...client.channels]) this.unsubscribe(client, channel);
     for (const pattern of [...client.patterns]) this.punsubscribe(client, pattern);
+    for (const channel of [...client.shardChannels]) this.sunsubscribe(client, channel);
+  }
+
+  ssubscribe(client: Client, channel: string): boolean {
+    if (client.shardChannels.has(channel)) return false;
+    client.shardChannels.add(channel);
+    let set = this.shardChannels.get(channel);
+    if (!set) this.shardChannels.set(channel, (set = new Set()));
+    set.add(client);
+    return true;
+  }
+
+  sunsubscribe(client: Client, channel: string): boolean {
+    if (!client.shardChannels.delete(channel)) return false;
+    const set = this.shardChannels.get(channel);
+    set?.delete(client);
+    if (set && set.size === 0) this.shardChannels.delete(channel);
+    return true;
+  }
+
+  /** Delivers a shard message (`smessage`); returns the number of receivers (SPUBLISH's reply). */
+  publishShard(channel: string, message: string): number {
+    const clients = this.shardChannels.get(channel);
+    if (!clients) return 0;
+    for (const client of clients) client.sink.push(new PushReply(['smessage', channel, message]));
+    return clients.size;
+  }
+
+  /**
+   * Unsubscribes every client from the shard channels `drop` selects, telling each with a
+   * `sunsubscribe` frame (Redis pubsubShardUnsubscribeAllClients: the node lost the channel's slot).
+   */
+  dropShardChannels(drop: (channel: string) => boolean): void {
+    for (const [channel, clients] of [...this.shardChannels]) {
+      if (!drop(channel)) continue;
+      for (const client of clients) {
+        client.shardChannels.delete(channel);
+        client.sink.push(new PushReply(['sunsubscribe', channel, client.shardChannels.size]));
+      }
+      this.shardChannels.delete(channel);
+    }
   }
 
   /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */

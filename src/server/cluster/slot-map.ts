@@ -144,6 +144,16 @@ export class SlotMap {
     this.importing.delete(slot);
   }
 
+  /** Drops only the migrating mark (SETSLOT NODE once the slot's keys are gone). */
+  clearMigrating(slot: number): void {
+    this.migrating.delete(slot);
+  }
+
+  /** Drops only the importing mark (the slot became ours). */
+  clearImporting(slot: number): void {
+    this.importing.delete(slot);
+  }
+
   /** Node the slot is migrating to, if any. */
   migratingTo(slot: number): string | undefined {
     return this.migrating.get(slot);

@@ -20,9 +20,14 @@ import { pubsubCommands } from './pubsub/pubsub.js';
 import { serverCommands } from './admin/admin.js';
 import { aclCommands } from './acl/acl.js';
 import { persistenceCommands } from './persistence/persistence.js';
+import { aofCommands } from './persistence/aof-commands.js';
 import { replicationCommands } from './replication/replication.js';
 import { fencingCommands } from '../fencing/fencing-command.js';
 import { faultCommands } from '../faults/fault-command.js';
+import { clusterClientFlagCommands } from './cluster/client-flags.js';
+import { clusterCommands } from './cluster/cluster.js';
+import { migrateCommands } from './persistence/migrate.js';
+import { shardPubsubCommands } from './pubsub/shard-pubsub.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -43,9 +48,14 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   serverCommands,
   aclCommands,
   persistenceCommands,
+  aofCommands,
   replicationCommands,
   fencingCommands,
   faultCommands,
+  clusterClientFlagCommands,
+  clusterCommands,
+  migrateCommands,
+  shardPubsubCommands,
 ];
 
 export function buildCommandTable(): Map<string, CommandSpec> {

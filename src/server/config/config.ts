@@ -88,9 +88,21 @@ export class Config {
 
   /** Stores a value `parse` accepted and tells the directive's listeners. */
   apply(directive: Directive, value: ConfigValue): void {
+    const previous = this.values.get(directive.name);
+    const wasExplicit = this.explicit.has(directive.name);
     this.values.set(directive.name, value);
     this.explicit.add(directive.name);
-    for (const listener of this.listeners.get(directive.name) ?? []) listener(value);
+    try {
+      for (const listener of this.listeners.get(directive.name) ?? []) listener(value);
+    } catch (error) {
+      // A listener refused the change (Redis's apply callbacks, e.g. appendonly yes that cannot
+      // start its rewrite): the old value stays.
+      if (error instanceof ConfigError && previous !== undefined) {
+        this.values.set(directive.name, previous);
+        if (!wasExplicit) this.explicit.delete(directive.name);
+      }
+      throw error;
+    }
   }
 
   /** The value as CONFIG GET prints it. */
@@ -148,8 +160,11 @@ function parseValue(directive: Directive, words: string[]): ConfigValue {
       if (!directive.values!.includes(lower)) throw new ConfigError(`argument(s) must be one of the following: ${directive.values!.join(', ')}`);
       return lower;
     }
-    case 'string':
+    case 'string': {
+      const problem = directive.check?.(text);
+      if (problem !== undefined) throw new ConfigError(problem);
       return text;
+    }
     case 'list':
       return validateList(directive, words);
   }

@@ -21,6 +21,8 @@ export interface Directive {
   fixed?: boolean;
   /** A secret: CONFIG GET shows it (as Redis does) but logs never do. */
   sensitive?: boolean;
+  /** A string directive's own check (Redis's isValid* callbacks): the error text, or undefined. */
+  check?: (value: string) => string | undefined;
 }
 
 const MAX_INT = 2147483647;
@@ -42,6 +44,20 @@ function str(name: string, def: string, extra: Partial<Directive> = {}): Directi
 function oneOf(name: string, def: string, values: string[], extra: Partial<Directive> = {}): Directive {
   return { name, kind: 'enum', default: def, values, ...extra };
 }
+/** config.c isValidAnnouncedHostname: under NET_HOST_STR_LEN (256) chars of [A-Za-z0-9.-]. */
+/** Redis isValidAOFfilename / isValidAOFdirname: not empty, a bare name (no '/'). */
+function checkAofName(name: string, what: 'filename' | 'dirname', value: string): string | undefined {
+  if (value === '') return `${name} can't be empty`;
+  if (value.includes('/')) return `${name} can't be a path, just a ${what}`;
+  return undefined;
+}
+
+function checkAnnouncedHostname(value: string): string | undefined {
+  if (value.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(value)) return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
+  return undefined;
+}
+
 /** A Redis directive we accept only at the given values (default first). */
 function fixed(name: string, def: string, kind: DirectiveKind = 'string', values: string[] = [def]): Directive {
   return { name, kind, default: def, values, fixed: true };
@@ -100,8 +116,12 @@ export const DIRECTIVES: readonly Directive[] = [
     'volatile-random',
     'volatile-ttl',
   ]),
-  int('maxmemory-samples', 5, 1, 64),
+  // Client eviction (7.0) is not implemented: only its default, no limit, is accepted.
+  fixed('maxmemory-clients', '0', 'memory'),
+  int('maxmemory-samples', 5, 1, MAX_INT),
   int('maxmemory-eviction-tenacity', 10, 0, 100),
+  int('lfu-log-factor', 10, 0, MAX_INT),
+  int('lfu-decay-time', 1, 0, MAX_INT),
   // Persistence
   { name: 'save', kind: 'list', default: '3600 1 300 100 60 10000' },
   bool('stop-writes-on-bgsave-error', 'yes'),
@@ -109,13 +129,41 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('rdbchecksum', 'yes'),
   bool('rdb-del-sync-files', 'no'),
   bool('sanitize-dump-payload', 'no', { values: ['no', 'yes', 'clients'] }),
-  fixed('appendonly', 'no', 'bool'),
-  str('appendfilename', 'appendonly.aof', { immutable: true }),
-  str('appenddirname', 'appendonlydir', { immutable: true }),
+  // Append-only file (persistence/aof/): the multi-part AOF of Redis 7.0.
+  bool('appendonly', 'no'),
+  str('appendfilename', 'appendonly.aof', { immutable: true, check: (v) => checkAofName('appendfilename', 'filename', v) }),
+  str('appenddirname', 'appendonlydir', { immutable: true, check: (v) => checkAofName('appenddirname', 'dirname', v) }),
   oneOf('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  bool('no-appendfsync-on-rewrite', 'no'),
+  int('auto-aof-rewrite-percentage', 100, 0, MAX_INT),
+  mem('auto-aof-rewrite-min-size', '64mb', { min: 0, max: LLONG_MAX }),
+  bool('aof-load-truncated', 'yes'),
+  bool('aof-use-rdb-preamble', 'yes'),
+  bool('aof-rewrite-incremental-fsync', 'yes'),
+  bool('aof-timestamp-enabled', 'no'),
+  bool('aof-disable-auto-gc', 'no'),
   fixed('daemonize', 'no', 'bool'),
   fixed('supervised', 'no', 'enum', ['no', 'auto', 'upstart', 'systemd']),
-  fixed('cluster-enabled', 'no', 'bool'),
+  // Cluster mode (cluster/): Redis 7.0 config.c's cluster directives, defaults and mutability.
+  bool('cluster-enabled', 'no', { immutable: true }),
+  str('cluster-config-file', 'nodes.conf', { immutable: true }),
+  int('cluster-node-timeout', 15000, 0, LLONG_MAX),
+  int('cluster-port', 0, 0, 65535, { immutable: true }),
+  str('cluster-announce-ip', ''),
+  int('cluster-announce-port', 0, 0, 65535),
+  int('cluster-announce-tls-port', 0, 0, 65535),
+  int('cluster-announce-bus-port', 0, 0, 65535),
+  str('cluster-announce-hostname', '', { check: checkAnnouncedHostname }),
+  oneOf('cluster-preferred-endpoint-type', 'ip', ['ip', 'hostname', 'unknown-endpoint']),
+  bool('cluster-require-full-coverage', 'yes'),
+  bool('cluster-allow-reads-when-down', 'no'),
+  bool('cluster-allow-pubsubshard-when-down', 'yes'),
+  bool('cluster-allow-replica-migration', 'yes'),
+  int('cluster-migration-barrier', 1, 0, MAX_INT),
+  bool('cluster-replica-no-failover', 'no', { aliases: ['cluster-slave-no-failover'] }),
+  int('cluster-replica-validity-factor', 10, 0, MAX_INT, { aliases: ['cluster-slave-validity-factor'] }),
+  mem('cluster-link-sendbuf-limit', '0'),
+  fixed('tls-cluster', 'no', 'bool'),
   // Replication (the replication issue implements them)
   // Changed by REPLICAOF, not CONFIG SET (as in Redis); CONFIG REWRITE saves the current master.
   { name: 'replicaof', kind: 'list', default: '', aliases: ['slaveof'], immutable: true },

@@ -92,6 +92,18 @@ export class Faults {
     this.sentinels.set(id, { host, port });
   }
 
+  /**
+   * cluster/bus-io: whether bus traffic with the cluster node at host:port (bus port cport) is cut.
+   * The bus drops a cut peer's messages both ways rather than holding its sockets, so no frame is
+   * replayed on heal (a real partition loses them too) and the links stay up, as a black hole keeps them.
+   */
+  holdsBus(host: string, port: number, cport: number): { in: boolean; out: boolean } {
+    if (this.rules.size === 0) return { in: false, out: false };
+    const byPort = holdsFor(this.rules.values(), { role: 'node', name: '', host, port });
+    const byBusPort = holdsFor(this.rules.values(), { role: 'node', name: '', host, port: cport });
+    return { in: byPort.in || byBusPort.in, out: byPort.out || byBusPort.out };
+  }
+
   get heldLinks(): number {
     return this.links.size;
   }

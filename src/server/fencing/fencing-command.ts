@@ -64,8 +64,9 @@ function fencingConfirm(ctx: CommandContext, args: string[]): Reply {
 }
 
 /**
- * FENCING RELEASE: the sentinel stopped monitoring this node (SENTINEL REMOVE, RESET, a new address,
- * its shutdown): it times no failover on our lease any more, and leaves the authority.
+ * FENCING RELEASE: the sentinel stopped monitoring this node (SENTINEL REMOVE, RESET, its shutdown;
+ * never a failover, which keeps the old master fenced): it times no failover on our lease any more,
+ * and leaves the authority.
  */
 function fencingRelease(ctx: CommandContext): Reply {
   const caller = sentinelCaller(ctx, 'RELEASE');

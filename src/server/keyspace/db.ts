@@ -5,6 +5,7 @@
 
 import { type Value } from './values.js';
 import { StreamValue } from './stream.js';
+import type { AccessClock } from './access-clock.js';
 
 /** What the keyspace needs from the server around it; the server implements it. */
 export interface KeyspaceHooks {
@@ -16,6 +17,8 @@ export interface KeyspaceHooks {
   executingMasterCommand(): boolean;
   /** A key expired and was deleted here (the master propagates `DEL key`). */
   keyExpired(db: Db, key: string): void;
+  /** The access clock keys are stamped with (LRU time or LFU counter, per maxmemory-policy). */
+  readonly accessClock: AccessClock;
   /** Called before a key changes (before the change is made): snapshot COW, WATCH, dirty counter. */
   beforeChange(db: Db, key: string): void;
   /** A list or sorted set at `key` gained elements: clients blocked on it may be served. */
@@ -25,6 +28,12 @@ export interface KeyspaceHooks {
 export class Db {
   readonly data = new Map<string, Value>();
   readonly expires = new Map<string, number>();
+  /**
+   * Each key's access stamp (Redis keeps it in the object's 24-bit `lru` field; our values are plain
+   * strings and collections, so it lives beside them): the LRU time or the LFU counter, see
+   * access-clock.ts. A small integer per key; what eviction and OBJECT IDLETIME / FREQ read.
+   */
+  readonly access = new Map<string, number>();
   /** Keys with clients blocked on them (BLPOP and friends); usually empty, so checks are cheap. */
   readonly blockedKeys = new Map<string, number>();
 
@@ -44,10 +53,21 @@ export class Db {
   }
 
   /**
-   * Looks a key up for reading or writing. Expired keys are deleted (master) or hidden (replica)
-   * and read as missing, except for commands from our master, which see them.
+   * Looks a key up for reading or writing and stamps its access time (Redis lookupKey). Expired
+   * keys are deleted (master) or hidden (replica) and read as missing, except for commands from our
+   * master, which see them.
    */
   lookup(key: string): Value | undefined {
+    const value = this.peek(key);
+    if (value !== undefined) this.touch(key);
+    return value;
+  }
+
+  /**
+   * lookup without the access stamp (Redis LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT, SCAN's TYPE
+   * filter), for what only looks at a key's presence or metadata.
+   */
+  peek(key: string): Value | undefined {
     const value = this.data.get(key);
     if (value === undefined) return undefined;
     if (this.expires.size > 0 && this.isExpired(key)) {
@@ -57,6 +77,12 @@ export class Db {
       return undefined;
     }
     return value;
+  }
+
+  /** Stamps an access (Redis lookupKey: updateLFU under an LFU policy, else the LRU clock). */
+  touch(key: string): void {
+    const clock = this.hooks.accessClock;
+    this.access.set(key, clock.lfu ? clock.accessedLfu(this.access.get(key)) : clock.lru);
   }
 
   has(key: string): boolean {
@@ -69,6 +95,7 @@ export class Db {
     const value = this.data.get(key);
     this.data.delete(key);
     this.expires.delete(key);
+    this.access.delete(key);
     this.hooks.keyExpired(this, key);
     this.signalStreamGone(key, value);
   }
@@ -82,6 +109,9 @@ export class Db {
   set(key: string, value: Value, keepTtl = false): void {
     this.hooks.beforeChange(this, key);
     this.data.set(key, value);
+    // A new value is a new object stamped now; under LFU an overwrite keeps the counter (dbSetValue).
+    const clock = this.hooks.accessClock;
+    if (!clock.lfu || !this.access.has(key)) this.access.set(key, clock.fresh());
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
     // Redis dbAdd signals every new key: RENAME/COPY/RESTORE of a list onto a key that clients
     // block on wakes them (the retry checks the type).
@@ -90,11 +120,21 @@ export class Db {
 
   /** Deletes a key; returns whether it existed (expired keys count as absent). */
   delete(key: string): boolean {
-    const value = this.lookup(key);
+    if (this.peek(key) === undefined) return false;
+    return this.remove(key);
+  }
+
+  /**
+   * Deletes a key whether or not it is logically expired (Redis dbSyncDelete: what eviction
+   * removes); returns whether it was there.
+   */
+  remove(key: string): boolean {
+    const value = this.data.get(key);
     if (value === undefined) return false;
     this.hooks.beforeChange(this, key);
     this.data.delete(key);
     this.expires.delete(key);
+    this.access.delete(key);
     this.signalStreamGone(key, value);
     return true;
   }
@@ -112,6 +152,7 @@ export class Db {
     if (size > 0) return;
     this.data.delete(key);
     this.expires.delete(key);
+    this.access.delete(key);
   }
 
   getExpire(key: string): number | undefined {
@@ -144,5 +185,6 @@ export class Db {
     for (const key of this.blockedKeys.keys()) this.signalStreamGone(key, this.data.get(key));
     this.data.clear();
     this.expires.clear();
+    this.access.clear();
   }
 }

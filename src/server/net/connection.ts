@@ -1,4 +1,4 @@
-// One client socket: bytes in -> parser -> dispatch -> replies gathered and written once per batch
+// One client socket: bytes in -> parser -> dispatch -> replies gathered and written once per turn
 // (Redis writes all replies of a pipelined read in one write). Protocol errors answer and close
 // only this connection. Reading pauses while the socket's unsent output is large, so a client
 // that pipelines without reading cannot grow our memory without bound.
@@ -13,6 +13,7 @@ import { whenUnpaused } from '../request/client-pause.js';
 import { POSTPONE } from '../request/request-path.js';
 import type { Server } from '../server.js';
 import { SocketReader } from './socket-reader.js';
+import { writeAfterTurn, type PendingWriter } from './reply-batch.js';
 import { faultSwitch, faultsOf } from '../faults/faults.js';
 import { clock } from '../base/clock.js';
 
@@ -24,12 +25,14 @@ function isPushing(reply: Reply): boolean {
   return reply instanceof PushReply || (reply instanceof RawReply && reply.pushing);
 }
 
-export class Connection implements ClientSink {
+export class Connection implements ClientSink, PendingWriter {
   readonly client: Client;
   private readonly parser: RequestParser;
   private readonly reader: SocketReader;
   private out = '';
   private flushScheduled = false;
+  /** Queued for the end-of-turn write (reply-batch.ts). */
+  private writeQueued = false;
   private closed = false;
   /** A parsed request held back by CLIENT PAUSE, run first when the connection resumes. */
   private postponed: string[] | null = null;
@@ -86,6 +89,15 @@ export class Connection implements ClientSink {
       return;
     }
     this.processInput();
+    // Written after the turn's other reads (reply-batch.ts): one stream write per replica per turn.
+    if (this.out.length > 0 && !this.writeQueued) {
+      this.writeQueued = true;
+      writeAfterTurn(this);
+    }
+  }
+
+  flushPending(): void {
+    this.writeQueued = false;
     this.flush();
   }
 
@@ -123,6 +135,8 @@ export class Connection implements ClientSink {
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
       else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';
+      // ASKING lasts for the next command, or a whole transaction (Redis resetClient).
+      if (this.client.asking && this.client.multi === null && args[0]!.toLowerCase() !== 'asking') this.client.asking = false;
       // QUIT, or CLIENT KILL naming the caller: answer first, then close.
       if (this.client.closing) {
         this.close('closed by its own command');

@@ -11,7 +11,8 @@ export interface ReplicationAux {
   replOffset: number;
 }
 
-export function buildAux(repl: ReplicationAux | undefined, now = clock.now()): [string, string][] {
+/** `aofBase`: the RDB is an AOF base file (Redis writes aof-base 1 under RDBFLAGS_AOF_PREAMBLE). */
+export function buildAux(repl: ReplicationAux | undefined, now = clock.now(), aofBase = false): [string, string][] {
   const aux: [string, string][] = [
     ['redis-ver', REDIS_COMPAT_VERSION],
     ['redis-bits', '64'],
@@ -23,6 +24,6 @@ export function buildAux(repl: ReplicationAux | undefined, now = clock.now()): [
     aux.push(['repl-id', repl.replId]);
     aux.push(['repl-offset', String(repl.replOffset)]);
   }
-  aux.push(['aof-base', '0']);
+  aux.push(['aof-base', aofBase ? '1' : '0']);
   return aux;
 }

@@ -5,6 +5,7 @@
 import type { Server } from '../server.js';
 import { rdbPath, saveRdbFileSync, startFileSave } from './rdb-file.js';
 import { persistenceState } from './state.js';
+import { aofState } from './aof/state.js';
 import { clock } from '../base/clock.js';
 
 /** Redis CONFIG_BGSAVE_RETRY_DELAY: after a failed automatic BGSAVE, wait before trying again. */
@@ -97,7 +98,12 @@ export function savePoints(server: Server): [number, number][] {
 /** Cron: start a BGSAVE when a save point is reached (Redis serverCron). */
 export function checkSavePoints(server: Server, now: number): void {
   const state = persistenceState(server);
-  if (state.bgsave) return;
+  // Redis runs one child at a time: no save point fires while an AOF rewrite runs.
+  if (state.bgsave || aofState(server).rewrite) return;
+  if (state.bgsaveScheduled && (state.lastBgsaveOk || now - state.lastBgsaveTry > BGSAVE_RETRY_DELAY_MS)) {
+    if (startBackgroundSave(server) === 'started') state.bgsaveScheduled = false;
+    return;
+  }
   const elapsed = now / 1000 - server.lastSaveTime;
   for (const [seconds, changes] of savePoints(server)) {
     if (server.dirty >= changes && elapsed > seconds && (state.lastBgsaveOk || now - state.lastBgsaveTry > BGSAVE_RETRY_DELAY_MS)) {

@@ -4,11 +4,14 @@
 import type { Server } from '../server.js';
 import { persistenceState } from './state.js';
 import { clock } from '../base/clock.js';
+import { aofEnabledInfoFields, aofInfoFields, aofRewriteProgress } from './aof/info.js';
 
 export function persistenceInfoSection(server: Server): string[] {
   const state = persistenceState(server);
   const bgsave = state.bgsave;
   const now = clock.now();
+  // One background job at a time, as Redis's single child: a BGSAVE or an AOF rewrite.
+  const progress = bgsave?.handle ?? aofRewriteProgress(server);
   return [
     `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',
@@ -16,8 +19,8 @@ export function persistenceInfoSection(server: Server): string[] {
     'current_cow_size:0',
     'current_cow_size_age:0',
     'current_fork_perc:0.00',
-    `current_save_keys_processed:${bgsave ? bgsave.handle.keysWritten : 0}`,
-    `current_save_keys_total:${bgsave ? bgsave.handle.keysTotal : 0}`,
+    `current_save_keys_processed:${progress ? progress.keysWritten : 0}`,
+    `current_save_keys_total:${progress ? progress.keysTotal : 0}`,
     `rdb_changes_since_last_save:${server.dirty}`,
     `rdb_bgsave_in_progress:${bgsave ? 1 : 0}`,
     `rdb_last_save_time:${server.lastSaveTime}`,
@@ -28,17 +31,9 @@ export function persistenceInfoSection(server: Server): string[] {
     'rdb_last_cow_size:0',
     `rdb_last_load_keys_expired:${state.lastLoad?.keysExpired ?? 0}`,
     `rdb_last_load_keys_loaded:${state.lastLoad?.keysLoaded ?? 0}`,
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
+    ...aofInfoFields(server),
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...aofEnabledInfoFields(server),
   ];
 }

@@ -8,10 +8,22 @@ import { loadRdbBuffer, type LoadResult } from './load.js';
 import { RdbError } from './rdb-format.js';
 import { rdbPath, readRdbFile, saveRdbFileSync } from './rdb-file.js';
 import { persistenceState } from './state.js';
+import { aofBeforeShutdown, aofEnabledAtStart, installAof, loadAofManifestOnStartup, loadAofOnStartup, openAofOnStartup } from './aof/lifecycle.js';
 import { clock } from '../base/clock.js';
 
 /** Loads `dir/dbfilename` if it exists. Throws with a clear message when the file is corrupt. */
 export async function loadDataOnStartup(server: Server): Promise<void> {
+  loadAofManifestOnStartup(server);
+  // With appendonly yes the AOF is the source of truth and the RDB file is not read (loadDataFromDisk).
+  if (aofEnabledAtStart(server)) {
+    loadAofOnStartup(server);
+    openAofOnStartup(server);
+    server.dirty = 0;
+    // The AOF's commands ran through call(): they are not the clients' commands (Redis runs them
+    // with cmd->proc, outside call(), so INFO commandstats starts empty).
+    server.stats.reset();
+    return;
+  }
   const path = rdbPath(server);
   if (!existsSync(path)) return;
   // A node configured as a replica keeps expired keys: its master will send the DELs (doc 4.14).
@@ -56,10 +68,13 @@ function loadFile(server: Server, path: string, keepExpired: boolean): LoadResul
 /** Registers the `save <seconds> <changes>` schedule with the server cron. */
 export function installPersistence(server: Server): void {
   server.addCronTask((now) => checkSavePoints(server, now));
+  installAof(server);
 }
 
 /** Saves synchronously-to-completion before exit when save points are configured or forced. */
 export async function saveBeforeShutdown(server: Server, force: boolean | undefined): Promise<boolean> {
+  // The AOF is flushed and fsynced whatever SAVE / NOSAVE say (prepareForShutdown).
+  if (aofBeforeShutdown(server, false) !== undefined) return false;
   if (force === false) return true;
   // Redis prepareForShutdown: a running background save is stopped and its temp file removed.
   if (cancelBackgroundSave(server)) server.log.warning('There is a background save in progress. Stopping it!');

@@ -27,6 +27,8 @@ export interface LoadResult {
   replStreamDb: number | undefined;
   replId: string | undefined;
   replOffset: number | undefined;
+  /** Offset just past the RDB's checksum (an AOF base may go on with commands after it). */
+  end: number;
 }
 
 /**
@@ -79,5 +81,6 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
     replStreamDb: streamDb !== undefined && /^\d+$/.test(streamDb) ? Number(streamDb) : undefined,
     replId: aux.get('repl-id'),
     replOffset: offset !== undefined && /^-?\d+$/.test(offset) ? Number(offset) : undefined,
+    end: summary.end,
   };
 }

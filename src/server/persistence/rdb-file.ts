@@ -65,12 +65,12 @@ export function saveRdbFileSync(server: Server, path: string, aux?: ReplicationA
   }
 }
 
-function writeAllSync(fd: number, chunk: Buffer): void {
+export function writeAllSync(fd: number, chunk: Buffer): void {
   let offset = 0;
   while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
 }
 
-function writeAll(fd: number, chunk: Buffer): Promise<void> {
+export function writeAll(fd: number, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const from = (offset: number): void => {
       write(fd, chunk, offset, chunk.length - offset, null, (error, written) => {

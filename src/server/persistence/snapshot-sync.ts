@@ -14,6 +14,8 @@ export function writeRdbSync(
   server: Server,
   sink: (chunk: Buffer) => void,
   aux?: ReplicationAux,
+  /** An AOF base file: aof-base 1 in the aux fields (rdbSaveRio with RDBFLAGS_AOF_PREAMBLE). */
+  aofBase = false,
 ): { keys: number; bytes: number } {
   const enc = new RdbEncoder(server.config.bool('rdbcompression'));
   const crc = new Crc64();
@@ -24,7 +26,7 @@ export function writeRdbSync(
     bytes += chunk.length;
     sink(chunk);
   };
-  writeHeader(enc, buildAux(aux));
+  writeHeader(enc, buildAux(aux, undefined, aofBase));
   writeFunctionRecords(enc, libraryCodes(server));
   let keys = 0;
   for (const db of server.dbs) {

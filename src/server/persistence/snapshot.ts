@@ -1,7 +1,8 @@
 // Point-in-time RDB snapshots without fork() (architecture.md "Decisions"). startSnapshot() fixes
 // the instant: from then on every change to a key the walk has not reached yet first hands the
 // key's old state to the snapshot (copy-on-write by key, via server.observers). The walk itself
-// runs in small slices between event-loop turns and emits RDB bytes in chunks to a consumer.
+// runs in small slices between event-loop turns and emits RDB bytes (or, through a SnapshotWriter,
+// another format: an AOF base in command form) in chunks to a consumer.
 //
 // Why the output is exactly the keyspace at the start instant, per db (Map iteration order is
 // insertion order; entries deleted before the iterator reaches them are skipped; entries added
@@ -32,6 +33,10 @@ export interface SnapshotOptions {
   onError(error: Error): void;
   /** repl-stream-db / repl-id / repl-offset aux fields, read by the caller at this same instant. */
   aux?: ReplicationAux;
+  /** The snapshot is an AOF base file (aof-base 1). */
+  aofBase?: boolean;
+  /** Another output format than RDB (an AOF base in command form: aof/aof-format-writer.ts). */
+  writer?: SnapshotWriter;
   /** Work per slice before yielding to the event loop (default 2 ms). */
   sliceMs?: number;
   /** Emit a chunk when this many bytes are pending (default 64 KiB). */
@@ -56,6 +61,64 @@ export interface SnapshotHandle {
   /** Keys in the snapshot (known at the start) and keys written so far (INFO current_save_keys_*). */
   readonly keysTotal: number;
   readonly keysWritten: number;
+}
+
+/**
+ * What the walk writes through: the file's start, each db, each key, and what closes the file.
+ * The default writes RDB (header, aux, functions, SELECTDB/RESIZEDB, key records, EOF + CRC-64).
+ */
+export interface SnapshotWriter {
+  /** Bytes written and not yet taken. */
+  readonly pending: number;
+  start(): void;
+  selectDb(db: number, size: number, expires: number): void;
+  keyValue(key: string, value: Value, expireMs: number | undefined): void;
+  /** The bytes written since the last take. */
+  take(): Buffer;
+  /** The last bytes: what is pending plus whatever closes the file. */
+  finish(): Buffer;
+}
+
+class RdbSnapshotWriter implements SnapshotWriter {
+  private readonly enc: RdbEncoder;
+  private readonly crc = new Crc64();
+
+  constructor(
+    private readonly server: Server,
+    private readonly aux: [string, string][],
+  ) {
+    this.enc = new RdbEncoder(server.config.bool('rdbcompression'));
+  }
+
+  get pending(): number {
+    return this.enc.pending;
+  }
+
+  start(): void {
+    writeHeader(this.enc, this.aux);
+    writeFunctionRecords(this.enc, libraryCodes(this.server));
+  }
+
+  selectDb(db: number, size: number, expires: number): void {
+    writeSelectDb(this.enc, db, size, expires);
+  }
+
+  keyValue(key: string, value: Value, expireMs: number | undefined): void {
+    writeKeyValue(this.enc, key, value, expireMs);
+  }
+
+  take(): Buffer {
+    const chunk = this.enc.take();
+    this.crc.update(chunk);
+    return chunk;
+  }
+
+  finish(): Buffer {
+    writeEof(this.enc);
+    const chunk = this.take();
+    const tail = this.server.config.bool('rdbchecksum') ? this.crc.digest() : Buffer.alloc(8);
+    return Buffer.concat([chunk, tail]);
+  }
 }
 
 interface Saved {
@@ -84,9 +147,7 @@ export function startSnapshot(server: Server, options: SnapshotOptions): Snapsho
 class SnapshotProducer implements ChangeObserver, SnapshotHandle {
   private readonly walks: (DbWalk | undefined)[] = [];
   private readonly order: DbWalk[] = [];
-  private readonly enc: RdbEncoder;
-  private readonly crc = new Crc64();
-  private readonly checksum: boolean;
+  private readonly writer: SnapshotWriter;
   private current = 0;
   private savedIter: Iterator<[string, Saved | null]> | undefined;
   private stopped = false;
@@ -100,8 +161,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
     private readonly server: Server,
     private readonly options: SnapshotOptions,
   ) {
-    this.enc = new RdbEncoder(server.config.bool('rdbcompression'));
-    this.checksum = server.config.bool('rdbchecksum');
+    this.writer = options.writer ?? new RdbSnapshotWriter(server, buildAux(options.aux, undefined, options.aofBase));
     for (const db of server.dbs) {
       if (db.data.size === 0) continue;
       const walk: DbWalk = {
@@ -117,8 +177,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
       this.order.push(walk);
       this.keysTotal += walk.size;
     }
-    writeHeader(this.enc, buildAux(options.aux));
-    writeFunctionRecords(this.enc, libraryCodes(server));
+    this.writer.start();
     server.observers.add(this);
     this.scheduleNext();
   }
@@ -159,13 +218,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
       this.fail(error as Error);
       return;
     }
-    let chunk = this.enc.take();
-    if (!more) {
-      writeEof(this.enc);
-      chunk = Buffer.concat([chunk, this.enc.take()]);
-    }
-    this.crc.update(chunk);
-    if (!more) chunk = Buffer.concat([chunk, this.checksum ? this.crc.digest() : Buffer.alloc(8)]);
+    const chunk = more ? this.writer.take() : this.writer.finish();
     this.bytes += chunk.length;
     let pending: void | Promise<void>;
     try {
@@ -194,7 +247,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
     for (let steps = 1; ; steps++) {
       if (!this.step()) return false;
       if (steps >= maxKeys) return true;
-      if (steps % CHECK_EVERY === 0 && (this.enc.pending >= chunkBytes || performance.now() >= deadline)) return true;
+      if (steps % CHECK_EVERY === 0 && (this.writer.pending >= chunkBytes || performance.now() >= deadline)) return true;
     }
   }
 
@@ -203,7 +256,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
     const walk = this.order[this.current];
     if (walk === undefined) return false;
     if (walk.phase === 'pending') {
-      writeSelectDb(this.enc, walk.db.id, walk.size, walk.expires);
+      this.writer.selectDb(walk.db.id, walk.size, walk.expires);
       walk.phase = 'walking';
       walk.iter = walk.db.data.keys();
       return true;
@@ -237,7 +290,7 @@ class SnapshotProducer implements ChangeObserver, SnapshotHandle {
   }
 
   private write(key: string, value: Value, expire: number | undefined): void {
-    writeKeyValue(this.enc, key, value, expire);
+    this.writer.keyValue(key, value, expire);
     this.keysWritten++;
   }
 

@@ -23,6 +23,8 @@ export interface PersistenceState {
   /** When the last automatic BGSAVE was tried (Redis retries a failed one after 5 s). */
   lastBgsaveTry: number;
   rdbSaves: number;
+  /** BGSAVE SCHEDULE while an AOF rewrite ran: the cron starts it when none runs (rdb_bgsave_scheduled). */
+  bgsaveScheduled: boolean;
   lastLoad: LoadResult | undefined;
   /** Set by the replication module: the repl-* aux fields for RDB files written to disk. */
   replicationAux: (() => ReplicationAux | undefined) | undefined;
@@ -39,6 +41,7 @@ export function persistenceState(server: Server): PersistenceState {
       lastBgsaveTimeSec: -1,
       lastBgsaveTry: 0,
       rdbSaves: 0,
+      bgsaveScheduled: false,
       lastLoad: undefined,
       replicationAux: undefined,
     };

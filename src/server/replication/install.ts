@@ -38,6 +38,7 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
 
 /** Writes out the stream bytes queued for every replica (the request path's before-replies hook). */
 export function flushReplicaLinks(replication: Replication): void {
+  replication.drain();
   for (const link of replication.links) link.flush();
 }
 

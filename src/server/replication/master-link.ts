@@ -17,6 +17,11 @@ import { appendLedger, LEDGER_JSONL, parseStreamCommands } from './ledger.js';
 import { faultsOf } from '../faults/faults.js';
 import { clock } from '../base/clock.js';
 
+/** REPLCONF GETACK: answered by the link itself, never run as a command. */
+function isGetack(args: string[]): boolean {
+  return args.length >= 2 && args[0]!.length === 8 && args[0]!.toLowerCase() === 'replconf' && args[1]!.toLowerCase() === 'getack';
+}
+
 /** ROLE's names for the link state (protocol doc 6.5). */
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
 
@@ -258,7 +263,12 @@ export class MasterLink {
     if (initial.length > 0) this.onStreamData(initial);
   }
 
-  /** Applies whole commands; offsets move only after whole commands (after EXEC inside MULTI). */
+  /**
+   * Applies whole commands; offsets move only after whole commands (after EXEC inside MULTI). The
+   * applied bytes are committed once per chunk (one offset move and one forward to our replicas,
+   * as Redis does per read in replicationFeedStreamFromMasterStream), and earlier where it shows:
+   * before a GETACK is answered, and where the stream changed database (the ledger's db history).
+   */
   private onStreamData(chunk: Buffer): void {
     const parser = this.parser!;
     this.readOffset += chunk.length;
@@ -274,20 +284,21 @@ export class MasterLink {
         return;
       }
       if (args === null) break;
+      const db = this.masterClient.db;
+      if (isGetack(args)) {
+        // Answer with the offset before this GETACK's own bytes (protocol doc 2.3); inside MULTI
+        // the offset stays where the last whole unit left it.
+        if (this.masterClient.multi === null) this.commit();
+        this.sendAck();
+      } else {
+        execute(this.server, this.masterClient, args);
+        // The link was dropped by what ran: nothing more of this chunk is applied.
+        if (this.parser !== parser) return;
+      }
       this.uncommitted += parser.lastFrameBytes;
-      this.applyFromMaster(args);
-      if (this.masterClient.multi === null) this.commit();
+      if (this.masterClient.multi === null && this.masterClient.db !== db) this.commit();
     }
-  }
-
-  private applyFromMaster(args: string[]): void {
-    const name = args[0]!.toLowerCase();
-    if (name === 'replconf' && args[1]?.toLowerCase() === 'getack') {
-      // Answer with the offset before this GETACK's own bytes (protocol doc 2.3).
-      this.sendAck();
-      return;
-    }
-    execute(this.server, this.masterClient, args);
+    if (this.masterClient.multi === null) this.commit();
   }
 
   /** Moves the processed offset forward and hands exactly those bytes to our own stream. */
@@ -330,6 +341,8 @@ export class MasterLink {
   }
 
   private drop(reason: string): void {
+    // Whole commands already applied keep their offset (a partial transaction does not).
+    if (this.parser && this.masterClient.multi === null) this.commit();
     const wasUp = this.state === 'connected';
     this.socket?.destroy();
     this.socket = undefined;

@@ -5,6 +5,7 @@
 
 import type { Socket } from 'node:net';
 import { encodeCommand } from '../../shared/resp/encoder.js';
+import { unitCommandText } from '../request/unit-text.js';
 import { NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
 import type { Client } from '../clients/client.js';
 import type { Server } from '../server.js';
@@ -25,7 +26,15 @@ const EXEC = encodeCommand(['EXEC']);
 
 export class Replication implements PropagationObserver {
   readonly identity = new Identity();
-  backlog: Backlog | null = null;
+  /** The backlog itself; `backlog` (below) is the same after the pending stream text went in. */
+  private ring: Backlog | null = null;
+  /**
+   * Stream text of this turn's writes, already counted in the offset but not yet turned into bytes:
+   * one Buffer per turn instead of one per write (Redis also appends to a shared buffer and writes
+   * replicas in beforeSleep). Anything that reads the stream's bytes drains it first.
+   */
+  private pendingText = '';
+  private drainScheduled = false;
   readonly links = new Set<ReplicaLink>();
   private readonly jobOf = new Map<ReplicaLink, SnapshotJob>();
   private currentJob: SnapshotJob | null = null;
@@ -60,6 +69,17 @@ export class Replication implements PropagationObserver {
 
   // ---- The stream -----------------------------------------------------------------------------
 
+  /** The backlog, with every byte of the stream so far in it (pending text drained). */
+  get backlog(): Backlog | null {
+    this.drain();
+    return this.ring;
+  }
+
+  set backlog(backlog: Backlog | null) {
+    this.drain();
+    this.ring = backlog;
+  }
+
   /**
    * PropagationObserver: a write made on this master, as one execution unit. A SELECT goes before the
    * MULTI when needed, and inside it where a transaction switched databases (protocol doc 2.2, 2.7).
@@ -67,7 +87,7 @@ export class Replication implements PropagationObserver {
   propagate(dbId: number, commands: string[][], commandDbs?: number[]): void {
     if (this.server.isReplica) return;
     // No backlog and no replicas: nothing is fed and the offset does not move (protocol doc 2.3).
-    if (this.backlog === null && this.links.size === 0) {
+    if (this.ring === null && this.links.size === 0) {
       // With sync-replicas the offset must move even before a replica came, or the write would
       // not be held (and would be acknowledged while no replica has it).
       if (this.server.config.num('sync-replicas') === 0) return;
@@ -77,12 +97,26 @@ export class Replication implements PropagationObserver {
     let text = this.selectText(dbId);
     const wrap = commands.length > 1;
     if (wrap) text += MULTI;
-    commands.forEach((command, i) => {
+    for (let i = 0; i < commands.length; i++) {
       if (commandDbs) text += this.selectText(commandDbs[i]!);
-      text += encodeCommand(command);
-    });
+      // Encoded once per unit: the AOF writes the same text (request/unit-text.ts).
+      text += unitCommandText(commands, i);
+    }
     if (wrap) text += EXEC;
-    this.feed(Buffer.from(text, 'latin1'));
+    // Latin-1 text: one byte per character, so the offset moves now and the bytes follow at drain().
+    this.identity.masterReplOffset += text.length;
+    this.pendingText += text;
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      // Writes that answer a client are drained by the before-replies hook (install.ts); this
+      // covers the rest (expiries, CLIENT REPLY OFF), after the turn's reads like the replies.
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drain();
+        for (const link of this.links) link.flush();
+      });
+    }
+    this.markWriter();
   }
 
   /**
@@ -96,7 +130,7 @@ export class Replication implements PropagationObserver {
     const last = this.dbHistory.at(-1);
     if (last && last.db === db) return;
     this.dbHistory.push({ offset, db });
-    const first = this.backlog?.firstByteOffset ?? offset;
+    const first = this.ring?.firstByteOffset ?? offset;
     while (this.dbHistory.length > 1 && this.dbHistory[1]!.offset <= first) this.dbHistory.shift();
   }
 
@@ -114,13 +148,33 @@ export class Replication implements PropagationObserver {
 
   /** Appends bytes to the stream: offset, backlog, and every replica (directly or via its job). */
   feed(data: Buffer): void {
+    this.drain();
     this.identity.masterReplOffset += data.length;
-    this.backlog?.append(data);
+    this.distribute(data);
+    this.markWriter();
+  }
+
+  /**
+   * Turns the pending stream text into bytes for the backlog, the running snapshot job and the
+   * replicas. Runs before anything reads or extends the stream's bytes, and before replies go out.
+   */
+  drain(): void {
+    const text = this.pendingText;
+    if (text === '') return;
+    this.pendingText = '';
+    this.distribute(Buffer.from(text, 'latin1'));
+  }
+
+  private distribute(data: Buffer): void {
+    this.ring?.append(data);
     if (this.currentJob) this.currentJob.feed(data);
     for (const link of this.links) {
       if (!this.jobOf.has(link) && !this.waitingForJob.includes(link)) link.send(data);
     }
-    // WAIT counts from the offset right after the caller's last write (Redis c->woff).
+  }
+
+  /** WAIT counts from the offset right after the caller's last write (Redis c->woff). */
+  private markWriter(): void {
     const writer = this.server.currentClient;
     if (writer && !writer.isMaster) writer.lastWriteOffset = this.identity.masterReplOffset;
   }
@@ -144,6 +198,8 @@ export class Replication implements PropagationObserver {
    * Returns an error text when the request must be refused (the connection stays a client).
    */
   handlePsync(client: Client, socket: Socket, replid: string, offset: number, legacySync: boolean): void {
+    // The stream so far belongs to the history this replica continues or gets in its snapshot.
+    this.drain();
     client.isReplica = true;
     if (legacySync) client.replCapabilities.clear(); // old SYNC: length form, no ACKs expected
     const link = new ReplicaLink(socket, client, legacySync, {
@@ -197,6 +253,8 @@ export class Replication implements PropagationObserver {
   }
 
   private startJob(): void {
+    // The snapshot holds every write counted so far: none of it may reach the job as stream.
+    this.drain();
     if (this.delayTimer) clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
     const waiting = this.waitingForJob.filter((l) => !l.isClosed);

@@ -4,6 +4,8 @@
 
 import { startSnapshot } from '../persistence/snapshot.js';
 import { loadRdbBuffer } from '../persistence/load.js';
+import { aofState } from '../persistence/aof/state.js';
+import { startAppendOnly, stopAppendOnly } from '../persistence/aof/lifecycle.js';
 import type { Server } from '../server.js';
 import type { SnapshotProducer } from './full-sync.js';
 import type { SnapshotLoader } from './master-link.js';
@@ -20,7 +22,17 @@ export function snapshotProducer(server: Server): SnapshotProducer {
 
 export function snapshotLoader(server: Server): SnapshotLoader {
   return (rdb) => {
-    const result = loadRdbBuffer(server, rdb, { keepExpired: true });
-    return { replStreamDb: result.replStreamDb };
+    // The AOF stops before the master's dataset loads and starts again after it, its first base
+    // written by a rewrite of the new dataset (Redis readSyncBulkPayload + restartAOFAfterSYNC):
+    // a load is not propagated, so the old files would otherwise miss it.
+    if (aofState(server).status !== 'off') stopAppendOnly(server);
+    try {
+      const result = loadRdbBuffer(server, rdb, { keepExpired: true });
+      return { replStreamDb: result.replStreamDb };
+    } finally {
+      if (server.config.bool('appendonly') && aofState(server).status === 'off' && !startAppendOnly(server)) {
+        server.log.warning('Failed enabling the AOF after successful master synchronization!');
+      }
+    }
   };
 }

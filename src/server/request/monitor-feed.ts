@@ -110,7 +110,25 @@ export function redacted(args: string[]): string[] {
     return args.length === 2 ? [args[0]!, REDACTED] : [args[0]!, REDACTED, REDACTED];
   }
   if (name === 'hello' && args.length >= 2) return redactedHello(args);
+  if (name === 'migrate') return redactedMigrate(args);
   return args;
+}
+
+/** MIGRATE redacts AUTH / AUTH2 credentials as its option parsing reaches them (cluster.c migrateCommand). */
+function redactedMigrate(args: string[]): string[] {
+  const out = args.slice();
+  for (let j = 6; j < out.length; j++) {
+    const more = out.length - 1 - j;
+    const option = out[j]!.toLowerCase();
+    if (option === 'copy' || option === 'replace') continue;
+    if (option === 'auth' && more >= 1) out[++j] = REDACTED;
+    else if (option === 'auth2' && more >= 2) {
+      out[j + 1] = REDACTED;
+      out[j + 2] = REDACTED;
+      j += 2;
+    } else break;
+  }
+  return out;
 }
 
 /** HELLO redacts each AUTH pair it reaches, walking its options until one is unknown (networking.c). */

@@ -13,6 +13,7 @@ import type { LuaVm } from './lua-vm.js';
 import { REPL_ALL, type ScriptRun, setRunningScript } from './run-context.js';
 import { runScript, setTimedOutListener } from './script-runner.js';
 import type { ScriptFlag } from './shebang.js';
+import { outOfMemoryAtCommandStart } from '../maxmemory/oom-check.js';
 
 export interface ScriptTarget {
   readonly vm: LuaVm;
@@ -57,6 +58,10 @@ function refusal(server: Server, caller: Client, target: ScriptTarget, ro: boole
       return new ErrorReply('READONLY Can not run script with write flag on readonly replica');
     }
     if (ro) return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
+  }
+  // no-writes implies allow-oom (script.c scriptPrepareForRun).
+  if (!flags.has('allow-oom') && !flags.has('no-writes') && outOfMemoryAtCommandStart(server)) {
+    return new ErrorReply("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
   }
   return undefined;
 }
@@ -124,6 +129,8 @@ export function invokeScript(ctx: CommandContext, args: readonly string[], targe
     argv: args,
     startedAt: clock.monotonic(),
     replFlags: REPL_ALL,
+    allowOom: !target.compat && target.flags.has('allow-oom'),
+    allowCrossSlot: target.compat || target.flags.has('allow-cross-slot-keys'),
     wroteDirty: false,
     killed: false,
     timedOut: false,

@@ -29,6 +29,10 @@ export interface ScriptRun {
   readonly startedAt: number;
   /** redis.set_repl: where the script's writes go. */
   replFlags: number;
+  /** The script declared allow-oom (SCRIPT_ALLOW_OOM): denyoom commands run even out of memory. */
+  readonly allowOom: boolean;
+  /** Cluster mode: keys of several slots allowed (an EVAL without shebang, or allow-cross-slot-keys). */
+  readonly allowCrossSlot: boolean;
   /** A write command was called (SCRIPT_WRITE_DIRTY): the script can no longer be killed. */
   wroteDirty: boolean;
   /** SCRIPT KILL / FUNCTION KILL asked it to stop. */

@@ -26,7 +26,8 @@ export interface PartitionRequest {
 
 /** What one link is, as far as matching goes. */
 export interface Endpoint {
-  role: 'sentinel' | 'replica' | 'master' | 'client';
+  /** 'node': a cluster bus peer (matched only by <host>:<port>, its client or bus port). */
+  role: 'sentinel' | 'replica' | 'master' | 'client' | 'node';
   /** Connection name (CLIENT SETNAME), '' if none. */
   name: string;
   /** The listening address of the process on the other end, when known. */

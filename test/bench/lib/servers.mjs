@@ -8,9 +8,21 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option } from './options.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'clusterctl-node');
+
+/**
+ * `--baseline <checkout>`: another built checkout of this project (say, a worktree of the last
+ * commit) that the replicas/topology sections also run, as engine 'baseline', to compare a change.
+ */
+export const BASELINE = option('baseline', '');
+
+/** The executable `bin/<name>` of engine 'ours' or 'baseline'. */
+export function projectBin(engine, name) {
+  return join(engine === 'baseline' ? resolve(BASELINE) : ROOT, 'bin', name);
+}
 
 const children = new Set();
 const dirs = new Set();
@@ -79,7 +91,7 @@ export async function startServer(engine, directives = {}) {
   const child = track(
     engine === 'redis'
       ? spawn('redis-server', argv, { stdio: 'ignore' })
-      : spawn(process.execPath, [NODE_BIN, ...argv], { stdio: 'ignore' }),
+      : spawn(process.execPath, [engine === 'ours' ? NODE_BIN : projectBin(engine, 'clusterctl-node'), ...argv], { stdio: 'ignore' }),
   );
   const deadline = Date.now() + 20_000;
   for (;;) {

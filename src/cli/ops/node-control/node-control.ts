@@ -113,7 +113,9 @@ async function start(supervisor: Supervisor, record: NodeRecord, label: string, 
     return { pid: record.pid, signal: null, changed: false, message: `${label} is already running (pid ${record.pid}).` };
   }
   checkBinaries(supervisor.state);
-  await checkPorts([record]);
+  // A Redis Cluster node also needs its bus port (a node that cannot bind it exits at start).
+  const busPort = supervisor.state.spec.nodes.find((node) => node.name === record.name)?.cluster?.busPort;
+  await checkPorts(busPort === undefined ? [record] : [record, { name: `${record.name} (cluster bus)`, port: busPort }]);
   await supervisor.start(record, { deadline: Date.now() + timeoutMs, withReplicaof: true });
   const upstream = record.replicaof ? `, replica of ${record.replicaof}` : '';
   return { pid: record.pid, signal: null, changed: true, message: `Started ${label} on port ${record.port} (pid ${record.pid}${upstream}).` };

@@ -8,6 +8,7 @@ import { liveCluster } from '../../cluster/live.js';
 import { reconcileRoles } from '../../cluster/reconcile.js';
 import { syncOf, type SyncReport } from '../../cluster/replication.js';
 import { disagreement, viewSentinels } from '../../cluster/sentinels.js';
+import { analyzeLive, reconcileCluster } from '../../sharded/ready.js';
 
 export type WaitFor = 'healthy' | 'synced';
 
@@ -23,10 +24,10 @@ const POLL_MS = 50;
 export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: number): Promise<WaitResult> {
   const begin = Date.now();
   for (;;) {
-    const problems = await unhealthy(state);
+    const problems = state.spec.cluster ? await clusterNotReady(state, condition) : await unhealthy(state);
     let replicas: SyncReport[] = [];
-    if (problems.length === 0 && condition === 'synced') problems.push(...(await severalMasters(state)));
-    if (problems.length === 0 && condition === 'synced') {
+    if (problems.length === 0 && condition === 'synced' && !state.spec.cluster) problems.push(...(await severalMasters(state)));
+    if (problems.length === 0 && condition === 'synced' && !state.spec.cluster) {
       replicas = await Promise.all(state.nodes.filter((node) => node.replicaof).map((node) => syncOf(state, node)));
       const noInfo = replicas.find((report) => report.problem?.includes('no INFO'));
       if (noInfo) throw new CliError(`cannot tell whether ${noInfo.node} is in sync: it ${noInfo.problem}`, { code: 'NO_INFO' });
@@ -45,6 +46,22 @@ export async function waitFor(state: RunState, condition: WaitFor, timeoutMs: nu
     }
     await sleep(POLL_MS);
   }
+}
+
+/**
+ * A Redis Cluster: healthy = every node running, answering and at cluster_state:ok; synced = what
+ * `up` waits for (one slot map everywhere, no node flagged, every replica caught up).
+ */
+async function clusterNotReady(state: RunState, condition: WaitFor): Promise<string[]> {
+  const { analysis, probes } = await analyzeLive(state);
+  if (condition === 'synced') {
+    if (analysis.notReady.length === 0) reconcileCluster(state, analysis);
+    return analysis.notReady;
+  }
+  return probes.flatMap((probe) => {
+    if (!probe.reachable) return [`${probe.name}: not answering (${probe.error ?? 'no reply'})`];
+    return probe.info.cluster_state === 'ok' ? [] : [`${probe.name}: cluster_state:${probe.info.cluster_state ?? '?'}`];
+  });
 }
 
 async function unhealthy(state: RunState): Promise<string[]> {

@@ -8,7 +8,7 @@ import { registerAuth } from '../../auth.js';
 import { CliError, EXIT } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../../state/run-state.js';
-import { writeNodeConfig } from '../../supervisor/node-config.js';
+import { clusterRenderOptions, writeNodeConfig } from '../../supervisor/node-config.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import type { ClusterSpec } from '../../topology/types.js';
 import { liveCluster, processState } from '../../cluster/live.js';
@@ -16,6 +16,8 @@ import { reconcileRoles } from '../../cluster/reconcile.js';
 import { currentMaster } from '../../cluster/sentinels.js';
 import { nodeSummaries, type NodeSummary } from '../../cluster/summary.js';
 import { runUpTasks } from './up-tasks.js';
+import { runClusterUpTasks } from './cluster-up-tasks.js';
+import { formatSlots } from '../../sharded/analyze.js';
 
 export interface UpResult {
   cluster: string;
@@ -32,6 +34,10 @@ export interface UpResult {
   sentinel: { name: string; sentinels: { host: string; port: number; pid: number | null }[] } | null;
   /** Stale records found (a recorded pid now belongs to another program); they were replaced. */
   stale: string[];
+  /** mode: cluster only: the shards as the nodes report them once ready (`master` is then null). */
+  shards?: { shard: number; master: string | null; port: number | null; replicas: string[]; slots: string }[];
+  /** mode: cluster only: how a cluster client reaches it (any master is a seed). */
+  connect?: { redisCli: string; ioredis: string; seeds: { host: string; port: number }[] };
 }
 
 export interface UpOptions {
@@ -61,15 +67,44 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const notAlive = (record: ManagedRecord) => !['running', 'paused'].includes(processState(record));
     const nodes = state.nodes.filter(notAlive);
     const sentinels = state.sentinels.filter(notAlive);
-    await runUpTasks(supervisor, { nodes, sentinels, deadline, json: options.json });
+    const sharded = state.spec.cluster ? await runClusterUpTasks(supervisor, { nodes, deadline, json: options.json }) : null;
+    if (!sharded) await runUpTasks(supervisor, { nodes, sentinels, deadline, json: options.json });
     for (const record of state.nodes) {
       const spec = state.spec.nodes.find((node) => node.name === record.name)!;
       const upstreamPort = record.replicaof ? state.nodes.find((node) => node.name === record.replicaof)!.port : null;
-      writeNodeConfig(record, { clusterName: state.name, directives: spec.directives, upstreamPort });
+      writeNodeConfig(record, { clusterName: state.name, directives: spec.directives, upstreamPort, cluster: clusterRenderOptions(state, record.name) });
     }
     supervisor.save();
-    const master = state.spec.sentinels ? currentMaster(state) : state.nodes.find((record) => record.replicaof === null)!;
     const started = [...nodes, ...sentinels].map((record) => record.name);
+    if (sharded) {
+      const shards = sharded.analysis.shards.map((shard) => ({
+        shard: shard.shard,
+        master: shard.master,
+        port: state.nodes.find((record) => record.name === shard.master)?.port ?? null,
+        replicas: shard.replicas,
+        slots: formatSlots(shard.slots),
+      }));
+      const seeds = shards.filter((shard) => shard.port !== null).map((shard) => ({ host: '127.0.0.1', port: shard.port! }));
+      return {
+        cluster: state.name,
+        engine: state.engine,
+        changed: started.length > 0 || sharded.form !== null && (sharded.form.assigned.length + sharded.form.met.length + sharded.form.replicated.length > 0),
+        started,
+        durationMs: Date.now() - begin,
+        stateFile: options.paths.stateFile,
+        master: null,
+        nodes: nodeSummaries(state),
+        sentinel: null,
+        stale,
+        shards,
+        connect: {
+          redisCli: `redis-cli -c -p ${seeds[0]?.port ?? state.nodes[0]!.port}`,
+          ioredis: `new Cluster([${seeds.map((seed) => `{ host: "127.0.0.1", port: ${seed.port} }`).join(', ')}])`,
+          seeds,
+        },
+      };
+    }
+    const master = state.spec.sentinels ? currentMaster(state) : state.nodes.find((record) => record.replicaof === null)!;
     return {
       cluster: state.name,
       engine: state.engine,

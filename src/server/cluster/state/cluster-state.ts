@@ -26,8 +26,13 @@ export class ClusterState {
   lastVoteEpoch = 0;
   /** cluster_state as last decided by the state update (cluster.c clusterUpdateState). */
   health: ClusterHealth = 'fail';
-  /** Number of masters serving at least one slot (cluster_size), as of the last state update. */
-  size = 0;
+  /**
+   * Number of masters serving at least one slot (cluster_size), as of the last state update
+   * (state/update-state.ts). 1 until the first update, as clusterInit sets it.
+   */
+  size = 1;
+  /** Told whenever `changed()` adds work, so the owner can drain it before the loop sleeps. */
+  onChanged: (() => void) | undefined;
   /** Work asked for by changes since the owner last drained it. */
   private todo: ClusterTodo = {};
 
@@ -97,6 +102,7 @@ export class ClusterState {
       fsyncConfig: this.todo.fsyncConfig || todo.fsyncConfig,
       updateState: this.todo.updateState || todo.updateState,
     };
+    this.onChanged?.();
   }
 
   /** Hands the pending work to the owner and clears it. */

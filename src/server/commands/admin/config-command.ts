@@ -63,7 +63,15 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
       return failed(args[i]!.toLowerCase(), error.message);
     }
   }
-  for (const { directive, value } of parsed) config.apply(directive, value);
+  for (const { directive, value } of parsed) {
+    try {
+      config.apply(directive, value);
+    } catch (error) {
+      // An apply step refused (appendonly yes whose rewrite cannot start): Redis's wording.
+      if (!(error instanceof ConfigError)) throw error;
+      return failed(directive.name, error.message);
+    }
+  }
   return OK;
 }
 

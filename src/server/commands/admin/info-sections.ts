@@ -6,11 +6,11 @@ import { resolve } from 'node:path';
 import type { Server } from '../../server.js';
 import { REDIS_COMPAT_VERSION } from '../../base/version.js';
 import { clock } from '../../base/clock.js';
+import { migrateCacheOf } from '../../migrate/migrate-run.js';
+import { backlogBytes, peakMemory, STARTUP_MEMORY, usedMemory } from '../../maxmemory/used-memory.js';
 
 /** Where the program was started from, resolved before main.ts changes directory to `dir`. */
 const EXECUTABLE = resolve(process.argv[1] ?? process.execPath);
-/** Highest used_memory seen by INFO (Redis tracks it in its allocator; we sample on demand). */
-let peakMemory = 0;
 
 export function serverSection(server: Server): string[] {
   const now = clock.now();
@@ -76,30 +76,20 @@ export function bytesToHuman(n: number): string {
   return `${n}B`;
 }
 
-/** Heap in use when the node had loaded its code, before any data (used_memory_startup). */
-const STARTUP_MEMORY = usedMemory(process.memoryUsage());
-
-function usedMemory(usage: NodeJS.MemoryUsage): number {
-  // The V8 heap plus buffers held outside it is what our dataset and clients occupy.
-  return usage.heapUsed + usage.external;
-}
-
-/** What MEMORY STATS reports beside INFO memory: in use now, the peak seen, and at startup. */
-export function memoryFigures(): { used: number; peak: number; startup: number; usage: NodeJS.MemoryUsage } {
-  const usage = process.memoryUsage();
-  const used = usedMemory(usage);
-  peakMemory = Math.max(peakMemory, used);
-  return { used, peak: peakMemory, startup: STARTUP_MEMORY, usage };
+/**
+ * What MEMORY STATS reports beside INFO memory: used_memory, its peak and startup figure by our
+ * accounting (maxmemory/used-memory.ts: what maxmemory is enforced against), and the process's own.
+ */
+export function memoryFigures(server: Server): { used: number; peak: number; startup: number; usage: NodeJS.MemoryUsage } {
+  return { used: usedMemory(server), peak: peakMemory(server), startup: STARTUP_MEMORY, usage: process.memoryUsage() };
 }
 
 /** Ratios as Redis prints them (two decimals). */
 const ratio = (a: number, b: number) => (a / Math.max(1, b)).toFixed(2);
 
 export function memorySection(server: Server): string[] {
-  const usage = process.memoryUsage();
-  const used = usedMemory(usage);
-  peakMemory = Math.max(peakMemory, used);
-  const dataset = Math.max(0, used - STARTUP_MEMORY);
+  const { used, peak, usage } = memoryFigures(server);
+  const dataset = server.memory.total();
   const maxmemory = server.config.num('maxmemory');
   const system = totalmem();
   return [
@@ -107,9 +97,9 @@ export function memorySection(server: Server): string[] {
     `used_memory_human:${bytesToHuman(used)}`,
     `used_memory_rss:${usage.rss}`,
     `used_memory_rss_human:${bytesToHuman(usage.rss)}`,
-    `used_memory_peak:${peakMemory}`,
-    `used_memory_peak_human:${bytesToHuman(peakMemory)}`,
-    `used_memory_peak_perc:${((used / peakMemory) * 100).toFixed(2)}%`,
+    `used_memory_peak:${peak}`,
+    `used_memory_peak_human:${bytesToHuman(peak)}`,
+    `used_memory_peak_perc:${((used / peak) * 100).toFixed(2)}%`,
     `used_memory_overhead:${used - dataset}`,
     `used_memory_startup:${STARTUP_MEMORY}`,
     `used_memory_dataset:${dataset}`,
@@ -144,7 +134,7 @@ export function memorySection(server: Server): string[] {
     `mem_fragmentation_ratio:${ratio(usage.rss, used)}`,
     `mem_fragmentation_bytes:${usage.rss - used}`,
     'mem_not_counted_for_evict:0',
-    'mem_replication_backlog:0',
+    `mem_replication_backlog:${backlogBytes(server)}`,
     'mem_total_replication_buffers:0',
     'mem_clients_slaves:0',
     'mem_clients_normal:0',
@@ -159,6 +149,8 @@ export function memorySection(server: Server): string[] {
 
 export function statsSection(server: Server): string[] {
   const s = server.stats;
+  // The current period over maxmemory counts in the total too, as Redis prints them.
+  const exceeded = s.evictionExceededSince > 0 ? clock.monotonic() - s.evictionExceededSince : 0;
   return [
     `total_connections_received:${s.totalConnections}`,
     `total_commands_processed:${s.totalCommands}`,
@@ -181,16 +173,16 @@ export function statsSection(server: Server): string[] {
     'expire_cycle_cpu_milliseconds:0',
     `evicted_keys:${s.evictedKeys}`,
     'evicted_clients:0',
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `total_eviction_exceeded_time:${Math.floor(s.evictionExceededTotalMs + exceeded)}`,
+    `current_eviction_exceeded_time:${Math.floor(exceeded)}`,
     `keyspace_hits:${s.keyspaceHits}`,
     `keyspace_misses:${s.keyspaceMisses}`,
     `pubsub_channels:${server.pubsub.channels.size}`,
     `pubsub_patterns:${server.pubsub.patterns.size}`,
-    'pubsubshard_channels:0',
+    `pubsubshard_channels:${server.pubsub.shardChannels.size}`,
     'latest_fork_usec:0',
     'total_forks:0',
-    'migrate_cached_sockets:0',
+    `migrate_cached_sockets:${migrateCacheOf(server).size}`,
     'slave_expires_tracked_keys:0',
     'active_defrag_hits:0',
     'active_defrag_misses:0',

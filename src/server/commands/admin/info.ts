@@ -63,7 +63,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'commandstats', title: 'Commandstats', isDefault: false, lines: commandStatsSection },
   { name: 'errorstats', title: 'Errorstats', isDefault: true, lines: errorStatsSection },
   { name: 'latencystats', title: 'Latencystats', isDefault: false, lines: () => [] },
-  { name: 'cluster', title: 'Cluster', isDefault: true, lines: () => ['cluster_enabled:0'] },
+  { name: 'cluster', title: 'Cluster', isDefault: true, lines: (server) => [`cluster_enabled:${server.config.bool('cluster-enabled') ? 1 : 0}`] },
   { name: 'keyspace', title: 'Keyspace', isDefault: true, lines: keyspaceSection },
   // clusterctl's own: writes this node held that a new master never had (replication/ledger.ts).
   { name: 'lostwrites', title: 'Lostwrites', isDefault: false, lines: lostWritesSection },

@@ -11,7 +11,7 @@ import { helpReply } from '../../base/help.js';
 import { parseInt64 } from '../../base/args.js';
 import type { Server } from '../../server.js';
 import { memoryFigures } from './info-sections.js';
-import { keyUsage } from './memory-usage.js';
+import { keyUsage } from '../../keyspace/memory-size.js';
 
 const HELP = [
   'DOCTOR',
@@ -67,7 +67,7 @@ function slotsFor(used: number): number {
 }
 
 function stats(ctx: CommandContext): Reply {
-  const { used, peak, startup, usage: process } = memoryFigures();
+  const { used, peak, startup, usage: process } = memoryFigures(ctx.server);
   const backlog = ctx.server.replication?.backlog?.size ?? 0;
   const dbs = dbOverheads(ctx.server);
   const overhead = startup + backlog + dbs.total;
@@ -91,8 +91,8 @@ function stats(ctx: CommandContext): Reply {
   ]);
 }
 
-function doctor(): Reply {
-  const { used, startup } = memoryFigures();
+function doctor(ctx: CommandContext): Reply {
+  const { used, startup } = memoryFigures(ctx.server);
   if (used - startup < DOCTOR_MIN_BYTES) {
     return new VerbatimReply(
       "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.",

@@ -73,6 +73,8 @@ function hello(ctx: CommandContext, args: string[]): Reply {
 function select(ctx: CommandContext, args: string[]): Reply {
   const index = parseInteger(args[1]!);
   if (index === null) return ERR_NOT_INTEGER;
+  // Cluster mode has db 0 only (db.c selectCommand).
+  if (index !== 0 && ctx.server.config.bool('cluster-enabled')) return new ErrorReply('ERR SELECT is not allowed in cluster mode');
   if (index < 0 || index >= ctx.server.dbs.length) return ERR_DB_INDEX;
   ctx.client.db = index;
   return OK;
@@ -90,6 +92,9 @@ function reset(ctx: CommandContext): Reply {
   client.proto = 2;
   client.name = '';
   client.noEvict = false;
+  // And the cluster flags ASKING / READONLY (clearClientConnectionState).
+  client.asking = false;
+  client.readonlyCluster = false;
   // RESET also turns CLIENT REPLY back on (Redis clearClientConnectionState), so +RESET is seen.
   client.replyMode = 'on';
   // Back to the default user, authenticated only if it needs no password (clientSetDefaultAuth).

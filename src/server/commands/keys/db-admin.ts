@@ -51,15 +51,20 @@ export function swapDatabases(ctx: CommandContext, a: Db, b: Db): void {
   if (a === b) return;
   const aData = new Map(a.data);
   const aExpires = new Map(a.expires);
+  const aAccess = new Map(a.access);
   // Contents move, the Map objects stay: a snapshot walking them keeps valid iterators.
   a.data.clear();
   a.expires.clear();
   for (const [key, value] of b.data) a.data.set(key, value);
   for (const [key, when] of b.expires) a.expires.set(key, when);
+  a.access.clear();
+  for (const [key, stamp] of b.access) a.access.set(key, stamp);
   b.data.clear();
   b.expires.clear();
   for (const [key, value] of aData) b.data.set(key, value);
   for (const [key, when] of aExpires) b.expires.set(key, when);
+  b.access.clear();
+  for (const [key, stamp] of aAccess) b.access.set(key, stamp);
   // Clients blocked on a key that now exists are retried after this command (Redis
   // scanDatabaseForReadyKeys after a swap), and so are those on a key that lost its stream
   // (scanDatabaseForDeletedStreams): a blocked XREADGROUP is answered when its stream is gone.
@@ -67,6 +72,8 @@ export function swapDatabases(ctx: CommandContext, a: Db, b: Db): void {
 }
 
 function swapdb(ctx: CommandContext, args: string[]): Reply {
+  // Cluster mode has db 0 only (db.c swapdbCommand).
+  if (ctx.server.config.bool('cluster-enabled')) return new ErrorReply('ERR SWAPDB is not allowed in cluster mode');
   const first = parseInteger(args[1]!);
   if (first === null) return new ErrorReply('ERR invalid first DB index');
   const second = parseInteger(args[2]!);

@@ -5,7 +5,7 @@
 import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import { is, parseInt64 } from '../../base/args.js';
 import { ERR_NOT_INTEGER } from '../../base/errors.js';
-import { readKey } from '../../base/read-key.js';
+import { peekKey } from '../../base/read-key.js';
 import { alreadyExpired, INT64_MAX, INT64_MIN, invalidExpireTime } from '../../base/expire-options.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
@@ -90,7 +90,7 @@ function asInteger(ms: number): number | bigint {
 function ttlWith(inMs: boolean, absolute: boolean) {
   return (ctx: CommandContext, args: string[]): Reply => {
     const key = args[1]!;
-    if (readKey(ctx, key) === undefined) return -2;
+    if (peekKey(ctx, key) === undefined) return -2;
     const expire = ctx.db.getExpire(key);
     if (expire === undefined) return -1;
     const ttl = Math.max(0, absolute ? expire : expire - ctx.now);

@@ -10,7 +10,7 @@ import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX } from '../.
 import { expireCommands } from './expire.js';
 import { objectCommands } from './object.js';
 import { scanCommands } from './scan.js';
-import { readKey } from '../../base/read-key.js';
+import { peekKey, readKey } from '../../base/read-key.js';
 import { ALL_KEYS, command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 const ERR_SAME_OBJECT = new ErrorReply('ERR source and destination objects are the same');
@@ -24,15 +24,20 @@ function del(ctx: CommandContext, args: string[]): Reply {
   return deleted;
 }
 
-/** EXISTS and TOUCH: how many of the keys exist, a key named twice counting twice. */
-function exists(ctx: CommandContext, args: string[]): Reply {
-  let count = 0;
-  for (let i = 1; i < args.length; i++) if (readKey(ctx, args[i]!) !== undefined) count++;
-  return count;
+/**
+ * EXISTS and TOUCH: how many of the keys exist, a key named twice counting twice. TOUCH stamps the
+ * keys' access time, EXISTS does not (Redis existsCommand looks up with LOOKUP_NOTOUCH).
+ */
+function counting(lookup: typeof readKey) {
+  return (ctx: CommandContext, args: string[]): Reply => {
+    let count = 0;
+    for (let i = 1; i < args.length; i++) if (lookup(ctx, args[i]!) !== undefined) count++;
+    return count;
+  };
 }
 
 function type(ctx: CommandContext, args: string[]): Reply {
-  const value = readKey(ctx, args[1]!);
+  const value = peekKey(ctx, args[1]!);
   return new SimpleString(value === undefined ? 'none' : typeOf(value));
 }
 
@@ -50,8 +55,11 @@ function renameWith(nx: boolean) {
     if (source === target) return nx ? 0 : OK;
     const expire = db.getExpire(source);
     if (db.lookup(target) !== undefined && nx) return 0;
+    // Redis moves the object itself: its LRU time / LFU counter goes with it.
+    const stamp = db.access.get(source);
     db.delete(source);
     db.set(target, value);
+    if (stamp !== undefined) db.access.set(target, stamp);
     if (expire !== undefined) db.setExpire(target, expire);
     return nx ? 1 : OK;
   };
@@ -67,6 +75,7 @@ function targetDb(ctx: CommandContext, text: string): Db | ErrorReply {
 
 /** MOVE key db: 1 when moved (with its TTL), 0 when missing here or already present there. */
 function move(ctx: CommandContext, args: string[]): Reply {
+  if (ctx.server.config.bool('cluster-enabled')) return new ErrorReply('ERR MOVE is not allowed in cluster mode');
   const key = args[1]!;
   const dst = targetDb(ctx, args[2]!);
   if (dst instanceof ErrorReply) return dst;
@@ -76,8 +85,10 @@ function move(ctx: CommandContext, args: string[]): Reply {
   if (value === undefined) return 0;
   const expire = src.getExpire(key);
   if (dst.lookup(key) !== undefined) return 0;
+  const stamp = src.access.get(key);
   src.delete(key);
   dst.set(key, value);
+  if (stamp !== undefined) dst.access.set(key, stamp);
   if (expire !== undefined) dst.setExpire(key, expire);
   return 1;
 }
@@ -100,6 +111,9 @@ function copy(ctx: CommandContext, args: string[]): Reply {
     }
   }
   const src = ctx.db;
+  if (ctx.server.config.bool('cluster-enabled') && (src.id !== 0 || dst.id !== 0)) {
+    return new ErrorReply('ERR Copying to another database is not allowed in cluster mode');
+  }
   if (src === dst && source === target) return ERR_SAME_OBJECT;
   const value = readKey(ctx, source);
   if (value === undefined) return 0;
@@ -116,8 +130,8 @@ function copy(ctx: CommandContext, args: string[]): Reply {
 export const keyCommands: CommandSpec[] = [
   command('del', -2, ['write'], del, ALL_KEYS),
   command('unlink', -2, ['write', 'fast'], del, ALL_KEYS),
-  command('exists', -2, ['readonly', 'fast'], exists, ALL_KEYS),
-  command('touch', -2, ['readonly', 'fast'], exists, ALL_KEYS),
+  command('exists', -2, ['readonly', 'fast'], counting(peekKey), ALL_KEYS),
+  command('touch', -2, ['readonly', 'fast'], counting(readKey), ALL_KEYS),
   command('type', 2, ['readonly', 'fast'], type, KEY1),
   command('rename', 3, ['write'], renameWith(false), { first: 1, last: 2, step: 1 }),
   command('renamenx', 3, ['write', 'fast'], renameWith(true), { first: 1, last: 2, step: 1 }),

@@ -7,7 +7,7 @@ import type { Db } from '../../keyspace/db.js';
 import { typeOf } from '../../keyspace/values.js';
 import type { Server } from '../../server.js';
 import { globMatch } from '../../../shared/glob.js';
-import { readKey } from '../../base/read-key.js';
+import { peekKey } from '../../base/read-key.js';
 import { randomKey } from '../../base/random-members.js';
 import {
   ERR_INVALID_CURSOR,
@@ -107,7 +107,7 @@ function scan(ctx: CommandContext, args: string[]): Reply {
 /** Redis's SCAN filters in this order: pattern, type (a counted read), then expiry. */
 function acceptKey(ctx: CommandContext, db: Db, key: string, opts: ScanOptions): boolean {
   if (!matchesPattern(opts, key)) return false;
-  const value = opts.type !== null ? readKey(ctx, key, db) : db.lookup(key);
+  const value = opts.type !== null ? peekKey(ctx, key, db) : db.peek(key);
   if (value === undefined) return false;
   return opts.type === null || typeOf(value) === opts.type;
 }
@@ -137,7 +137,7 @@ function randomkey(ctx: CommandContext): Reply {
     if (key === undefined) return null;
     if (!db.isExpired(key, ctx.now)) return key;
     // On a master lookup deletes the expired key; a command from our master still sees it.
-    if (db.lookup(key) !== undefined) return key;
+    if (db.peek(key) !== undefined) return key;
     if (allVolatile && ctx.server.isReplica && ++expiredPicks >= 100) return key;
   }
 }

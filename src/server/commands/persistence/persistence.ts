@@ -8,11 +8,15 @@ import { SortedSet } from '../../keyspace/sorted-set.js';
 import { saveNow, startBackgroundSave } from '../../persistence/background-save.js';
 import { createDumpPayload, decodeDumpPayload, verifyDumpPayload } from '../../persistence/dump-payload.js';
 import { persistenceState } from '../../persistence/state.js';
+import { aofState } from '../../persistence/aof/state.js';
 import { is, parseInteger } from '../../base/args.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 const ERR_BGSAVE_RUNNING = new ErrorReply('ERR Background save already in progress');
+const ERR_OTHER_CHILD = new ErrorReply(
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+);
 /** Redis answers a failed save with a bare `-ERR` (shared.err); the log has the reason. */
 const ERR_BARE = new ErrorReply('ERR');
 const ERR_BUSYKEY = new ErrorReply('BUSYKEY Target key name already exists.');
@@ -27,8 +31,18 @@ function save(ctx: CommandContext): Reply {
 }
 
 function bgsave(ctx: CommandContext, args: string[]): Reply {
-  // SCHEDULE only matters when another child (AOF rewrite) runs in Redis; we have none.
   if (args.length > 2 || (args.length === 2 && !is(args[1], 'SCHEDULE'))) return ERR_SYNTAX;
+  const state = persistenceState(ctx.server);
+  // One background job at a time, as Redis's single child: while an AOF rewrite runs (or inside
+  // EXEC) BGSAVE SCHEDULE defers the save to the cron (rdb_bgsave_scheduled).
+  const inExec = ctx.client.multi !== null;
+  if (!state.bgsave && (aofState(ctx.server).rewrite || inExec)) {
+    if (args.length === 2 || inExec) {
+      state.bgsaveScheduled = true;
+      return new SimpleString('Background saving scheduled');
+    }
+    return ERR_OTHER_CHILD;
+  }
   const result = startBackgroundSave(ctx.server);
   if (result === 'in-progress') return ERR_BGSAVE_RUNNING;
   if (result === 'failed') return ERR_BARE;
@@ -48,38 +62,38 @@ function dump(ctx: CommandContext, args: string[]): Reply {
 interface RestoreOptions {
   replace: boolean;
   absttl: boolean;
+  /** IDLETIME seconds / FREQ given, -1 when not (objectSetLRUOrLFU keeps the one the policy reads). */
+  idle: number;
+  freq: number;
 }
 
 /** Options after the payload, checked before anything else as Redis does. */
 function parseRestoreOptions(args: string[]): RestoreOptions | ErrorReply {
-  const options: RestoreOptions = { replace: false, absttl: false };
-  let idle = -1;
-  let freq = -1;
+  const options: RestoreOptions = { replace: false, absttl: false, idle: -1, freq: -1 };
   for (let i = 4; i < args.length; i++) {
     const more = args.length - i - 1;
     if (is(args[i], 'REPLACE')) {
       options.replace = true;
     } else if (is(args[i], 'ABSTTL')) {
       options.absttl = true;
-    } else if (is(args[i], 'IDLETIME') && more >= 1 && freq === -1) {
+    } else if (is(args[i], 'IDLETIME') && more >= 1 && options.freq === -1) {
       const value = parseInteger(args[++i]!);
       if (value === null) return ERR_NOT_INTEGER;
       if (value < 0) return new ErrorReply('ERR Invalid IDLETIME value, must be >= 0');
-      idle = value;
-    } else if (is(args[i], 'FREQ') && more >= 1 && idle === -1) {
+      options.idle = value;
+    } else if (is(args[i], 'FREQ') && more >= 1 && options.idle === -1) {
       const value = parseInteger(args[++i]!);
       if (value === null) return ERR_NOT_INTEGER;
       if (value < 0 || value > 255) return new ErrorReply('ERR Invalid FREQ value, must be >= 0 and <= 255');
-      freq = value;
+      options.freq = value;
     } else {
       return ERR_SYNTAX;
     }
   }
-  // IDLETIME / FREQ are validated but not kept: this node tracks no LRU clock or LFU counter.
   return options;
 }
 
-function restore(ctx: CommandContext, args: string[]): Reply {
+export function restore(ctx: CommandContext, args: string[]): Reply {
   const options = parseRestoreOptions(args);
   if (options instanceof ErrorReply) return options;
   const key = args[1]!;
@@ -103,6 +117,8 @@ function restore(ctx: CommandContext, args: string[]): Reply {
     return OK;
   }
   ctx.db.set(key, value);
+  const stamp = ctx.server.accessClock.restored(options.freq, options.idle);
+  if (stamp !== undefined) ctx.db.access.set(key, stamp);
   if (ttl > 0) {
     ctx.db.setExpire(key, ttl);
     if (!options.absttl) ctx.propagateAs([args[0]!, key, String(ttl), ...args.slice(3), 'ABSTTL']);

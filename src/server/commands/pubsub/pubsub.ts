@@ -59,8 +59,11 @@ function unsubscribeGeneric(ctx: CommandContext, args: string[], patterns: boole
 }
 
 function publish(ctx: CommandContext, args: string[]): Reply {
-  const receivers = ctx.server.pubsub.publish(args[1]!, args[2]!);
-  ctx.propagateAs(args);
+  const { pubsub } = ctx.server;
+  const receivers = pubsub.publish(args[1]!, args[2]!);
+  // Cluster mode: the bus carries it to every node (replicas included), not the replication stream.
+  if (pubsub.clusterPropagate) pubsub.clusterPropagate(args[1]!, args[2]!, false);
+  else ctx.propagateAs(args);
   return receivers;
 }
 
@@ -76,9 +79,14 @@ function pubsubNumsub(ctx: CommandContext, args: string[]): Reply {
   return out;
 }
 
-function pubsubShardNumsub(_ctx: CommandContext, args: string[]): Reply {
-  // No shard channels exist outside cluster mode.
-  return args.slice(2).flatMap((channel) => [channel, 0]);
+function pubsubShardNumsub(ctx: CommandContext, args: string[]): Reply {
+  return args.slice(2).flatMap((channel) => [channel, ctx.server.pubsub.shardChannels.get(channel)?.size ?? 0]);
+}
+
+function pubsubShardChannels(ctx: CommandContext, args: string[]): Reply {
+  const pattern = args[2];
+  const channels = [...ctx.server.pubsub.shardChannels.keys()];
+  return pattern === undefined ? channels : channels.filter((c) => globMatch(pattern, c));
 }
 
 /** PUBSUB CHANNELS takes at most one pattern; Redis words the excess like an unknown subcommand. */
@@ -125,7 +133,7 @@ export const pubsubCommands: CommandSpec[] = [
       command('numpat', 2, INTROSPECTION, (ctx) => ctx.server.pubsub.patterns.size, undefined, {
         summary: 'Get the count of unique patterns pattern subscriptions',
       }),
-      command('shardchannels', -2, INTROSPECTION, (_ctx, args) => (args.length > 3 ? tooMany(args) : []), undefined, {
+      command('shardchannels', -2, INTROSPECTION, (ctx, args) => (args.length > 3 ? tooMany(args) : pubsubShardChannels(ctx, args)), undefined, {
         summary: 'List active shard channels',
       }),
       command('shardnumsub', -2, INTROSPECTION, pubsubShardNumsub, undefined, {

@@ -7,6 +7,8 @@ import { is, parseInteger } from '../../base/args.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 function replicaof(ctx: CommandContext, args: string[]): Reply {
+  // In cluster mode the cluster decides who replicates whom (replication.c replicaofCommand).
+  if (ctx.server.config.bool('cluster-enabled')) return new ErrorReply('ERR REPLICAOF not allowed in cluster mode.');
   const replication = ctx.server.replication;
   if (!replication) return new ErrorReply('ERR replication is not available');
   if (is(args[1], 'NO') && is(args[2], 'ONE')) {

@@ -1,19 +1,19 @@
-// MEMORY USAGE's figure (object.c objectComputeSize): the bytes redis-server 7.0 would hold for a
-// key and its value in the encoding OBJECT ENCODING reports, from the value's real content:
-// Redis's struct sizes, listpack and intset byte counts, sds headers, and jemalloc's size classes
-// (what zmalloc_size answers). Collections are sampled as Redis samples them: the first `samples`
-// elements (or nodes), their average times the count. Where Redis's shape depends on history we
-// do not keep (skiplist node levels, dict sizes after deletes, stream radix nodes) the estimate
-// takes the typical case.
+// MEMORY USAGE's figure (object.c objectComputeSize), also what our used_memory adds up per key
+// (memory-accounting.ts): the bytes redis-server 7.0 would hold for a key and its value in the
+// encoding OBJECT ENCODING reports, from the value's real content: Redis's struct sizes, listpack
+// and intset byte counts, sds headers, and jemalloc's size classes (what zmalloc_size answers).
+// Collections are sampled as Redis samples them: the first `samples` elements (or nodes), their
+// average times the count. Where Redis's shape depends on history we do not keep (skiplist node
+// levels, dict sizes after deletes, stream radix nodes) the estimate takes the typical case.
 
-import type { Config } from '../../config/config.js';
-import { parseInt64 } from '../../base/args.js';
-import { ListValue } from '../../keyspace/list.js';
-import { SortedSet } from '../../keyspace/sorted-set.js';
-import { StreamValue } from '../../keyspace/stream.js';
-import { LP_EMPTY_SIZE, lpItemSize } from '../../keyspace/stream-listpack.js';
-import type { Value } from '../../keyspace/values.js';
-import { encodingOf } from '../keys/object.js';
+import type { Config } from '../config/config.js';
+import { parseInt64 } from '../base/args.js';
+import { ListValue } from './list.js';
+import { SortedSet } from './sorted-set.js';
+import { StreamValue } from './stream.js';
+import { LP_EMPTY_SIZE, lpItemSize } from './stream-listpack.js';
+import type { Value } from './values.js';
+import { EMBSTR_SIZE_LIMIT, encodingOf } from './encoding.js';
 
 /** sizeof() of the Redis structures on x86_64 that objectComputeSize adds up. */
 const ROBJ = 16;
@@ -69,17 +69,27 @@ function listpackBytes(items: Iterable<string>): number {
   return bytes;
 }
 
+/** keyUsage of a string value, without the generic encoding lookup (the write path's common case). */
+export function stringKeyUsage(key: string, value: string): number {
+  return stringUsage(value) + sdsSize(key.length) + DICT_ENTRY;
+}
+
+/** A string robj: a shared-free int (the robj only), embstr (robj and sds in one block) or raw. */
+function stringUsage(value: string): number {
+  // Only a digit or '-' can start an integer: most values skip the parse.
+  const c = value.charCodeAt(0);
+  if (((c >= 48 && c <= 57) || c === 45) && parseInt64(value) !== null) return ROBJ;
+  if (value.length <= EMBSTR_SIZE_LIMIT) return allocSize(ROBJ + 3 + value.length + 1);
+  return ROBJ + sdsSize(value.length);
+}
+
 export function keyUsage(key: string, value: Value, samples: number, config: Config): number {
   return Math.floor(valueUsage(value, samples, config)) + sdsSize(key.length) + DICT_ENTRY;
 }
 
 function valueUsage(value: Value, samples: number, config: Config): number {
+  if (typeof value === 'string') return stringUsage(value);
   const encoding = encodingOf(value, config);
-  if (typeof value === 'string') {
-    if (encoding === 'int') return ROBJ;
-    if (encoding === 'embstr') return allocSize(ROBJ + 3 + value.length + 1);
-    return ROBJ + sdsSize(value.length);
-  }
   if (value instanceof ListValue) return ROBJ + QUICKLIST + quicklistNodes(value, samples, config);
   if (value instanceof Map) {
     if (encoding === 'listpack') return ROBJ + allocSize(listpackBytes([...value].flat()));
