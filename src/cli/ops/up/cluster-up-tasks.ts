@@ -1,10 +1,8 @@
-// The steps of `up` for a Redis Cluster topology (mode: cluster), as listr2 tasks like up-tasks.ts:
+// The steps of `up` for a Redis Cluster topology (mode: cluster), run by up-tasks.ts's runUpSteps:
 // topology, client and bus ports free, programs found, nodes started in cluster mode, the cluster
 // formed (slots, epochs, MEET, REPLICATE: sharded/form.ts), then ready (sharded/ready.ts): every
 // node at cluster_state:ok with the same slot map and every replica in sync.
 
-import { Listr } from 'listr2';
-import { CliError } from '../../errors.js';
 import type { NodeRecord } from '../../state/run-state.js';
 import type { Supervisor } from '../../supervisor/supervisor.js';
 import { checkBinaries, checkPorts } from '../../cluster/preflight.js';
@@ -12,6 +10,7 @@ import { describeTopology, plural } from '../../cluster/summary.js';
 import { formatSlots, type ClusterAnalysis } from '../../sharded/analyze.js';
 import { formCluster, type FormReport } from '../../sharded/form.js';
 import { waitClusterReady } from '../../sharded/ready.js';
+import { runUpSteps } from './up-tasks.js';
 
 export interface ClusterUpPlan {
   nodes: NodeRecord[];
@@ -29,7 +28,8 @@ export async function runClusterUpTasks(supervisor: Supervisor, plan: ClusterUpP
   const { deadline } = plan;
   const busPort = (record: NodeRecord) => state.spec.nodes.find((node) => node.name === record.name)!.cluster!.busPort;
   const outcome: Partial<ClusterUpOutcome> = { form: null };
-  const tasks = new Listr(
+  await runUpSteps(
+    supervisor,
     [
       { title: `Topology: ${describeTopology(state.spec)}`, task: () => {} },
       {
@@ -71,24 +71,8 @@ export async function runClusterUpTasks(supervisor: Supervisor, plan: ClusterUpP
         },
       },
     ],
-    {
-      renderer: plan.json ? 'silent' : 'default',
-      fallbackRenderer: 'simple',
-      exitOnError: true,
-      registerSignalListeners: false,
-      rendererOptions: { collapseErrors: false },
-    },
+    plan.json,
   );
-  try {
-    await tasks.run();
-  } catch (error) {
-    if (error instanceof CliError) {
-      const name = error.data.node as string | undefined;
-      const record = state.nodes.find((r) => r.name === name);
-      if (record && error.details.length === 0) error.details.push(...supervisor.logTail(record));
-    }
-    throw error;
-  }
   return outcome as ClusterUpOutcome;
 }
 

@@ -2,7 +2,7 @@
 // --json): topology, port and program checks, starting nodes, replication in sync, sentinels agree.
 
 import { resetSentinelConfig } from '../../supervisor/sentinel-config.js';
-import { Listr } from 'listr2';
+import { Listr, type ListrTask } from 'listr2';
 import { CliError } from '../../errors.js';
 import type { ManagedRecord, NodeRecord, SentinelRecord } from '../../state/run-state.js';
 import type { Supervisor } from '../../supervisor/supervisor.js';
@@ -23,7 +23,8 @@ export async function runUpTasks(supervisor: Supervisor, plan: UpPlan): Promise<
   const { deadline } = plan;
   const replicas = replicasByDepth(state).flat();
   const toStart: ManagedRecord[] = [...plan.nodes, ...plan.sentinels];
-  const tasks = new Listr(
+  await runUpSteps(
+    supervisor,
     [
       { title: `Topology: ${describeTopology(state.spec)}`, task: () => {} },
       {
@@ -74,18 +75,27 @@ export async function runUpTasks(supervisor: Supervisor, plan: UpPlan): Promise<
         },
       },
     ],
-    {
-      renderer: plan.json ? 'silent' : 'default',
-      fallbackRenderer: 'simple',
-      exitOnError: true,
-      registerSignalListeners: false,
-      rendererOptions: { collapseErrors: false },
-    },
+    plan.json,
   );
+}
+
+/**
+ * Runs up's steps (animated in a terminal, plain lines in CI logs, silent under --json); a step that
+ * fails on a node gets the tail of that node's log as its details.
+ */
+export async function runUpSteps(supervisor: Supervisor, steps: ListrTask[], json: boolean): Promise<void> {
+  const tasks = new Listr(steps, {
+    renderer: json ? 'silent' : 'default',
+    fallbackRenderer: 'simple',
+    exitOnError: true,
+    registerSignalListeners: false,
+    rendererOptions: { collapseErrors: false },
+  });
   try {
     await tasks.run();
   } catch (error) {
     if (error instanceof CliError) {
+      const { state } = supervisor;
       const name = error.data.node as string | undefined;
       const record = [...state.nodes, ...state.sentinels].find((r) => r.name === name);
       if (record && error.details.length === 0) error.details.push(...supervisor.logTail(record));
