@@ -134,6 +134,39 @@ describe.skipIf(!hasRedis())('RDB interop with redis-server 7.0', () => {
     rc.disconnect();
   });
 
+  // rdbSaveKeyValuePair writes RDB_OPCODE_IDLE under an LRU policy and RDB_OPCODE_FREQ under an LFU
+  // one; the loader applies them (objectSetLRUOrLFU), so eviction's ranking survives a restart.
+  for (const [from, to] of [
+    ['redis', 'builtin'],
+    ['builtin', 'redis'],
+  ] as const) {
+    it(`keeps keys' idle times (LRU) and counters (LFU) through an RDB from ${from} to ${to}`, async () => {
+      for (const [policy, option, stamp, read] of [
+        ['allkeys-lru', 'IDLETIME', '5000', 'IDLETIME'],
+        ['allkeys-lfu', 'FREQ', '77', 'FREQ'],
+      ] as const) {
+        const dir = tempDir();
+        const config = { 'maxmemory-policy': policy };
+        const source = await start({ engine: from, dir, config });
+        const sc = source.client();
+        const payload = (await sc.dumpBuffer('missing')) ?? (await sc.set('seed', 'v'), await sc.dumpBuffer('seed'))!;
+        expect(await sc.call('RESTORE', 'aged', '0', payload, option, stamp)).toBe('OK');
+        expect(await sc.call('SAVE')).toBe('OK');
+        sc.disconnect();
+        await source.stop();
+
+        const target = await start({ engine: to, dir, config });
+        const tc = target.client();
+        const seen = Number(await tc.call('OBJECT', read, 'aged'));
+        if (read === 'FREQ') expect(seen, policy).toBe(77);
+        else expect(seen, policy).toBeGreaterThanOrEqual(5000);
+        if (read === 'IDLETIME') expect(seen, policy).toBeLessThan(5060);
+        tc.disconnect();
+        await target.stop();
+      }
+    });
+  }
+
   it('exchanges DUMP payloads: Redis DUMP restores here and ours restores in Redis', async () => {
     const redis = await start({ engine: 'redis', dir: tempDir() });
     const ours = await start({ dir: tempDir() });

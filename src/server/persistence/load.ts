@@ -56,7 +56,7 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
   let keysLoaded = 0;
   let keysExpired = 0;
   try {
-    for (const { db: dbId, key, value, expireMs } of entries) {
+    for (const { db: dbId, key, value, expireMs, idleSeconds, freq } of entries) {
       if (!options.keepExpired && expireMs !== undefined && expireMs < now) {
         keysExpired++;
         continue;
@@ -65,6 +65,11 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
       if (db.data.has(key)) throw new RdbError(`duplicate key '${printable(key)}' in db ${dbId}`);
       db.set(key, value);
       if (expireMs !== undefined) db.setExpire(key, expireMs);
+      // objectSetLRUOrLFU: the IDLE / FREQ record applies when it fits the policy in force.
+      if (idleSeconds >= 0 || freq >= 0) {
+        const stamp = server.accessClock.restored(freq, idleSeconds);
+        if (stamp !== undefined) db.access.set(key, stamp);
+      }
       keysLoaded++;
     }
   } finally {

@@ -15,6 +15,10 @@ export interface RdbEntry {
   value: Value;
   /** Absolute unix time in ms, or undefined for no expiry. */
   expireMs: number | undefined;
+  /** RDB_OPCODE_IDLE: seconds since the key was last used, or -1 (no record). */
+  idleSeconds: number;
+  /** RDB_OPCODE_FREQ: the key's LFU counter, or -1 (no record). */
+  freq: number;
 }
 
 export interface RdbReadOptions {
@@ -49,6 +53,9 @@ export function readRdb(buf: Buffer, options: RdbReadOptions): RdbSummary {
   let keys = 0;
   let emptySkipped = 0;
   let expireMs: number | undefined;
+  // rdbLoadRioWithLoadingCtx: the records before a key apply to that key only.
+  let idleSeconds = -1;
+  let freq = -1;
   for (;;) {
     const at = cur.pos;
     const type = cur.u8();
@@ -77,10 +84,10 @@ export function readRdb(buf: Buffer, options: RdbReadOptions): RdbSummary {
         expireMs = cur.uint32LE() * 1000;
         continue;
       case OPCODE.IDLE:
-        cur.length(); // LRU idle seconds: we keep no LRU clock
+        idleSeconds = cur.length();
         continue;
       case OPCODE.FREQ:
-        cur.u8(); // LFU counter: likewise
+        freq = cur.u8();
         continue;
       case OPCODE.AUX: {
         const key = cur.string();
@@ -119,10 +126,12 @@ export function readRdb(buf: Buffer, options: RdbReadOptions): RdbSummary {
           emptySkipped++;
           warn(`Skipping empty key '${printable(key)}' (type ${type}) found in the RDB`);
         } else {
-          options.onEntry({ db, key, value, expireMs });
+          options.onEntry({ db, key, value, expireMs, idleSeconds, freq });
           keys++;
         }
         expireMs = undefined;
+        idleSeconds = -1;
+        freq = -1;
       }
     }
   }

@@ -152,11 +152,32 @@ export function writeSelectDb(enc: RdbEncoder, db: number, size: number, expires
   enc.length(expires);
 }
 
-/** One key: optional EXPIRETIME_MS, type byte, key, value. */
-export function writeKeyValue(enc: RdbEncoder, key: string, value: Value, expireMs: number | undefined): void {
+/**
+ * A key's access stamp as an RDB record (Redis rdbSaveKeyValuePair): its idle seconds under an LRU
+ * maxmemory-policy (RDB_OPCODE_IDLE), its LFU counter under an LFU one (RDB_OPCODE_FREQ).
+ */
+export type AccessRecord = { idleSeconds: number; freq?: undefined } | { freq: number; idleSeconds?: undefined };
+
+/** One key: optional EXPIRETIME_MS, optional IDLE or FREQ, type byte, key, value. */
+export function writeKeyValue(
+  enc: RdbEncoder,
+  key: string,
+  value: Value,
+  expireMs: number | undefined,
+  access?: AccessRecord,
+): void {
   if (expireMs !== undefined) {
     enc.byte(OPCODE.EXPIRETIME_MS);
     enc.int64(expireMs);
+  }
+  if (access !== undefined) {
+    if (access.idleSeconds !== undefined) {
+      enc.byte(OPCODE.IDLE);
+      enc.length(access.idleSeconds);
+    } else {
+      enc.byte(OPCODE.FREQ);
+      enc.byte(access.freq);
+    }
   }
   enc.byte(valueType(value));
   enc.string(key);

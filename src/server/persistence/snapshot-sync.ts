@@ -5,6 +5,7 @@ import type { Server } from '../server.js';
 import { libraryCodes, writeFunctionRecords } from '../scripting/function-dump.js';
 import { buildAux, type ReplicationAux } from './aux.js';
 import { Crc64 } from './crc64.js';
+import { accessRecorder } from './access-records.js';
 import { RdbEncoder, writeEof, writeHeader, writeKeyValue, writeSelectDb } from './rdb-writer.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -28,12 +29,13 @@ export function writeRdbSync(
   };
   writeHeader(enc, buildAux(aux, undefined, aofBase));
   writeFunctionRecords(enc, libraryCodes(server));
+  const access = accessRecorder(server);
   let keys = 0;
   for (const db of server.dbs) {
     if (db.data.size === 0) continue;
     writeSelectDb(enc, db.id, db.data.size, db.expires.size);
     for (const [key, value] of db.data) {
-      writeKeyValue(enc, key, value, db.expires.get(key));
+      writeKeyValue(enc, key, value, db.expires.get(key), access?.(db, key));
       keys++;
       if (enc.pending >= CHUNK_BYTES) flush();
     }

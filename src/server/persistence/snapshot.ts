@@ -22,6 +22,7 @@ import type { ChangeObserver, Server } from '../server.js';
 import { libraryCodes, writeFunctionRecords } from '../scripting/function-dump.js';
 import { buildAux, type ReplicationAux } from './aux.js';
 import { Crc64 } from './crc64.js';
+import { accessRecorder, type AccessRecorder } from './access-records.js';
 import { RdbEncoder, writeEof, writeHeader, writeKeyValue, writeSelectDb } from './rdb-writer.js';
 
 export interface SnapshotOptions {
@@ -82,12 +83,16 @@ export interface SnapshotWriter {
 class RdbSnapshotWriter implements SnapshotWriter {
   private readonly enc: RdbEncoder;
   private readonly crc = new Crc64();
+  /** IDLE / FREQ records under an LRU / LFU policy (the stamp when the key is written). */
+  private readonly access: AccessRecorder | undefined;
+  private db: Db | undefined;
 
   constructor(
     private readonly server: Server,
     private readonly aux: [string, string][],
   ) {
     this.enc = new RdbEncoder(server.config.bool('rdbcompression'));
+    this.access = accessRecorder(server);
   }
 
   get pending(): number {
@@ -101,10 +106,11 @@ class RdbSnapshotWriter implements SnapshotWriter {
 
   selectDb(db: number, size: number, expires: number): void {
     writeSelectDb(this.enc, db, size, expires);
+    this.db = this.server.db(db);
   }
 
   keyValue(key: string, value: Value, expireMs: number | undefined): void {
-    writeKeyValue(this.enc, key, value, expireMs);
+    writeKeyValue(this.enc, key, value, expireMs, this.access && this.db && this.access(this.db, key));
   }
 
   take(): Buffer {
