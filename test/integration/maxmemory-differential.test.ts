@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
+import { useServerPair } from '../helpers/server-pair.js';
 import { info, waitInSync } from '../helpers/info.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -113,21 +114,10 @@ async function maxmemoryInfo(client: Redis): Promise<Record<string, string>> {
 }
 
 describe.skipIf(!hasRedis())('maxmemory: our node answers like redis-server 7.0', () => {
-  let ours: NodeProcess;
-  let theirs: NodeProcess;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-
-  beforeAll(async () => {
-    [ours, theirs] = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
-    a = ours.client();
-    b = theirs.client();
-  });
-  afterAll(async () => {
-    a?.disconnect();
-    b?.disconnect();
-    await Promise.all([ours?.stop(), theirs?.stop()]);
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   for (const [name, steps] of Object.entries(SEQUENCES)) {
     it(name, async () => {
@@ -245,21 +235,10 @@ async function squeeze(client: Redis, policy: string): Promise<Outcome> {
 }
 
 describe.skipIf(!hasRedis())('maxmemory: the same classes of keys survive a squeeze as in redis-server', () => {
-  let ours: NodeProcess;
-  let theirs: NodeProcess;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-
-  beforeAll(async () => {
-    [ours, theirs] = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
-    a = ours.client();
-    b = theirs.client();
-  });
-  afterAll(async () => {
-    a?.disconnect();
-    b?.disconnect();
-    await Promise.all([ours?.stop(), theirs?.stop()]);
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   for (const policy of ['noeviction', ...ALLKEYS, ...VOLATILE]) {
     it(policy, async () => {

@@ -2,9 +2,10 @@
 // replies compared byte for byte (through ioredis, binary-safe). Time-dependent answers (TTL, PTTL,
 // EXPIRETIME) are compared within a tolerance, orderless ones (KEYS, a full SCAN) as sorted sets.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
+import { hasRedis } from '../helpers/processes.js';
+import { useServerPair } from '../helpers/server-pair.js';
 
 type Arg = string | number;
 type Compare = 'exact' | 'seconds' | 'ms' | 'sorted';
@@ -151,21 +152,10 @@ function compare(mode: Compare, ours: unknown, theirs: unknown, label: string): 
 }
 
 describe.skipIf(!hasRedis())('strings and keys: our node answers like redis-server 7.0', () => {
-  let ours: NodeProcess;
-  let theirs: NodeProcess;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-
-  beforeAll(async () => {
-    [ours, theirs] = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
-    a = ours.client();
-    b = theirs.client();
-  });
-  afterAll(async () => {
-    a?.disconnect();
-    b?.disconnect();
-    await Promise.all([ours?.stop(), theirs?.stop()]);
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   for (const [name, steps] of Object.entries(SEQUENCES)) {
     it(name, async () => {

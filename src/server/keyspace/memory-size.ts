@@ -14,6 +14,7 @@ import { StreamValue } from './stream.js';
 import { LP_EMPTY_SIZE, lpItemSize } from './stream-listpack.js';
 import type { Value } from './values.js';
 import { EMBSTR_SIZE_LIMIT, encodingOf } from './encoding.js';
+import { packQuicklist } from './quicklist-packing.js';
 
 /** sizeof() of the Redis structures on x86_64 that objectComputeSize adds up. */
 const ROBJ = 16;
@@ -117,39 +118,16 @@ function intsetWidth(set: Set<string>): number {
 }
 
 /**
- * The quicklist's nodes: entries packed into listpacks as Redis packs them (list-max-listpack-size:
- * negative = a byte limit of 4KB..64KB, positive = an entry count), the first `samples` nodes
+ * The quicklist's nodes as Redis packs them (quicklist-packing.ts), the first `samples` nodes
  * measured and the rest extrapolated by entries per node.
  */
 function quicklistNodes(list: ListValue, samples: number, config: Config): number {
-  const fill = config.num('list-max-listpack-size');
-  const maxBytes = fill < 0 ? 4096 * 2 ** (-fill - 1) : Infinity;
-  const maxCount = fill > 0 ? fill : Infinity;
-  let nodes = 0;
+  const { nodes, entries } = packQuicklist(list, config, samples);
+  if (nodes.length === 0) return 0;
   let nodeCost = 0;
-  let entries = 0;
-  let bytes = LP_EMPTY_SIZE;
-  let count = 0;
-  const closeNode = () => {
-    nodes++;
-    nodeCost += QUICKLIST_NODE + allocSize(bytes);
-    bytes = LP_EMPTY_SIZE;
-    count = 0;
-  };
-  for (const item of list) {
-    const size = lpItemSize(item);
-    if (count > 0 && (bytes + size > maxBytes || count + 1 > maxCount)) {
-      closeNode();
-      if (nodes >= samples) break;
-    }
-    bytes += size;
-    count++;
-    entries++;
-  }
-  if (count > 0) closeNode();
-  if (nodes === 0) return 0;
-  const totalNodes = entries >= list.length ? nodes : Math.ceil(list.length / (entries / nodes));
-  return (nodeCost / nodes) * totalNodes;
+  for (const node of nodes) nodeCost += QUICKLIST_NODE + allocSize(node.bytes);
+  const totalNodes = entries >= list.length ? nodes.length : Math.ceil(list.length / (entries / nodes.length));
+  return (nodeCost / nodes.length) * totalNodes;
 }
 
 function sortedSetUsage(zset: SortedSet, encoding: string, samples: number): number {
@@ -164,7 +142,7 @@ function sortedSetUsage(zset: SortedSet, encoding: string, samples: number): num
 }
 
 /** A listpack holds a score as Redis's d2string writes it (%.17g); only its length matters here. */
-function scoreText(score: number): string {
+export function scoreText(score: number): string {
   if (!Number.isFinite(score)) return score > 0 ? 'inf' : '-inf';
   if (Number.isInteger(score) && Math.abs(score) < 1e17) return String(score);
   const [mantissa, exponent] = score.toPrecision(17).split('e');

@@ -21,11 +21,15 @@ export function createDumpPayload(value: Value, compress: boolean): Buffer {
   return Buffer.concat([body, crc64(body)]);
 }
 
-/** Redis's check: long enough, RDB version not newer than ours, CRC-64 matches (a zero CRC too). */
-export function verifyDumpPayload(payload: Buffer): boolean {
+/**
+ * Redis's check: long enough, RDB version not newer than ours, CRC-64 matches (a zero CRC too),
+ * unless DEBUG SET-SKIP-CHECKSUM-VALIDATION turned the CRC check off (`skipChecksum`).
+ */
+export function verifyDumpPayload(payload: Buffer, skipChecksum = false): boolean {
   if (payload.length < FOOTER) return false;
   const version = payload.readUInt16LE(payload.length - FOOTER);
   if (version > RDB_VERSION) return false;
+  if (skipChecksum) return true;
   return crc64(payload, 0, payload.length - 8).equals(payload.subarray(payload.length - 8));
 }
 

@@ -33,7 +33,7 @@ export async function loadDataOnStartup(server: Server): Promise<void> {
 }
 
 /** Reads and applies an RDB file, logging like Redis; errors name the file and what is wrong. */
-function loadFile(server: Server, path: string, keepExpired: boolean): LoadResult {
+function loadFile(server: Server, path: string, keepExpired: boolean, replaceExisting = false): LoadResult {
   const started = clock.now();
   let data: Buffer;
   try {
@@ -44,7 +44,7 @@ function loadFile(server: Server, path: string, keepExpired: boolean): LoadResul
   server.loading = true;
   let result: LoadResult;
   try {
-    result = loadRdbBuffer(server, data, { keepExpired });
+    result = loadRdbBuffer(server, data, { keepExpired, replaceExisting });
   } catch (error) {
     if (error instanceof RdbError) {
       const where = error.offset === undefined ? '' : ` (at byte ${error.offset} of ${data.length})`;
@@ -88,25 +88,45 @@ export async function saveBeforeShutdown(server: Server, force: boolean | undefi
   return true;
 }
 
+/** DEBUG RELOAD's options: NOSAVE (load the file as it is), NOFLUSH (keep the dataset), MERGE (file wins). */
+export interface ReloadOptions {
+  save: boolean;
+  flush: boolean;
+  merge: boolean;
+}
+
 /**
- * DEBUG RELOAD: save the dataset, flush it, load it back (Redis debug.c). Throws an Error whose
- * message suits an `ERR` reply. The caller should suppress propagation (SAVE resets server.dirty).
+ * DEBUG RELOAD (Redis debug.c): save the dataset unless NOSAVE, empty it unless NOFLUSH, load the
+ * RDB back (a key already present is replaced under MERGE, refused otherwise). Throws an Error whose
+ * message is logged; the caller answers Redis's reply. It should suppress propagation.
  */
-export function debugReload(server: Server): void {
+export function debugReload(server: Server, options: ReloadOptions = { save: true, flush: true, merge: false }): void {
   const path = rdbPath(server);
   const state = persistenceState(server);
-  try {
-    saveRdbFileSync(server, path, state.replicationAux?.());
-  } catch (error) {
-    throw new Error(`Error trying to save the DB: ${(error as Error).message}`);
+  if (options.save) {
+    try {
+      saveRdbFileSync(server, path, state.replicationAux?.());
+    } catch (error) {
+      throw new ReloadError('save', `Error trying to save the DB: ${(error as Error).message}`);
+    }
+    server.dirty = 0;
+    server.lastSaveTime = Math.floor(clock.now() / 1000);
   }
-  server.dirty = 0;
-  server.lastSaveTime = Math.floor(clock.now() / 1000);
-  for (const db of server.dbs) db.clear();
+  if (options.flush) for (const db of server.dbs) db.clear();
+  const dirty = server.dirty;
   try {
-    loadFile(server, path, server.isReplica);
+    loadFile(server, path, server.isReplica, options.merge);
   } catch (error) {
-    throw new Error(`Error trying to load the RDB dump: ${(error as Error).message}`);
+    throw new ReloadError('load', `Error trying to load the RDB dump: ${(error as Error).message}`);
   }
-  server.dirty = 0;
+  server.dirty = options.save ? 0 : dirty;
+}
+
+export class ReloadError extends Error {
+  constructor(
+    readonly step: 'save' | 'load',
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -7,6 +7,7 @@ import { RdbError } from './rdb-format.js';
 import { readRdb, type RdbEntry } from './rdb-reader.js';
 import { printable } from './rdb-values.js';
 import { clock } from '../base/clock.js';
+import { persistenceState } from './state.js';
 import { loadLibraries } from '../scripting/function-dump.js';
 
 export interface LoadOptions {
@@ -16,6 +17,8 @@ export interface LoadOptions {
   functions?: 'refuse' | 'skip';
   /** Clock for the expiry check (default clock.now()). */
   now?: number;
+  /** A key already in the dataset is replaced (DEBUG RELOAD MERGE: RDBFLAGS_ALLOW_DUP) instead of refused. */
+  replaceExisting?: boolean;
 }
 
 export interface LoadResult {
@@ -46,7 +49,7 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
     functions: options.functions,
     warn: (message) => server.log.warning(message),
     databases: server.dbs.length,
-    verifyChecksum: server.config.bool('rdbchecksum'),
+    verifyChecksum: server.config.bool('rdbchecksum') && !persistenceState(server).skipChecksumValidation,
   });
   // Libraries are compiled before any key is applied: one that fails fails the load (rdbFunctionLoad).
   const error = loadLibraries(server, libraries);
@@ -62,7 +65,10 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
         continue;
       }
       const db = server.db(dbId);
-      if (db.data.has(key)) throw new RdbError(`duplicate key '${printable(key)}' in db ${dbId}`);
+      if (db.data.has(key)) {
+        if (!options.replaceExisting) throw new RdbError(`duplicate key '${printable(key)}' in db ${dbId}`);
+        db.remove(key);
+      }
       db.set(key, value);
       if (expireMs !== undefined) db.setExpire(key, expireMs);
       // objectSetLRUOrLFU: the IDLE / FREQ record applies when it fits the policy in force.

@@ -28,6 +28,8 @@ export interface PersistenceState {
   lastLoad: LoadResult | undefined;
   /** Set by the replication module: the repl-* aux fields for RDB files written to disk. */
   replicationAux: (() => ReplicationAux | undefined) | undefined;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION 1: RDB loads and RESTORE payloads skip their CRC-64 check. */
+  skipChecksumValidation: boolean;
 }
 
 const states = new WeakMap<Server, PersistenceState>();
@@ -37,6 +39,7 @@ export function persistenceState(server: Server): PersistenceState {
   if (!state) {
     state = {
       bgsave: null,
+      skipChecksumValidation: false,
       lastBgsaveOk: true,
       lastBgsaveTimeSec: -1,
       lastBgsaveTry: 0,

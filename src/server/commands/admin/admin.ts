@@ -6,7 +6,7 @@ import { infoCommands } from './info.js';
 import { configCommands } from './config-command.js';
 import { clientCommands } from '../connection/client-command.js';
 import { commandCommands } from './command-command.js';
-import { debugCommands } from './debug.js';
+import { debugCommands } from './debug/debug.js';
 import { dbAdminCommands } from '../keys/db-admin.js';
 import { monitorCommands } from './monitor.js';
 import { slowlogCommands } from './slowlog.js';

@@ -6,14 +6,11 @@
 import { ErrorReply, SimpleString, type Reply } from '../../../shared/resp/reply.js';
 import type { Value } from '../../keyspace/values.js';
 import { encodingOf } from '../../keyspace/encoding.js';
-import { parseInt64 } from '../../base/args.js';
+import { objectRefcount } from '../../keyspace/refcount.js';
 import { unknownSubcommand } from '../../base/errors.js';
 import { peekKey } from '../../base/read-key.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
-/** Shared integer objects 0..9999 answer REFCOUNT with OBJ_SHARED_REFCOUNT (INT_MAX). */
-const SHARED_INTEGERS = 10000;
-const SHARED_REFCOUNT = 2147483647;
 const POLICY_NOTE = 'Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 const ERR_LFU_SELECTED = new ErrorReply(`ERR An LFU maxmemory policy is selected, idle time not tracked. ${POLICY_NOTE}`);
 const ERR_LFU_NOT_SELECTED = new ErrorReply(`ERR An LFU maxmemory policy is not selected, access frequency not tracked. ${POLICY_NOTE}`);
@@ -35,16 +32,6 @@ const HELP = [
   'HELP',
   '    Prints this help.',
 ];
-
-/** Shared integers are not used when maxmemory evicts by LRU/LFU (each key needs its own clock). */
-function refcount(ctx: CommandContext, value: Value): number {
-  if (typeof value !== 'string') return 1;
-  const config = ctx.server.config;
-  const policy = config.str('maxmemory-policy');
-  if (config.num('maxmemory') > 0 && (policy.includes('lru') || policy.includes('lfu'))) return 1;
-  const n = parseInt64(value);
-  return n !== null && n >= 0n && n < BigInt(SHARED_INTEGERS) ? SHARED_REFCOUNT : 1;
-}
 
 function objectSub(name: string, answer: (ctx: CommandContext, value: Value, key: string) => Reply): CommandSpec {
   const handler = (ctx: CommandContext, args: string[]): Reply => {
@@ -70,7 +57,7 @@ function freq(ctx: CommandContext, _value: Value, key: string): Reply {
 
 const objectSubcommands: CommandSpec[] = [
   objectSub('encoding', (ctx, value) => encodingOf(value, ctx.server.config)),
-  objectSub('refcount', (ctx, value) => refcount(ctx, value)),
+  objectSub('refcount', (ctx, value) => objectRefcount(value, ctx.server.config)),
   objectSub('idletime', idletime),
   objectSub('freq', freq),
   command('help', 2, ['loading', 'stale'], () => HELP.map((line) => new SimpleString(line))),

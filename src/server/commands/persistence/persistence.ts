@@ -102,7 +102,7 @@ export function restore(ctx: CommandContext, args: string[]): Reply {
   if (ttl === null) return ERR_NOT_INTEGER;
   if (ttl < 0) return new ErrorReply('ERR Invalid TTL value, must be >= 0');
   const payload = Buffer.from(args[3]!, 'latin1');
-  if (!verifyDumpPayload(payload)) return ERR_BAD_PAYLOAD;
+  if (!verifyDumpPayload(payload, persistenceState(ctx.server).skipChecksumValidation)) return ERR_BAD_PAYLOAD;
   let value;
   try {
     value = decodeDumpPayload(payload, key);
