@@ -185,7 +185,7 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     // Replicas and monitors may not touch the keyspace (processCommand, before CLIENT PAUSE).
     .check('replica-keyspace', replicaKeyspaceCheck)
     .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
-    .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
+    .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold, server))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
     .observe(replication)
     // The AOF (persistence/aof/feed.ts) gets the same units, reusing the stream's encoding.

@@ -6,10 +6,11 @@ import type { Client } from '../clients/client.js';
 import type { ReplyPolicy, RequestCheck } from '../request/request-path.js';
 import type { ConfirmHold } from './confirm-hold.js';
 import type { Fence } from './fence.js';
+import type { Server } from '../server.js';
 
 /** Writes from anyone but this node's master (a replica applies its master's stream as it comes). */
 export function fencingCheck(fence: Fence): RequestCheck {
-  return ({ client, traits }) => (traits.write && !client.isMaster ? fence.check() : undefined);
+  return ({ server, client, traits }) => (traits.write && !client.isMaster ? fence.check(server.now()) : undefined);
 }
 
 /**
@@ -21,6 +22,6 @@ export function neverHeld(client: Client): boolean {
   return client.isMaster || client.isReplica || client.name.startsWith(SENTINEL_NAME_PREFIX);
 }
 
-export function confirmedRepliesPolicy(confirmHold: ConfirmHold): ReplyPolicy {
-  return (client, reply) => (neverHeld(client) ? reply : confirmHold.hold(client, reply));
+export function confirmedRepliesPolicy(confirmHold: ConfirmHold, server: Server): ReplyPolicy {
+  return (client, reply) => (neverHeld(client) ? reply : confirmHold.hold(client, reply, server.now()));
 }

@@ -40,7 +40,8 @@ export function diskErrorCheck(server: Server): RequestCheck {
 }
 
 function diskError(server: Server): ErrorReply | undefined {
-  if (server.config.bool('stop-writes-on-bgsave-error') && !persistenceState(server).lastBgsaveOk && savePoints(server).length > 0) {
+  // The failure flags first: they are what is false on every write of a healthy node.
+  if (!persistenceState(server).lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && savePoints(server).length > 0) {
     return ERR_BGSAVE;
   }
   const aof = aofState(server);

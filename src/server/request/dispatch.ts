@@ -9,6 +9,7 @@ import { ExecutionContext } from './context.js';
 import { unknownCommand, unknownSubcommand, wrongArity } from '../base/errors.js';
 import type { BlockRequest, CommandSpec } from '../base/command-spec.js';
 import type { Db } from '../keyspace/db.js';
+import { clock } from '../base/clock.js';
 import type { Server } from '../server.js';
 import { POSTPONE, type Postpone, type Request, type RequestTraits } from './request-path.js';
 import { discardTransaction } from './transaction-state.js';
@@ -106,6 +107,18 @@ function execTraits(own: RequestTraits, client: Client): RequestTraits {
  * it wait; the caller parks the request and runs it again later.
  */
 export function execute(server: Server, client: Client, args: string[]): Reply | NoReply | Postpone {
+  // One clock read per request (Server.requestTime); a request run inside another keeps the outer
+  // one's time, as Redis freezes the time for a script's commands.
+  const outer = server.requestTime;
+  if (outer === undefined) server.requestTime = clock.now();
+  try {
+    return executeRequest(server, client, args);
+  } finally {
+    server.requestTime = outer;
+  }
+}
+
+function executeRequest(server: Server, client: Client, args: string[]): Reply | NoReply | Postpone {
   const resolved = resolveCommand(server, args);
   if (resolved instanceof ErrorReply) return rejected(server, client, undefined, resolved);
   const { spec, fullName } = resolved;
