@@ -20,9 +20,8 @@ import { serializeNodesConf } from './nodes-conf/describe.js';
 import { isMaster, isReplica } from './state/cluster-node.js';
 import { ClusterState } from './state/cluster-state.js';
 import { newStateClock, updateClusterState } from './state/update-state.js';
+import { CLUSTER_PORT_INCR } from './bus/header.js';
 
-/** CLUSTER_PORT_INCR. */
-const BUS_PORT_INCR = 10000;
 /** How often the cluster's own cron runs (clusterCron's period). */
 const CRON_MS = 100;
 
@@ -104,7 +103,7 @@ function refreshMyself(server: Server, state: ClusterState): void {
   const myself = state.myself;
   const before = `${myself.port} ${myself.cport} ${myself.flags} ${myself.hostname}`;
   myself.port = config.num('cluster-announce-port') || server.port;
-  myself.cport = config.num('cluster-announce-bus-port') || config.num('cluster-port') || server.port + BUS_PORT_INCR;
+  myself.cport = config.num('cluster-announce-bus-port') || config.num('cluster-port') || server.port + CLUSTER_PORT_INCR;
   const noFailover = config.bool('cluster-replica-no-failover');
   myself.flags = noFailover ? myself.flags | NodeFlag.NoFailover : myself.flags & ~NodeFlag.NoFailover;
   myself.hostname = config.str('cluster-announce-hostname');
@@ -156,7 +155,7 @@ function verifyConfigWithData(server: Server, state: ClusterState): void {
  */
 export async function startClusterMode(server: Server, state: ClusterState): Promise<ClusterRuntime> {
   const { config, log } = server;
-  if (config.num('cluster-port') === 0 && server.port > 65535 - BUS_PORT_INCR) {
+  if (config.num('cluster-port') === 0 && server.port > 65535 - CLUSTER_PORT_INCR) {
     throw new ClusterBootError(
       'Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.',
     );

@@ -10,9 +10,8 @@ import { keySlot } from '../key-slot.js';
 import { isMaster, type ClusterNode } from '../state/cluster-node.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { BusContext, BusSettings } from './bus-context.js';
+import { CLUSTER_PORT_INCR } from '../bus/header.js';
 
-/** CLUSTER_PORT_INCR. */
-const BUS_PORT_INCR = 10000;
 
 function num(server: Server, name: string, fallback: number): number {
   const value = server.config.raw(name);
@@ -26,7 +25,7 @@ function str(server: Server, name: string): string {
 
 /** The bus port we listen on: cluster-port, or the client port + 10000. */
 export function busPort(server: Server): number {
-  return num(server, 'cluster-port', 0) || server.port + BUS_PORT_INCR;
+  return num(server, 'cluster-port', 0) || server.port + CLUSTER_PORT_INCR;
 }
 
 /** deriveAnnouncedPorts and the other settings, read at each use. */

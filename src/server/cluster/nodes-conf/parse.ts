@@ -9,9 +9,8 @@ import { CLUSTER_SLOTS } from '../key-slot.js';
 import { NodeFlag } from '../bus/node-flags.js';
 import { makeClusterNode, type ClusterNode } from '../state/cluster-node.js';
 import { ClusterState } from '../state/cluster-state.js';
+import { CLUSTER_PORT_INCR } from '../bus/header.js';
 
-/** CLUSTER_PORT_INCR: the bus port of an old line without `@cport`. */
-const BUS_PORT_INCR = 10000;
 
 export class NodesConfError extends Error {}
 
@@ -93,7 +92,7 @@ export function parseNodesConf(text: string, now: number): LoadedNodesConf {
     node.ip = address.slice(0, colon);
     const [port, busPort] = address.slice(colon + 1).split('@') as [string, string | undefined];
     node.port = atoi(port);
-    node.cport = busPort !== undefined ? atoi(busPort) : node.port + BUS_PORT_INCR;
+    node.cport = busPort !== undefined ? atoi(busPort) : node.port + CLUSTER_PORT_INCR;
 
     for (const name of argv[2]!.split(',')) {
       const bit = FLAG_NAMES[name.toLowerCase()];

@@ -4,10 +4,10 @@
 // clears it, as resetClient does); READONLY until READWRITE or RESET. Outside cluster mode each
 // answers that cluster support is disabled.
 
-import { ErrorReply, OK, type Reply } from '../../../shared/resp/reply.js';
+import { OK, type Reply } from '../../../shared/resp/reply.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { ERR_CLUSTER_DISABLED } from './common.js';
 
-const ERR_CLUSTER_DISABLED = new ErrorReply('ERR This instance has cluster support disabled');
 
 function clusterMode(ctx: CommandContext): boolean {
   return ctx.server.config.bool('cluster-enabled');

@@ -10,8 +10,8 @@ import { ERR_SYNTAX } from '../../base/errors.js';
 import { unknownSubcommandOrArity } from '../../base/help.js';
 import { failoverOf } from '../../cluster/failover/attach.js';
 import type { ManualFailoverMode } from '../../cluster/core/manual-failover.js';
+import { ERR_CLUSTER_DISABLED } from './common.js';
 
-const ERR_CLUSTER_DISABLED = new ErrorReply('ERR This instance has cluster support disabled');
 
 function parseMode(option: string | undefined): ManualFailoverMode | undefined {
   if (option === undefined) return 'default';

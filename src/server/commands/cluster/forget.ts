@@ -7,11 +7,11 @@ import { command, type CommandContext, type CommandSpec } from '../../base/comma
 import { busOf } from '../../cluster/bus-io/bus-registry.js';
 import { validId } from '../../cluster/bus-io/gossip-in.js';
 import { isReplica } from '../../cluster/state/cluster-node.js';
-import { CLUSTER_DISABLED } from './meet.js';
+import { ERR_CLUSTER_DISABLED } from './common.js';
 
 function forget(ctx: CommandContext, args: string[]): Reply {
   const bus = busOf(ctx.server);
-  if (!bus) return new ErrorReply(CLUSTER_DISABLED);
+  if (!bus) return ERR_CLUSTER_DISABLED;
   const { state } = bus.ctx;
   const id = args[2]!;
   const node = validId(id) ? state.node(id) : undefined;

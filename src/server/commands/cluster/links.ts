@@ -2,15 +2,15 @@
 // node our link to it then its link to us: direction, node, create-time, events, send-buffer-allocated,
 // send-buffer-used. Our send buffer is the socket's write queue, so allocated equals used.
 
-import { ErrorReply, MapReply, type Reply } from '../../../shared/resp/reply.js';
+import { MapReply, type Reply } from '../../../shared/resp/reply.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 import { busOf } from '../../cluster/bus-io/bus-registry.js';
 import { describeLinks } from '../../cluster/bus-io/link-report.js';
-import { CLUSTER_DISABLED } from './meet.js';
+import { ERR_CLUSTER_DISABLED } from './common.js';
 
 function links(ctx: CommandContext): Reply {
   const bus = busOf(ctx.server);
-  if (!bus) return new ErrorReply(CLUSTER_DISABLED);
+  if (!bus) return ERR_CLUSTER_DISABLED;
   return describeLinks(bus).map(
     (link) =>
       new MapReply([

@@ -8,19 +8,18 @@ import { unknownSubcommandOrArity } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 import { busOf } from '../../cluster/bus-io/bus-registry.js';
 import { startHandshake } from '../../cluster/bus-io/handshake.js';
+import { ERR_CLUSTER_DISABLED } from './common.js';
+import { CLUSTER_PORT_INCR } from '../../cluster/bus/header.js';
 
-/** CLUSTER_PORT_INCR. */
-const BUS_PORT_INCR = 10000;
 
-export const CLUSTER_DISABLED = 'ERR This instance has cluster support disabled';
 
 function meet(ctx: CommandContext, args: string[]): Reply {
   if (args.length !== 4 && args.length !== 5) return new ErrorReply(unknownSubcommandOrArity('CLUSTER', args[1]!));
   const bus = busOf(ctx.server);
-  if (!bus) return new ErrorReply(CLUSTER_DISABLED);
+  if (!bus) return ERR_CLUSTER_DISABLED;
   const port = parseInteger(args[3]!);
   if (port === null) return new ErrorReply(`ERR Invalid TCP base port specified: ${args[3]}`);
-  let cport = port + BUS_PORT_INCR;
+  let cport = port + CLUSTER_PORT_INCR;
   if (args.length === 5) {
     const given = parseInteger(args[4]!);
     if (given === null) return new ErrorReply(`ERR Invalid TCP bus port specified: ${args[4]}`);
