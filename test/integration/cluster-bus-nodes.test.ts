@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freeClusterPort } from '../helpers/cluster-ports.js';
 import { hasRedis, startNode, type Engine, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { nodesOf, type NodeLine } from '../helpers/cluster-nodes.js';
 
 const run = promisify(execFile);
 const TIMEOUT = 60_000;
@@ -42,29 +43,8 @@ function client(node: NodeProcess): Redis {
   return c;
 }
 
-interface NodeLine {
-  id: string;
-  addr: string;
-  flags: string[];
-  master: string;
-  link: string;
-  slots: string;
-}
-
-async function nodesOf(c: Redis): Promise<NodeLine[]> {
-  const text = (await c.call('cluster', 'nodes')) as string;
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const f = line.split(' ');
-      return { id: f[0]!, addr: f[1]!, flags: f[2]!.split(','), master: f[3]!, link: f[7]!, slots: f.slice(8).join(' ') };
-    });
-}
-
-/** What redis-cli compares to call a cluster joined: sorted id:slots of every node with slots. */
 function signature(lines: NodeLine[]): string {
-  return lines.filter((l) => l.slots !== '').map((l) => `${l.id}:${l.slots}`).sort().join('|');
+  return lines.filter((l) => l.slots.length > 0).map((l) => `${l.id}:${l.slots.join(' ')}`).sort().join('|');
 }
 
 /** Every node lists `count` nodes, all connected, none in handshake or failing, with one signature. */

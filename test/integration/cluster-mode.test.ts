@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freeClusterPort } from '../helpers/cluster-ports.js';
 import { hasRedis, startNode, type Engine, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { nodesOf, type NodeLine } from '../helpers/cluster-nodes.js';
 
 const run = promisify(execFile);
 const TIMEOUT = 60_000;
@@ -52,27 +53,6 @@ function client(node: NodeProcess): Redis {
   c.on('error', () => {});
   clients.push(c);
   return c;
-}
-
-interface NodeLine {
-  id: string;
-  addr: string;
-  flags: string[];
-  master: string;
-  epoch: string;
-  link: string;
-  slots: string[];
-}
-
-async function nodesOf(c: Redis): Promise<NodeLine[]> {
-  const text = String(await c.call('cluster', 'nodes'));
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const f = line.split(' ');
-      return { id: f[0]!, addr: f[1]!, flags: f[2]!.split(','), master: f[3]!, epoch: f[6]!, link: f[7]!, slots: f.slice(8) };
-    });
 }
 
 /** What every node must agree on about every node: address, role, master, epoch, slots. */
