@@ -3,7 +3,7 @@
 // pair is free when checked; a caller that loses a race retries with a new pair.
 
 import { createServer } from 'node:net';
-import { freePort } from './processes.js';
+import { freePort, startNode, type Engine, type NodeProcess } from './processes.js';
 
 const BUS_PORT_INCR = 10000;
 
@@ -22,5 +22,29 @@ export async function freeClusterPort(): Promise<number> {
     const port = await freePort();
     if (port + BUS_PORT_INCR > 65535) continue;
     if (await portIsFree(port + BUS_PORT_INCR)) return port;
+  }
+}
+
+/**
+ * A node in cluster mode on a free (port, bus port) pair, retried with a new pair when another
+ * process took one meanwhile. `reuse`: restart a stopped node on its port and dir (nodes.conf kept).
+ */
+export async function startClusterNode(
+  engine: Engine,
+  config: Record<string, string> = {},
+  reuse?: NodeProcess,
+): Promise<NodeProcess> {
+  for (let attempt = 0; ; attempt++) {
+    const port = reuse?.port ?? (await freeClusterPort());
+    try {
+      return await startNode({
+        engine,
+        port,
+        ...(reuse ? { dir: reuse.dir } : {}),
+        config: { 'cluster-enabled': 'yes', 'cluster-config-file': `nodes-${port}.conf`, ...config },
+      });
+    } catch (error) {
+      if (reuse || attempt >= 4) throw error;
+    }
   }
 }

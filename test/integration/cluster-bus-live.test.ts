@@ -9,26 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHandshake } from '../../src/server/cluster/bus-io/handshake.js';
 import { NodeFlag } from '../../src/server/cluster/bus/node-flags.js';
 import { MessageType } from '../../src/server/cluster/bus/messages.js';
-import { freeClusterPort } from '../helpers/cluster-ports.js';
+import { freeClusterPort, startClusterNode } from '../helpers/cluster-ports.js';
 import { startBusHarness, type BusHarness } from '../helpers/bus-harness.js';
-import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
+import { hasRedis, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const NODE_TIMEOUT = 3000;
 
-async function startClusterRedis(): Promise<NodeProcess> {
-  for (let attempt = 0; ; attempt++) {
-    const port = await freeClusterPort();
-    try {
-      return await startNode({
-        engine: 'redis',
-        port,
-        config: { 'cluster-enabled': 'yes', 'cluster-config-file': `nodes-${port}.conf`, 'cluster-node-timeout': String(NODE_TIMEOUT) },
-      });
-    } catch (error) {
-      if (attempt >= 4) throw error;
-    }
-  }
+function startClusterRedis(): Promise<NodeProcess> {
+  return startClusterNode('redis', { 'cluster-node-timeout': String(NODE_TIMEOUT) });
 }
 
 interface NodeLine {

@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freeClusterPort } from '../helpers/cluster-ports.js';
-import { hasRedis, startNode, type Engine, type NodeProcess } from '../helpers/processes.js';
+import { startClusterNode } from '../helpers/cluster-ports.js';
+import { hasRedis, type Engine, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { nodesOf, type NodeLine } from '../helpers/cluster-nodes.js';
 
@@ -19,21 +19,9 @@ const started: NodeProcess[] = [];
 const clients: Redis[] = [];
 
 async function clusterNode(engine: Engine, reuse?: NodeProcess): Promise<NodeProcess> {
-  for (let attempt = 0; ; attempt++) {
-    const port = reuse?.port ?? (await freeClusterPort());
-    try {
-      const node = await startNode({
-        engine,
-        port,
-        ...(reuse ? { dir: reuse.dir } : {}),
-        config: { 'cluster-enabled': 'yes', 'cluster-config-file': `nodes-${port}.conf`, 'cluster-node-timeout': '3000' },
-      });
-      started.push(node);
-      return node;
-    } catch (error) {
-      if (reuse || attempt >= 4) throw error;
-    }
-  }
+  const node = await startClusterNode(engine, { 'cluster-node-timeout': '3000' }, reuse);
+  started.push(node);
+  return node;
 }
 
 function client(node: NodeProcess): Redis {

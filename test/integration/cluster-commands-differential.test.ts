@@ -5,22 +5,11 @@
 
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeClusterPort } from '../helpers/cluster-ports.js';
-import { hasRedis, startNode, type Engine, type NodeProcess } from '../helpers/processes.js';
+import { startClusterNode } from '../helpers/cluster-ports.js';
+import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type Outcome = { ok: unknown } | { err: string };
-
-async function startClusterNode(engine: Engine, extra: Record<string, string> = {}): Promise<NodeProcess> {
-  for (let attempt = 0; ; attempt++) {
-    const port = await freeClusterPort();
-    try {
-      return await startNode({ engine, port, config: { 'cluster-enabled': 'yes', 'cluster-config-file': `nodes-${port}.conf`, ...extra } });
-    } catch (error) {
-      if (attempt >= 4) throw error;
-    }
-  }
-}
 
 class Side {
   id = '';

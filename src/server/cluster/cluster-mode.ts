@@ -21,6 +21,7 @@ import { isMaster, isReplica } from './state/cluster-node.js';
 import { ClusterState } from './state/cluster-state.js';
 import { newStateClock, updateClusterState } from './state/update-state.js';
 import { CLUSTER_PORT_INCR } from './bus/header.js';
+import { watchShardChannels } from './shard-channels.js';
 
 /** How often the cluster's own cron runs (clusterCron's period). */
 const CRON_MS = 100;
@@ -161,6 +162,7 @@ export async function startClusterMode(server: Server, state: ClusterState): Pro
     );
   }
   verifyConfigWithData(server, state);
+  watchShardChannels(server, state);
   refreshMyself(server, state);
   let announcedIp = refreshMyIp(server, state, '');
   const file = configFile(server);

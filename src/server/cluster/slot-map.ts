@@ -20,6 +20,11 @@ export class SlotMap {
   private readonly migrating = new Map<number, string>();
   /** slot -> node id it is imported from (SETSLOT <slot> IMPORTING <id>). */
   private readonly importing = new Map<number, string>();
+  /**
+   * Told whenever a slot leaves the node that served it (reassigned or unassigned: clusterDelSlot),
+   * before the change: cluster-mode.ts drops the shard channels of a slot our shard stops serving.
+   */
+  onRelease: ((slot: number, previousOwner: string) => void) | undefined;
 
   /** Owner of a slot, or null when no node serves it. */
   owner(slot: number): string | null {
@@ -31,6 +36,7 @@ export class SlotMap {
   assign(slot: number, nodeId: string): string | null {
     checkSlot(slot);
     const previous = this.owners[slot]!;
+    if (previous !== null && previous !== nodeId) this.onRelease?.(slot, previous);
     this.owners[slot] = nodeId;
     return previous;
   }
@@ -38,7 +44,8 @@ export class SlotMap {
   /** Binds every slot of start..end (inclusive) to a node. */
   assignRange(start: number, end: number, nodeId: string): void {
     checkRange(start, end);
-    this.owners.fill(nodeId, start, end + 1);
+    if (this.onRelease) for (let slot = start; slot <= end; slot++) this.assign(slot, nodeId);
+    else this.owners.fill(nodeId, start, end + 1);
   }
 
   /**
@@ -48,6 +55,7 @@ export class SlotMap {
   unassign(slot: number): string | null {
     checkSlot(slot);
     const previous = this.owners[slot]!;
+    if (previous !== null) this.onRelease?.(slot, previous);
     this.owners[slot] = null;
     return previous;
   }
@@ -57,6 +65,7 @@ export class SlotMap {
     let count = 0;
     for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
       if (this.owners[slot] === nodeId) {
+        this.onRelease?.(slot, nodeId);
         this.owners[slot] = null;
         count++;
       }

@@ -94,8 +94,9 @@ export class Faults {
 
   /**
    * cluster/bus-io: whether bus traffic with the cluster node at host:port (bus port cport) is cut.
-   * The bus drops a cut peer's messages both ways rather than holding its sockets, so no frame is
-   * replayed on heal (a real partition loses them too) and the links stay up, as a black hole keeps them.
+   * The bus drops a cut peer's messages both ways rather than holding its sockets, and the links stay
+   * up, as a black hole keeps them; a link that lost frames is closed once healed and made afresh
+   * (bus.ts healedAfterDrops), since TCP would have delivered what we dropped.
    */
   holdsBus(host: string, port: number, cport: number): { in: boolean; out: boolean } {
     if (this.rules.size === 0) return { in: false, out: false };

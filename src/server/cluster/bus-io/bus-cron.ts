@@ -41,6 +41,10 @@ function reconnectAll(bus: ClusterBus, nodeTimeout: number, sendbufLimit: number
   for (const node of [...bus.ctx.state.nodes.values()]) {
     const record = bus.record(node);
     for (const link of [record.link, record.inbound]) {
+      if (link && bus.healedAfterDrops(link)) {
+        link.free('FAULT HEAL: the link lost frames to the partition');
+        continue;
+      }
       if (!link || sendbufLimit === 0 || link.sendBufferUsed <= sendbufLimit) continue;
       bus.ctx.log.warning(`Freeing cluster link(${link.inbound ? 'from' : 'to'} node ${node.id}, used memory: ${link.sendBufferUsed}) due to exceeding send buffer memory limit.`);
       link.free('send buffer limit');

@@ -28,6 +28,8 @@ export class BusLink {
   private freed = false;
   /** False until an outbound connection completes; inbound links start connected. */
   isConnected: boolean;
+  /** FAULT PARTITION dropped a frame of this link: once healed, it is closed and made afresh (bus-cron.ts). */
+  framesDropped = false;
 
   constructor(
     readonly socket: Socket,

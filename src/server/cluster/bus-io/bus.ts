@@ -298,6 +298,19 @@ export class ClusterBus implements BusOps, LinkEvents {
     const port = node && node.port !== 0 ? node.port : message?.port ?? 0;
     const cport = node && node.cport !== 0 ? node.cport : message?.cport ?? 0;
     if (port === 0 && cport === 0) return false;
-    return this.ctx.partitioned(ip, port, cport)[direction];
+    const cut = this.ctx.partitioned(ip, port, cport)[direction];
+    if (cut) link.framesDropped = true;
+    return cut;
+  }
+
+  /**
+   * Whether a link that lost frames to a partition is no longer cut. Over a real black hole TCP
+   * keeps retransmitting and delivers those frames after the heal; ours were dropped, and a PING
+   * dropped for ever leaves the peer PFAIL while it talks to us on its own link (clusterCron only
+   * pings again once the last PING was answered). Such a link is closed at the heal instead, and
+   * the reconnect's PING settles it, as after a connection reset.
+   */
+  healedAfterDrops(link: BusLink): boolean {
+    return link.framesDropped && !this.cutOff(link, undefined, 'in') && !this.cutOff(link, undefined, 'out');
   }
 }

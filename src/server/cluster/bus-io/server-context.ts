@@ -93,8 +93,10 @@ export function serverBusContext(server: Server, state: ClusterState): BusContex
     countKeysInSlot: countKeys,
     deleteKeysInSlot: (slot) => deleteKeysInSlot(server, slot),
     // Shard channels (SSUBSCRIBE) are not kept by this node yet: a PUBLISHSHARD finds no subscriber.
+    // Delivered here only: what came over the bus is not sent on (pubsubPublishMessage).
     deliverPublish: (channel, message, sharded) => {
-      if (!sharded) server.pubsub.publish(channel, message);
+      if (sharded) server.pubsub.publishShard(channel, message);
+      else server.pubsub.publish(channel, message);
     },
     partitioned: (ip, port, cport) => faultsOf(server).holdsBus(ip, port, cport),
   };
