@@ -132,6 +132,8 @@ export class Connection implements ClientSink, PendingWriter {
         return;
       }
       if (reply !== NO_REPLY && (this.client.replyMode === 'on' || isPushing(reply))) this.emit(encodeReply(reply, this.client.proto));
+      const afterReplies = this.server.requestPath.afterReplies;
+      if (afterReplies.length > 0) for (const hook of afterReplies) hook(this.client, args);
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
       else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';
