@@ -62,6 +62,16 @@ describe('client-side caching (unit)', () => {
     expect(server.tracking.totalKeys).toBe(0);
   });
 
+  it('a flush of every database outside a command (a full sync) is one flush too', () => {
+    const server = makeServer();
+    const a = connect(server);
+    a.client.proto = 3;
+    a.run('CLIENT', 'TRACKING', 'on');
+    a.run('GET', 'x');
+    for (const db of server.dbs) db.clear();
+    expect(frames(a.pushed)).toEqual(['>2\r\n$10\r\ninvalidate\r\n_\r\n']);
+  });
+
   it('BCAST gathers a turn per prefix; NOLOOP leaves out its own keys', () => {
     const server = makeServer();
     const all = connect(server);

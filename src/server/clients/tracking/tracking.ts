@@ -44,8 +44,13 @@ export class Tracking {
   private limitRounds = 0;
   /** A flush is clearing keys: its keys are not invalidated one by one. */
   private flushing = false;
-  /** totalCommands when the last flush inside a command was announced: FLUSHALL clears every db once. */
+  /**
+   * One flush clears every database (FLUSHALL, DEBUG RELOAD, a replica's full sync) but is one
+   * signalFlushedDb: inside a command, the command's sequence number when the last flush was
+   * announced; outside, whether one was announced in this synchronous run.
+   */
   private flushAnnouncedAt = -1;
+  private flushAnnouncedNow = false;
 
   constructor(private readonly server: Server) {}
 
@@ -191,6 +196,10 @@ export class Tracking {
       const commandSeq = this.server.stats.totalCommands;
       if (this.flushAnnouncedAt === commandSeq) return;
       this.flushAnnouncedAt = commandSeq;
+    } else {
+      if (this.flushAnnouncedNow) return;
+      this.flushAnnouncedNow = true;
+      queueMicrotask(() => (this.flushAnnouncedNow = false));
     }
     if (this.clientCount > 0) {
       const executing = this.server.callerClient;
