@@ -120,7 +120,8 @@ export class RequestPath {
   readonly beforeReplies: (() => void)[] = [];
   /**
    * Run once a command's reply is queued to its client (Redis afterCommand / resetClient): what must
-   * follow the reply on the same connection (client-side caching's own invalidations).
+   * follow the reply on the same connection (client-side caching's own invalidations). Walked only
+   * while a client tracks keys (Server.tracking.clientCount).
    */
   readonly afterReplies: ((client: Client, args: readonly string[]) => void)[] = [];
 

@@ -119,7 +119,8 @@ export class Tracking {
       if (state && state.clients.size === 0) this.prefixTable.delete(prefix);
     }
     client.tracking = null;
-    this.clientCount--;
+    // The after-reply hook runs only while someone tracks: nothing may wait for it once nobody does.
+    if (--this.clientCount === 0) this.pending = [];
   }
 
   // ---- Reads ----------------------------------------------------------------------------------
