@@ -4,11 +4,20 @@
 
 import { describe, expect, it } from 'vitest';
 import { RawReply, type Reply } from '../../src/shared/resp/reply.js';
-import { connect, makeServer } from '../helpers/unit-server.js';
+import type { Server } from '../../src/server/server.js';
+import { connect, makeServer, type TestClient } from '../helpers/unit-server.js';
 
 /** The raw invalidation frames pushed to a client, as text. */
 function frames(pushed: Reply[]): string[] {
   return pushed.filter((reply): reply is RawReply => reply instanceof RawReply).map((reply) => reply.encoded);
+}
+
+/** A RESP3 connection with CLIENT TRACKING on (default mode). */
+function tracker(server: Server): TestClient {
+  const c = connect(server);
+  c.client.proto = 3;
+  c.run('CLIENT', 'TRACKING', 'on');
+  return c;
 }
 
 const invalidate = (...keys: string[]) => `>2\r\n$10\r\ninvalidate\r\n*${keys.length}\r\n${keys.map((k) => `$${k.length}\r\n${k}\r\n`).join('')}`;
@@ -32,12 +41,8 @@ describe('client-side caching (unit)', () => {
 
   it('tracking-table-max-keys invalidates the oldest keys first', () => {
     const server = makeServer({ 'tracking-table-max-keys': '2' });
-    const first = connect(server);
-    const second = connect(server);
-    for (const c of [first, second]) {
-      c.client.proto = 3;
-      c.run('CLIENT', 'TRACKING', 'on');
-    }
+    const first = tracker(server);
+    const second = tracker(server);
     first.run('GET', 'a');
     first.run('GET', 'b');
     second.run('GET', 'c');
@@ -47,12 +52,8 @@ describe('client-side caching (unit)', () => {
 
   it('FLUSHALL tells each tracking client once, its own after the reply', () => {
     const server = makeServer();
-    const a = connect(server);
-    const b = connect(server);
-    for (const c of [a, b]) {
-      c.client.proto = 3;
-      c.run('CLIENT', 'TRACKING', 'on');
-    }
+    const a = tracker(server);
+    const b = tracker(server);
     a.run('GET', 'x');
     a.run('FLUSHALL');
     expect(frames(b.pushed)).toEqual(['>2\r\n$10\r\ninvalidate\r\n_\r\n']);
@@ -64,9 +65,7 @@ describe('client-side caching (unit)', () => {
 
   it('a flush of every database outside a command (a full sync) is one flush too', () => {
     const server = makeServer();
-    const a = connect(server);
-    a.client.proto = 3;
-    a.run('CLIENT', 'TRACKING', 'on');
+    const a = tracker(server);
     a.run('GET', 'x');
     for (const db of server.dbs) db.clear();
     expect(frames(a.pushed)).toEqual(['>2\r\n$10\r\ninvalidate\r\n_\r\n']);
