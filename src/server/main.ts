@@ -210,5 +210,11 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     // The AOF is written (and, under appendfsync always, fsynced) before any reply goes out, as
     // Redis's beforeSleep flushes it before handleClientsWithPendingWrites.
     .beforeReply(() => flushAofBeforeReplies(server))
-    .beforeReply(() => flushReplicaLinks(replication));
+    .beforeReply(() => flushReplicaLinks(replication))
+    // Client-side caching: a client's invalidations of its own writes follow its reply.
+    .afterReply((client, args) => server.tracking.afterReply(client, args));
+  // tracking-table-max-keys is enforced while idle too (serverCron -> trackingLimitUsedSlots).
+  server.addCronTask(() => {
+    if (server.tracking.clientCount > 0) server.tracking.limitUsedSlots();
+  });
 }

@@ -22,6 +22,7 @@ import { clock } from './base/clock.js';
 import { Acl } from './acl/acl.js';
 import { AccessClock } from './keyspace/access-clock.js';
 import { KeyspaceMemory } from './keyspace/memory-accounting.js';
+import { Tracking } from './clients/tracking/tracking.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -43,6 +44,8 @@ export class Server implements KeyspaceHooks {
   readonly accessClock: AccessClock;
   /** What the keyspace holds by our estimate (used_memory; keyspace/memory-accounting.ts). */
   readonly memory: KeyspaceMemory;
+  /** Client-side caching: CLIENT TRACKING's tables and invalidations (clients/tracking/). */
+  readonly tracking: Tracking;
   /** The checks, reply policies and propagation observers every command goes through. */
   readonly requestPath = new RequestPath();
   /** Changes since the last successful save (the `save <seconds> <changes>` schedule reads it). */
@@ -66,6 +69,11 @@ export class Server implements KeyspaceHooks {
   clientPause: ClientPauseState | undefined;
   /** The client whose command is running; the master link client makes expired keys visible. */
   currentClient: Client | null = null;
+  /**
+   * The client whose top-level command is running (Redis server.current_client): inside a script or
+   * a transaction currentClient is the command's own client, this stays the caller. Null between commands.
+   */
+  callerClient: Client | null = null;
   /** Time of the running command (Redis caches mstime per call), or undefined between commands. */
   private commandTime: number | undefined;
   /**
@@ -95,6 +103,7 @@ export class Server implements KeyspaceHooks {
     this.dbs = Array.from({ length: count }, (_, id) => new Db(id, this));
     this.blocking = new Blocking(this);
     this.acl = new Acl(this);
+    this.tracking = new Tracking(this);
     registerCoreChecks(this.requestPath);
   }
 
@@ -127,6 +136,17 @@ export class Server implements KeyspaceHooks {
     this.memory.beforeChange(db, key);
     if (this.observers.size > 0) for (const observer of this.observers) observer.beforeChange(db, key);
     this.touchWatched(db.id, key);
+    // Client-side caching (Redis signalModifiedKey -> trackingInvalidateKey); one check when unused.
+    if (this.tracking.active) this.tracking.keyChanged(db, key);
+  }
+
+  /** A database is being emptied (FLUSHDB, FLUSHALL, a full sync): Redis signalFlushedDb. */
+  flushStarted(_db: Db): void {
+    this.tracking.flushStarted();
+  }
+
+  flushEnded(_db: Db): void {
+    this.tracking.flushEnded();
   }
 
   keyReady(db: Db, key: string): void {
@@ -242,6 +262,7 @@ export class Server implements KeyspaceHooks {
     this.unwatchAll(client);
     this.pubsub.unsubscribeAll(client);
     this.blocking.unblock(client, undefined);
+    if (client.tracking !== null) this.tracking.disable(client);
   }
 
   retryBlocked(client: Client, db: Db, request: BlockRequest): Reply | undefined {

@@ -53,7 +53,8 @@ export function clientInfoLine(client: Client, now = clock.now()): string {
     ['cmd', client.lastCommand],
     // The master link runs as no user at all (Redis: c->user NULL).
     ['user', client.user === null ? '(superuser)' : client.user.name],
-    ['redir', -1],
+    // Tracking on: the REDIRECT target, 0 for none; off: -1.
+    ['redir', client.tracking === null ? -1 : client.tracking.redirect],
     ['resp', client.proto],
     // Redis 7.2 adds these two (CLIENT SETINFO); clients that parse key=value pairs ignore extras.
     ['lib-name', client.libName],

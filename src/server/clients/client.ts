@@ -7,6 +7,7 @@ import type { Reply } from '../../shared/resp/reply.js';
 import type { BlockRequest, CommandSpec } from '../base/command-spec.js';
 import { clock } from '../base/clock.js';
 import type { AclUser } from '../acl/user.js';
+import type { ClientTracking } from './tracking/client-tracking.js';
 
 export type ClientKind = 'normal' | 'replica' | 'master' | 'pubsub';
 
@@ -91,6 +92,8 @@ export class Client {
    */
   asking = false;
   readonlyCluster = false;
+  /** CLIENT TRACKING state, null while off (clients/tracking/). */
+  tracking: ClientTracking | null = null;
 
   constructor(
     readonly addr: string,
@@ -132,6 +135,12 @@ export class Client {
     if (this.totalSubscriptions > 0) flags += 'P';
     if (this.multi !== null) flags += 'x';
     if (this.blocked !== null) flags += 'b';
+    // Tracking on, its redirect gone, BCAST mode (catClientInfoString).
+    if (this.tracking !== null) {
+      flags += 't';
+      if (this.tracking.brokenRedirect) flags += 'R';
+      if (this.tracking.bcast) flags += 'B';
+    }
     if (this.watchDirty) flags += 'd';
     if (this.readonlyCluster) flags += 'r';
     if (this.noEvict) flags += 'e';

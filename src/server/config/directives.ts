@@ -80,6 +80,8 @@ export const DIRECTIVES: readonly Directive[] = [
   oneOf('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
   int('databases', 16, 1, MAX_INT, { immutable: true }),
   int('hz', 10, 1, 500),
+  // Client-side caching: keys the tracking table may hold before it invalidates some (0: no limit).
+  int('tracking-table-max-keys', 1000000, 0, LLONG_MAX),
   bool('dynamic-hz', 'yes'),
   str('requirepass', '', { sensitive: true }),
   oneOf('enable-debug-command', 'local', ['yes', 'no', 'local'], { immutable: true }),

@@ -23,6 +23,12 @@ export interface KeyspaceHooks {
   beforeChange(db: Db, key: string): void;
   /** A list or sorted set at `key` gained elements: clients blocked on it may be served. */
   keyReady(db: Db, key: string): void;
+  /**
+   * Around clear(): the keys a flush removes are one change (client-side caching invalidates
+   * everything at once, Redis signalFlushedDb), while beforeChange still sees each of them.
+   */
+  flushStarted?(db: Db): void;
+  flushEnded?(db: Db): void;
 }
 
 export class Db {
@@ -180,11 +186,13 @@ export class Db {
 
   /** Removes every key (FLUSHDB); every key counts as changed for snapshots and WATCH. */
   clear(): void {
+    this.hooks.flushStarted?.(this);
     for (const key of this.data.keys()) this.hooks.beforeChange(this, key);
     // Redis scanDatabaseForDeletedStreams: blocked XREADGROUP clients learn their stream is gone.
     for (const key of this.blockedKeys.keys()) this.signalStreamGone(key, this.data.get(key));
     this.data.clear();
     this.expires.clear();
     this.access.clear();
+    this.hooks.flushEnded?.(this);
   }
 }

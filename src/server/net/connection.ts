@@ -132,6 +132,9 @@ export class Connection implements ClientSink, PendingWriter {
         return;
       }
       if (reply !== NO_REPLY && (this.client.replyMode === 'on' || isPushing(reply))) this.emit(encodeReply(reply, this.client.proto));
+      // What must follow the reply (client-side caching's own invalidations): only while a client
+      // tracks keys, so the request path pays one check otherwise.
+      if (this.server.tracking.clientCount > 0) for (const hook of this.server.requestPath.afterReplies) hook(this.client, args);
       // CLIENT REPLY SKIP silences exactly the reply of the command after it (Redis resetClient).
       if (this.client.replyMode === 'skip') this.client.replyMode = 'on';
       else if (this.client.replyMode === 'skip-next') this.client.replyMode = 'skip';

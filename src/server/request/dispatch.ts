@@ -187,6 +187,8 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
   server.beginCall();
   const previousClient = server.currentClient;
   server.currentClient = client;
+  const topLevel = previousClient === null;
+  if (topLevel) server.callerClient = client;
   const dirtyBefore = server.dirty;
   const path = server.requestPath;
   if (path.beforeCallObservers.length > 0) for (const observer of path.beforeCallObservers) observer.beforeCall!(client, spec, args);
@@ -197,6 +199,12 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
   try {
     reply = spec.handler(ctx, args);
     if (propagate) propagateResult(server, ctx, db, args, dirtyBefore);
+    // Client-side caching remembers what a read-only command read, for the client whose command it
+    // is (a script's caller), whatever its reply (Redis call() -> trackingRememberKeys).
+    if (server.tracking.clientCount > 0 && spec.flags.includes('readonly')) {
+      const caller = server.callerClient!;
+      if (caller.tracking !== null) server.tracking.rememberKeys(caller, fullName, args);
+    }
   } catch (error) {
     server.log.warning(`Command '${fullName}' failed: ${(error as Error).stack ?? String(error)}`);
     reply = new ErrorReply(`ERR internal error running '${fullName}': ${(error as Error).message}`);
@@ -206,6 +214,7 @@ export function call(server: Server, client: Client, spec: CommandSpec, fullName
     // Propagation is flushed while the caller is still current, so its write offset is known.
     server.endCall();
     server.currentClient = previousClient;
+    if (topLevel) server.callerClient = null;
   }
   // The call observers (MONITOR, slow log, latency monitor) see the command once it ran, as Redis call().
   for (const observer of path.callObservers) observer.afterCall(client, spec, fullName, args, durationUs);

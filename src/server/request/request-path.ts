@@ -118,6 +118,12 @@ export class RequestPath {
   readonly beforeCallObservers: CallObserver[] = [];
   /** Run before client replies are written: replicas get a write's stream bytes before its OK. */
   readonly beforeReplies: (() => void)[] = [];
+  /**
+   * Run once a command's reply is queued to its client (Redis afterCommand / resetClient): what must
+   * follow the reply on the same connection (client-side caching's own invalidations). Walked only
+   * while a client tracks keys (Server.tracking.clientCount).
+   */
+  readonly afterReplies: ((client: Client, args: readonly string[]) => void)[] = [];
 
   check(name: CheckName, check: RequestCheck, scope: CheckScope = {}): this {
     if (this.checkSlots.has(name)) throw new Error(`request check '${name}' is registered twice`);
@@ -148,6 +154,11 @@ export class RequestPath {
 
   beforeReply(hook: () => void): this {
     this.beforeReplies.push(hook);
+    return this;
+  }
+
+  afterReply(hook: (client: Client, args: readonly string[]) => void): this {
+    this.afterReplies.push(hook);
     return this;
   }
 

@@ -59,7 +59,7 @@ export function clientsSection(server: Server): string[] {
     'client_recent_max_input_buffer:0',
     'client_recent_max_output_buffer:0',
     `blocked_clients:${server.blocking.blockedCount}`,
-    'tracking_clients:0',
+    `tracking_clients:${server.tracking.clientCount}`,
     `clients_in_timeout_table:${inTimeoutTable}`,
   ];
 }
@@ -190,9 +190,9 @@ export function statsSection(server: Server): string[] {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${server.tracking.totalKeys}`,
+    `tracking_total_items:${server.tracking.items}`,
+    `tracking_total_prefixes:${server.tracking.totalPrefixes}`,
     'unexpected_error_replies:0',
     `total_error_replies:${s.errorReplies}`,
     'dump_payload_sanitizations:0',

@@ -1,5 +1,6 @@
 // CLIENT ID SETNAME GETNAME LIST INFO KILL SETINFO NO-EVICT REPLY PAUSE UNPAUSE UNBLOCK HELP (Redis 7.0
-// networking.c clientCommand; SETINFO from 7.2 because ioredis sends it on connect).
+// networking.c clientCommand; SETINFO from 7.2 because ioredis sends it on connect), and the
+// client-side caching ones from client-tracking.ts.
 
 import { ErrorReply, NO_REPLY, OK, VerbatimReply, type NoReply, type Reply } from '../../../shared/resp/reply.js';
 import type { Client, ClientKind } from '../../clients/client.js';
@@ -7,6 +8,7 @@ import type { AclUser } from '../../acl/user.js';
 import { is, parseInteger } from '../../base/args.js';
 import { clientInfoLine, clientKindByName } from './client-list.js';
 import { clientPause, clientUnpause } from './client-pause.js';
+import { clientCaching, clientGetRedir, clientTracking, clientTrackingInfo } from './client-tracking.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { helpReply } from '../../base/help.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
@@ -190,6 +192,10 @@ function clientUnblock(ctx: CommandContext, args: string[]): Reply {
 }
 
 const HELP = [
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -228,6 +234,11 @@ const HELP = [
   '    * LIB-VER: the client lib version.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
 ];
@@ -251,6 +262,12 @@ export const clientCommands: CommandSpec[] = [
       command('pause', -3, ADMIN, clientPause, undefined, { summary: 'Stop processing commands from clients for some time' }),
       command('unpause', 2, ADMIN, clientUnpause, undefined, { summary: 'Resume processing of clients that were paused' }),
       command('unblock', -3, ADMIN, clientUnblock, undefined, { summary: 'Unblock a client blocked in a blocking command from a different connection' }),
+      command('tracking', -3, BASIC, clientTracking, undefined, { summary: 'Enable or disable server assisted client side caching support' }),
+      command('caching', 3, BASIC, clientCaching, undefined, { summary: 'Instruct the server about tracking or not keys in the next request' }),
+      command('getredir', 2, BASIC, clientGetRedir, undefined, { summary: 'Get tracking notifications redirection client ID if any' }),
+      command('trackinginfo', 2, BASIC, clientTrackingInfo, undefined, {
+        summary: 'Return information about server assisted client side caching for the current connection',
+      }),
       command('help', 2, ['loading', 'stale'], () => helpReply('CLIENT', HELP), undefined, {
         summary: 'Show helpful text about the different subcommands',
       }),

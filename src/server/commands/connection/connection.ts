@@ -88,6 +88,8 @@ function reset(ctx: CommandContext): Reply {
   ctx.server.pubsub.unsubscribeAll(client);
   // RESET ends MONITOR mode too (clearClientConnectionState).
   stopMonitoring(ctx.server, client);
+  // Tracking off (clearClientConnectionState -> disableTracking).
+  ctx.server.tracking.disable(client);
   client.db = 0;
   client.proto = 2;
   client.name = '';
