@@ -112,13 +112,23 @@ for (const [firstEngine, secondEngine] of PAIRINGS) {
       await Promise.all([first, second].filter(Boolean).map((member) => member.node.stop()));
     });
 
+    /** Stops the replica, then writes `key` on the master: the replica cannot ACK it until resumed. */
+    async function stopReplicaBehind(key: string): Promise<void> {
+      second.node.kill('SIGSTOP');
+      stopped.push(second.node);
+      await first.client.set(key, '1');
+    }
+
+    function resumeReplica(): void {
+      second.node.kill('SIGCONT');
+      stopped.splice(0);
+    }
+
     it('FAILOVER TO: a write during the pause waits, then gets -READONLY; roles swap, data equal, partial resync', async () => {
       const before = await syncStats(second.client);
       // The target is stopped and lacks the last write, so the failover stays in waiting-for-sync
       // while the paused write arrives.
-      second.node.kill('SIGSTOP');
-      stopped.push(second.node);
-      await first.client.set('before-failover', '1');
+      await stopReplicaBehind('before-failover');
       expect(await first.client.call('FAILOVER', 'TO', '127.0.0.1', String(second.node.port))).toBe('OK');
       expect((await replicationOf(first.client)).master_failover_state).toBe('waiting-for-sync');
       const write = sendWrite(first, 'paused-writer', 'during-pause', 'x');
@@ -126,8 +136,7 @@ for (const [firstEngine, secondEngine] of PAIRINGS) {
       // Reads are not paused.
       expect(await first.client.get('before-failover')).toBe('1');
       expect(write.isSettled()).toBe(false);
-      second.node.kill('SIGCONT');
-      stopped.splice(0);
+      resumeReplica();
       expect(await write.outcome).toMatch(/^READONLY /);
       await waitRoles(second, first);
       expect((await replicationOf(second.client)).master_failover_state).toBe('no-failover');
@@ -157,27 +166,22 @@ for (const [firstEngine, secondEngine] of PAIRINGS) {
     });
 
     it('TIMEOUT without FORCE: a replica that never catches up aborts the failover; paused writes then go through', async () => {
-      second.node.kill('SIGSTOP');
-      stopped.push(second.node);
       // The stopped replica cannot ACK this one: it is behind for the whole timeout.
-      await first.client.set('unacked', '1');
+      await stopReplicaBehind('unacked');
       expect(await first.client.call('FAILOVER', 'TIMEOUT', '1500')).toBe('OK');
       const write = sendWrite(first, 'timeout-writer', 'while-waiting', 'y');
       await waitWriteArrived(first, 'timeout-writer');
       await waitFailoverState(first.client, 'no-failover');
       expect(await write.outcome).toBe('OK');
       expect((await replicationOf(first.client)).role).toBe('master');
-      second.node.kill('SIGCONT');
-      stopped.splice(0);
+      resumeReplica();
       await waitRoles(first, second);
       expect(await second.client.get('while-waiting')).toBe('y');
       await digestsEqual(first, second);
     });
 
     it('FAILOVER ABORT ends the wait; the paused write goes through on the master', async () => {
-      second.node.kill('SIGSTOP');
-      stopped.push(second.node);
-      await first.client.set('unacked-2', '1');
+      await stopReplicaBehind('unacked-2');
       expect(await first.client.call('FAILOVER')).toBe('OK');
       const write = sendWrite(first, 'abort-writer', 'after-abort', 'z');
       await waitWriteArrived(first, 'abort-writer');
@@ -185,22 +189,18 @@ for (const [firstEngine, secondEngine] of PAIRINGS) {
       expect(await first.client.call('FAILOVER', 'ABORT')).toBe('OK');
       expect(await write.outcome).toBe('OK');
       expect((await replicationOf(first.client)).master_failover_state).toBe('no-failover');
-      second.node.kill('SIGCONT');
-      stopped.splice(0);
+      resumeReplica();
       await waitRoles(first, second);
       await digestsEqual(first, second);
     });
 
     it('TIMEOUT with FORCE fails over to a target that did not ACK in time; both end with the same data', async () => {
-      second.node.kill('SIGSTOP');
-      stopped.push(second.node);
-      await first.client.set('unacked-3', '1');
+      await stopReplicaBehind('unacked-3');
       expect(await first.client.call('FAILOVER', 'TO', '127.0.0.1', String(second.node.port), 'TIMEOUT', '1000', 'FORCE')).toBe('OK');
       // Past the timeout the old master turns replica of the stopped target and waits for its PSYNC answer.
       await waitFailoverState(first.client, 'failover-in-progress');
       expect((await replicationOf(first.client)).role).toBe('slave');
-      second.node.kill('SIGCONT');
-      stopped.splice(0);
+      resumeReplica();
       await waitRoles(second, first);
       // The write was still in the target's socket when it was stopped: it applies it before it
       // takes over, so nothing is lost here (a target that never got it would make the old master
