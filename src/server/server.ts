@@ -113,8 +113,9 @@ export class Server implements KeyspaceHooks {
     return this.commandTime ?? this.requestTime ?? clock.now();
   }
 
+  /** A replica, or clients are paused (the dataset stays as it is during a pause, e.g. FAILOVER: Redis expireIfNeeded). */
   expiresPassively(): boolean {
-    return this.isReplica;
+    return this.isReplica || this.clientPause !== undefined;
   }
 
   executingMasterCommand(): boolean {

@@ -187,3 +187,28 @@ describe('fence-confirm-writes no: replies wait only while heartbeats are late',
     expect(app.client.blocked).toBeNull();
   });
 });
+
+describe('confirmed replies and FAILOVER (replication/failover.ts)', () => {
+  it('answers held writes as they stand once a FAILOVER target holds every byte of them', async () => {
+    const { hold, beat, app } = setup();
+    const t0 = Date.now();
+    for (let t = t0; t <= t0 + 1000; t += 100) beat(t);
+    expect(hold.hold(app.client, OK, t0 + 1010)).toBe(NO_REPLY);
+    await turn();
+    expect(app.pushed).toEqual([]);
+    hold.releaseReplicated();
+    expect(app.pushed).toEqual([OK]);
+    expect(app.client.blocked).toBeNull();
+    expect(hold.size).toBe(0);
+  });
+
+  it('answers them UNKNOWN when the node turned replica without its target catching up (FORCE)', async () => {
+    const { hold, beat, app, server } = setup();
+    const t0 = Date.now();
+    for (let t = t0; t <= t0 + 1000; t += 100) beat(t);
+    hold.hold(app.client, OK, t0 + 1010);
+    server.isReplica = true;
+    hold.release();
+    expect(String((app.pushed[0] as Error).message)).toMatch(/^UNKNOWN /);
+  });
+});

@@ -78,6 +78,26 @@ export class ConfirmHold {
   }
 
   /**
+   * Answers every held reply as it is: a FAILOVER target caught up with this master's whole
+   * stream, so every held write is on the new master (replication/failover.ts).
+   */
+  releaseReplicated(): void {
+    for (const held of this.held.splice(0)) this.answer(held, held.reply);
+  }
+
+  /** Fills the reply's place in the client's output, or unblocks the client with it. */
+  private answer({ client, slot }: Held, answer: Reply): void {
+    if (!this.server.clients.has(client.id)) return;
+    if (slot) {
+      slot.fill(answer);
+      return;
+    }
+    client.blocked = null;
+    client.sink.push(answer);
+    client.sink.resume();
+  }
+
+  /**
    * Answers what a confirmation covers; everything once fenced or no longer a master (UNKNOWN), or
    * once no sentinel holds a lease any more (they all released it: no failover can drop the write,
    * as on redis-server — the original reply).
@@ -91,16 +111,8 @@ export class ConfirmHold {
     const round = this.rounds.confirmed;
     // A heartbeat reply sent in the same millisecond as the write may have gone out before it.
     while (this.held.length > 0 && (giveUp || unwatched || this.held[0]!.at < heardAt || this.held[0]!.round <= round)) {
-      const { client, reply, slot } = this.held.shift()!;
-      if (!this.server.clients.has(client.id)) continue;
-      const answer = giveUp ? FENCED_UNKNOWN : reply;
-      if (slot) {
-        slot.fill(answer);
-        continue;
-      }
-      client.blocked = null;
-      client.sink.push(answer);
-      client.sink.resume();
+      const held = this.held.shift()!;
+      this.answer(held, giveUp ? FENCED_UNKNOWN : held.reply);
     }
     if (this.held.length > 0) this.rounds.request();
   }

@@ -57,7 +57,8 @@ export class ExpireCycle {
    */
   run(now: number): number {
     const server = this.server;
-    if (server.isReplica || server.loading || !server.activeExpireEnabled) return 0;
+    // Nor while clients are paused: the dataset stays fixed (a FAILOVER waits for it; Redis activeExpireCycle).
+    if (server.isReplica || server.loading || !server.activeExpireEnabled || server.clientPause !== undefined) return 0;
     const effort = server.config.num('active-expire-effort') - 1;
     const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
     const acceptableStale = ACCEPTABLE_STALE - effort;

@@ -46,7 +46,7 @@ export function replicationInfoSection(server: Server): string[] {
     const lag = l.state === 'online' ? Math.floor((now - l.ackTime) / 1000) : 0;
     lines.push(`slave${i}:ip=${l.ip},port=${l.port},state=${l.state},offset=${l.ackOffset},lag=${lag}`);
   });
-  lines.push('master_failover_state:no-failover');
+  lines.push(`master_failover_state:${replication.failover.state}`);
   lines.push(`master_replid:${identity.replid}`, `master_replid2:${identity.replid2}`);
   lines.push(`master_repl_offset:${identity.masterReplOffset}`, `second_repl_offset:${identity.secondReplOffset}`);
   lines.push(`repl_backlog_active:${backlog ? 1 : 0}`);

@@ -6,12 +6,14 @@ import type { SnapshotProducer } from './full-sync.js';
 import type { SnapshotLoader } from './master-link.js';
 import { Replication } from './replication.js';
 import { RoleControl } from './role.js';
+import { CoordinatedFailover } from './failover.js';
 import { lastLoadResult, setReplicationAuxProvider } from '../persistence/state.js';
 import { clock } from '../base/clock.js';
 
 export function installReplication(server: Server, producer: SnapshotProducer, loader: SnapshotLoader): Replication {
   const replication = new Replication(server, producer);
   replication.role = new RoleControl(server, replication, loader);
+  replication.failover = new CoordinatedFailover(server, replication);
   server.replication = replication;
 
   let lastSecond = 0;
@@ -22,6 +24,8 @@ export function installReplication(server: Server, producer: SnapshotProducer, l
     const pingDue = now - lastPing >= server.config.num('repl-ping-replica-period') * 1000;
     if (pingDue) lastPing = now;
     replication.cron(now, secondElapsed, pingDue);
+    // Every tick while FAILOVER waits (Redis runs replicationCron every 100 ms then).
+    if (replication.failover.state === 'waiting-for-sync') replication.failover.update(now);
     if (secondElapsed) replication.role.masterLink?.cron(now);
   });
 

@@ -146,10 +146,20 @@ export class MasterLink {
     const psync = this.hasCachedHistory
       ? ['PSYNC', identity.replid, String(identity.masterReplOffset + 1)]
       : ['PSYNC', '?', '-1'];
+    // A master running FAILOVER asks its target to take over (replication.c slaveTryPartialResynchronization).
+    const failover = this.replication.failover;
+    if (failover.inProgress) psync.push('FAILOVER');
     this.server.log.notice(`Trying a partial resynchronization (request ${psync[1]}:${psync[2]}).`);
     socket.write(encodeCommand(psync));
     let reply = await lines.readLine(timeout);
     while (reply === '') reply = await lines.readLine(timeout);
+    if (failover.inProgress) {
+      // A full resync is no failure of the failover; any other answer aborts it, which makes this
+      // node a master again and stops this link (syncWithMaster).
+      const accepted = reply.startsWith('+FULLRESYNC') || reply.startsWith('+CONTINUE');
+      failover.psyncAnswered(accepted);
+      if (!accepted) return;
+    }
     if (reply.startsWith('+FULLRESYNC')) {
       const [, replid, offset] = reply.split(' ');
       await this.fullSync(socket, lines, replid!, Number(offset), timeout);

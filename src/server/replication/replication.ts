@@ -16,6 +16,8 @@ import { Identity } from './identity.js';
 import { decidePsync } from './psync-decision.js';
 import { ReplicaLink } from './replica-link.js';
 import type { RoleControl } from './role.js';
+import type { CoordinatedFailover } from './failover.js';
+import { whenUnpaused } from '../request/client-pause.js';
 import type { Fence } from '../fencing/fence.js';
 import type { ConfirmHold } from '../fencing/confirm-hold.js';
 import type { ConfirmRounds } from '../fencing/confirm-rounds.js';
@@ -52,6 +54,8 @@ export class Replication implements PropagationObserver {
   readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
   /** REPLICAOF handling; set by installReplication. */
   role!: RoleControl;
+  /** The FAILOVER command's state; set by installReplication. */
+  failover!: CoordinatedFailover;
   /** Self-fencing (fence.ts); set by installReplication. */
   fence!: Fence;
   /** Confirmation rounds and the write replies waiting on them (confirm-rounds.ts, confirm-hold.ts); set by installReplication. */
@@ -306,6 +310,7 @@ export class Replication implements PropagationObserver {
   }
 
   private onAck(): void {
+    if (this.failover.state === 'waiting-for-sync') this.failover.scheduleUpdate();
     if (this.waiters.size === 0) return;
     for (const waiter of [...this.waiters]) {
       const count = this.countAcked(waiter.offset);
@@ -323,14 +328,23 @@ export class Replication implements PropagationObserver {
     return count;
   }
 
-  /** Asks every replica for an ACK now (WAIT); sent once per event-loop turn at most. */
+  /**
+   * Asks every replica for an ACK now (WAIT); sent once per event-loop turn at most. Not while
+   * clients are paused: it would move the offset a FAILOVER waits for the replicas to reach; it
+   * goes out when the pause ends (Redis beforeSleep, get_ack_from_slaves).
+   */
   requestAcks(): void {
     if (this.getackRequested) return;
     this.getackRequested = true;
-    setImmediate(() => {
+    const send = () => {
+      if (this.server.clientPause !== undefined) {
+        whenUnpaused(this.server, send);
+        return;
+      }
       this.getackRequested = false;
       if (this.links.size > 0) this.propagateRaw(['REPLCONF', 'GETACK', '*']);
-    });
+    };
+    setImmediate(send);
   }
 
   /** Stream commands that must not trigger a SELECT (ping, GETACK: Redis feeds them with slaveseldb). */
@@ -371,7 +385,8 @@ export class Replication implements PropagationObserver {
     this.enforceOutputLimits(now);
     if (!secondElapsed) return;
     for (const link of this.waitingForJob) if (!link.isClosed) link.writeNow('\n');
-    if (pingDue && !this.server.isReplica && this.links.size > 0) this.propagateRaw(['ping']);
+    // No PING while a FAILOVER with a TIMEOUT has writes paused (replicationCron): it would move the offset.
+    if (pingDue && !this.server.isReplica && this.links.size > 0 && !this.failover.holdsPings) this.propagateRaw(['ping']);
     const timeout = this.server.config.num('repl-timeout') * 1000;
     for (const link of [...this.links]) {
       if (link.state === 'online' && !link.legacySync && !link.holdUntilAck && now - link.ackTime > timeout) {

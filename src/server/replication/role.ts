@@ -40,8 +40,11 @@ export class RoleControl {
     }
   }
 
-  /** REPLICAOF NO ONE: a new history starts; sub-replicas reconnect and continue via replid2. */
-  promote(): void {
+  /**
+   * REPLICAOF NO ONE (and a FAILOVER target asked by PSYNC FAILOVER, or a FAILOVER aborted after
+   * this node turned replica): a new history starts; sub-replicas reconnect and continue via replid2.
+   */
+  promote(why = 'user request'): void {
     if (!this.masterLink) return;
     this.masterLink.stop();
     this.masterLink = null;
@@ -53,6 +56,6 @@ export class RoleControl {
     this.replication.identity.shift();
     this.replication.selectedDb = -1;
     this.replication.disconnectReplicas('promoted to master: new replication ID');
-    this.server.log.notice(`MASTER MODE enabled (user request). New replication ID ${this.replication.identity.replid}`);
+    this.server.log.notice(`MASTER MODE enabled (${why}). New replication ID ${this.replication.identity.replid}`);
   }
 }

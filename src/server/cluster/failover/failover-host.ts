@@ -54,8 +54,8 @@ export function serverFailoverHost(server: Server): FailoverHost {
       return (Math.floor(now / 1000) - Math.floor(since / 1000)) * 1000;
     },
     promote: () => server.replication?.role.promote(),
-    pauseWrites: (until) => pauseClients(server, until, false),
-    unpauseWrites: () => unpauseClients(server),
+    pauseWrites: (until) => pauseClients(server, until, false, 'cluster-failover'),
+    unpauseWrites: () => unpauseClients(server, 'cluster-failover'),
     random: () => Math.random(),
   };
 }

@@ -12,6 +12,7 @@ import { monitorCommands } from './monitor.js';
 import { slowlogCommands } from './slowlog.js';
 import { latencyCommands } from './latency.js';
 import { memoryCommands } from './memory.js';
+import { lolwutCommands } from './lolwut/lolwut.js';
 
 export const serverCommands: CommandSpec[] = [
   ...infoCommands,
@@ -24,4 +25,5 @@ export const serverCommands: CommandSpec[] = [
   ...slowlogCommands,
   ...latencyCommands,
   ...memoryCommands,
+  ...lolwutCommands,
 ];

@@ -1,16 +1,18 @@
 // Replication commands: REPLICAOF/SLAVEOF, PSYNC/SYNC (turn the connection into a replica link),
-// REPLCONF, WAIT and ROLE, with Redis 7.0's replies (protocol doc 1.3, 1.7, 5.3, 6.5).
+// REPLCONF, WAIT and ROLE (FAILOVER in failover.ts), with Redis 7.0's replies (protocol doc 1.3, 1.7, 5.3, 6.5).
 
 import { ErrorReply, NO_REPLY, OK, SimpleString, type NoReply, type Reply } from '../../../shared/resp/reply.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { failoverCommands } from './failover.js';
 
 function replicaof(ctx: CommandContext, args: string[]): Reply {
   // In cluster mode the cluster decides who replicates whom (replication.c replicaofCommand).
   if (ctx.server.config.bool('cluster-enabled')) return new ErrorReply('ERR REPLICAOF not allowed in cluster mode.');
   const replication = ctx.server.replication;
   if (!replication) return new ErrorReply('ERR replication is not available');
+  if (replication.failover.state !== 'no-failover') return new ErrorReply('ERR REPLICAOF not allowed while failing over.');
   if (is(args[1], 'NO') && is(args[2], 'ONE')) {
     replication.role.promote();
     return OK;
@@ -32,6 +34,17 @@ function psync(ctx: CommandContext, args: string[], legacy: boolean): Reply | No
   const replication = server.replication;
   if (client.isReplica) return NO_REPLY; // already a replica link: ignored, as Redis does
   if (!replication) return new ErrorReply('ERR replication is not available');
+  // `PSYNC <replid> <offset> FAILOVER`: our master runs FAILOVER towards us and asks us to take
+  // over; only from the history we share with it (replication.c syncCommand). Then the PSYNC goes
+  // on, answered from our previous history (replid2): a partial resync.
+  if (!legacy && args.length > 3 && is(args[3], 'FAILOVER')) {
+    server.log.warning(`Failover request received for replid ${args[1]}.`);
+    if (!server.isReplica) return new ErrorReply("ERR PSYNC FAILOVER can't be sent to a master.");
+    if (args[1]!.toLowerCase() !== replication.identity.replid.toLowerCase()) return new ErrorReply('ERR PSYNC FAILOVER replid must match my replid.');
+    replication.role.promote(`failover request from ${client.addr}`);
+  }
+  // Our own replicas cannot sync while we hand the role over.
+  if (replication.failover.state !== 'no-failover') return new ErrorReply("NOMASTERLINK Can't SYNC while failing over");
   if (server.isReplica && !server.masterLinkUp) {
     return new ErrorReply("NOMASTERLINK Can't SYNC while not connected with my master");
   }
@@ -122,4 +135,5 @@ export const replicationCommands: CommandSpec[] = [
   command('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], replconf),
   command('wait', 3, ['noscript'], wait),
   command('role', 1, ['noscript', 'loading', 'stale', 'fast'], role),
+  ...failoverCommands,
 ];
