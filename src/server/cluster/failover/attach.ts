@@ -4,9 +4,13 @@
 
 import type { ManualFailoverMode } from '../core/manual-failover.js';
 
-/** What the CLUSTER FAILOVER handler needs: start a manual failover, get the refusal text or null. */
+/**
+ * What the CLUSTER handlers need: start a manual failover (the refusal text, or null), and drop one in
+ * progress (resetManualFailover, which clusterSetMaster and clusterReset call: CLUSTER REPLICATE, RESET).
+ */
 export interface FailoverControl {
   failover(mode: ManualFailoverMode): string | null;
+  resetManualFailover(): void;
 }
 
 const attached = new WeakMap<object, FailoverControl>();

@@ -58,6 +58,11 @@ export class ClusterFailover implements FailoverControl {
     return null;
   }
 
+  /** resetManualFailover: a manual failover in progress ends (a master paused for it resumes). */
+  resetManualFailover(): void {
+    this.execute(this.core.manual.reset());
+  }
+
   /** What the election reads at `now` (offsets, data age, directives). */
   input(now: number): ElectionInput {
     return { now, random: () => this.host.random(), myOffset: this.host.replicationOffset(), dataAge: this.host.dataAge(now), settings: this.host.settings() };

@@ -18,6 +18,7 @@ import { isMaster, isReplica, newNodeId } from '../../cluster/state/cluster-node
 import type { ClusterState } from '../../cluster/state/cluster-state.js';
 import type { Server } from '../../server.js';
 import { lookupNode, stateOrError, unknownNode } from './common.js';
+import { failoverOf } from '../../cluster/failover/attach.js';
 
 /**
  * clusterReset: a replica becomes an empty master; open slots closed, every slot unassigned,
@@ -25,6 +26,7 @@ import { lookupNode, stateOrError, unknownNode } from './common.js';
  */
 function resetNode(server: Server, state: ClusterState, hard: boolean): void {
   const { myself } = state;
+  failoverOf(server)?.resetManualFailover();
   if (isReplica(myself)) {
     myself.flags = (myself.flags & ~NodeFlag.Slave) | NodeFlag.Master;
     myself.masterId = null;
@@ -139,6 +141,8 @@ function replicate(ctx: CommandContext, args: string[]): Reply {
   if (isMaster(state.myself) && (state.slots.countOf(state.myself.id) !== 0 || ctx.server.dbs[0]!.size !== 0)) {
     return new ErrorReply('ERR To set a master the node must be empty and without assigned slots.');
   }
+  // clusterSetMaster drops a manual failover in progress.
+  failoverOf(ctx.server)?.resetManualFailover();
   followMaster(ctx.server, state, node);
   state.changed({ updateState: true, saveConfig: true });
   return OK;
