@@ -163,7 +163,7 @@ function parseValue(directive: Directive, words: string[]): ConfigValue {
     case 'string': {
       const problem = directive.check?.(text);
       if (problem !== undefined) throw new ConfigError(problem);
-      return text;
+      return directive.normalize ? directive.normalize(text) : text;
     }
     case 'list':
       return validateList(directive, words);

@@ -9,6 +9,7 @@ import { parseInt64 } from '../../base/args.js';
 import { addLongDouble, formatLongDouble, isNaNLongDouble, parseLongDouble } from '../../base/long-double.js';
 import { hrandfield, hscan } from './iterate.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_HASH } from '../../keyspace/keyspace-events.js';
 
 const ERR_HASH_NOT_INTEGER = new ErrorReply('ERR hash value is not an integer');
 const ERR_HASH_NOT_FLOAT = new ErrorReply('ERR hash value is not a float');
@@ -49,6 +50,7 @@ function hsetCommand(reply: 'added' | 'ok') {
       if (!hash.has(args[i]!)) added++;
       hash.set(args[i]!, args[i + 1]!);
     }
+    notifyKey(ctx, NOTIFY_HASH, 'hset', args[1]!);
     return reply === 'ok' ? OK : added;
   };
 }
@@ -60,6 +62,7 @@ function hsetnx(ctx: CommandContext, args: string[]): Reply {
   if (existing?.has(args[2]!)) return 0;
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, args[3]!);
+  notifyKey(ctx, NOTIFY_HASH, 'hset', key);
   return 1;
 }
 
@@ -88,7 +91,10 @@ function hdel(ctx: CommandContext, args: string[]): Reply {
     hash.delete(field);
     removed++;
   }
-  if (removed > 0) ctx.db.deleteIfEmpty(key, hash.size);
+  if (removed > 0) {
+    notifyKey(ctx, NOTIFY_HASH, 'hdel', key);
+    ctx.db.deleteIfEmpty(key, hash.size);
+  }
   return removed;
 }
 
@@ -137,6 +143,7 @@ function hincrby(ctx: CommandContext, args: string[]): Reply {
   if (result > INT64_MAX || result < INT64_MIN) return ERR_OVERFLOW;
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, result.toString());
+  notifyKey(ctx, NOTIFY_HASH, 'hincrby', key);
   return result;
 }
 
@@ -160,6 +167,7 @@ function hincrbyfloat(ctx: CommandContext, args: string[]): Reply {
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, text);
   ctx.propagateAs(['HSET', key, args[2]!, text]);
+  notifyKey(ctx, NOTIFY_HASH, 'hincrbyfloat', key);
   return text;
 }
 

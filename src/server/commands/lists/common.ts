@@ -8,6 +8,7 @@ import { ERR_WRONGTYPE } from '../../base/errors.js';
 import { is } from '../../base/args.js';
 import type { CommandContext } from '../../base/command-spec.js';
 import { parseMpop } from '../../base/mpop-args.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
 export type End = 'left' | 'right';
 
@@ -39,6 +40,7 @@ export function pushElements(ctx: CommandContext, key: string, list: ListValue |
   if (end === 'left') for (const element of elements) list.pushFront(element);
   else for (const element of elements) list.pushBack(element);
   ctx.db.signalReady(key);
+  notifyKey(ctx, NOTIFY_LIST, end === 'left' ? 'lpush' : 'rpush', key);
   return list.length;
 }
 
@@ -48,6 +50,7 @@ export function popElements(ctx: CommandContext, key: string, list: ListValue, e
   const take = Math.min(count, list.length);
   const out: string[] = new Array(take);
   for (let i = 0; i < take; i++) out[i] = (end === 'left' ? list.popFront() : list.popBack())!;
+  notifyKey(ctx, NOTIFY_LIST, end === 'left' ? 'lpop' : 'rpop', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return out;
 }
@@ -62,6 +65,7 @@ export function moveElement(ctx: CommandContext, source: string, list: ListValue
   ctx.db.willModify(source);
   const element = (from === 'left' ? list.popFront() : list.popBack())!;
   pushElements(ctx, destination, target, to, [element]);
+  notifyKey(ctx, NOTIFY_LIST, from === 'left' ? 'lpop' : 'rpop', source);
   ctx.db.deleteIfEmpty(source, list.length);
   return element;
 }

@@ -9,6 +9,7 @@ import { getList, moveElement, parseEnd, parseMpopArgs, popElements, popVerb, pu
 import { linsert, lpos, lrem } from './search.js';
 import { blockingListCommands } from './blocking.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
 const ERR_POP_COUNT = new ErrorReply('ERR value is out of range, must be positive');
 
@@ -91,6 +92,7 @@ function lset(ctx: CommandContext, args: string[]): Reply {
   if (index < 0 || index >= list.length) return ERR_INDEX_OUT_OF_RANGE;
   ctx.db.willModify(key);
   list.set(index, args[3]!);
+  notifyKey(ctx, NOTIFY_LIST, 'lset', key);
   return OK;
 }
 
@@ -106,10 +108,15 @@ function ltrim(ctx: CommandContext, args: string[]): Reply {
   const fromHead = range === null ? list.length : range[0];
   const fromTail = range === null ? 0 : list.length - range[1] - 1;
   // Trimming nothing changes nothing: Redis adds ltrim+rtrim to dirty, so nothing propagates.
-  if (fromHead + fromTail === 0) return OK;
+  // Redis ltrimCommand raises `ltrim` even then.
+  if (fromHead + fromTail === 0) {
+    notifyKey(ctx, NOTIFY_LIST, 'ltrim', key);
+    return OK;
+  }
   ctx.db.willModify(key);
   for (let i = 0; i < fromHead; i++) list.popFront();
   for (let i = 0; i < fromTail; i++) list.popBack();
+  notifyKey(ctx, NOTIFY_LIST, 'ltrim', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return OK;
 }

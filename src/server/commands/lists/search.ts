@@ -6,6 +6,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
 import { getList } from './common.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
 const ERR_RANK_ZERO = new ErrorReply(
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -38,6 +39,7 @@ export function lrem(ctx: CommandContext, args: string[]): Reply {
   if (removed === 0) return 0;
   ctx.db.willModify(key);
   list.replaceAll(items.filter((_, i) => keep[i]));
+  notifyKey(ctx, NOTIFY_LIST, 'lrem', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return removed;
 }
@@ -63,6 +65,7 @@ export function linsert(ctx: CommandContext, args: string[]): Reply {
   if (index === -1) return -1;
   ctx.db.willModify(key);
   list.insertAt(after ? index + 1 : index, args[4]!);
+  notifyKey(ctx, NOTIFY_LIST, 'linsert', key);
   return list.length;
 }
 

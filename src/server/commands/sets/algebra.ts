@@ -8,6 +8,7 @@ import { is, parseInteger } from '../../base/args.js';
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_GENERIC, NOTIFY_SET } from '../../keyspace/keyspace-events.js';
 
 const ERR_NUMKEYS = new ErrorReply('ERR numkeys should be greater than 0');
 const ERR_NUMKEYS_ARGS = new ErrorReply("ERR Number of keys can't be greater than number of args");
@@ -76,10 +77,11 @@ export function setAlgebraStore(op: Op) {
     const result = compute(op, sets);
     const destination = args[1]!;
     if (result.size === 0) {
-      ctx.db.delete(destination);
+      if (ctx.db.delete(destination)) notifyKey(ctx, NOTIFY_GENERIC, 'del', destination);
       return 0;
     }
     ctx.db.set(destination, result);
+    notifyKey(ctx, NOTIFY_SET, `s${op}store`, destination);
     return result.size;
   };
 }
