@@ -12,7 +12,8 @@ import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type Arg = string | number | Buffer;
-type Step = Arg[] | { dump: string; as: string; args?: Arg[] };
+/** A command, a DUMP of one key RESTOREd under another name, or a command whose reply is random. */
+type Step = Arg[] | { dump: string; as: string; args?: Arg[] } | { random: Arg[] };
 
 const MARKER_CHANNEL = '__keyevent@0__:zz-end-of-run';
 
@@ -38,6 +39,9 @@ async function record(main: Redis, classes: string, steps: Step[], db = 0): Prom
       try {
         if (Array.isArray(step)) {
           replies.push(await main.callBuffer(String(step[0]), ...step.slice(1)).then(text));
+        } else if ('random' in step) {
+          await main.callBuffer(String(step.random[0]), ...step.random.slice(1));
+          replies.push('(random)');
         } else {
           const payload = (await main.callBuffer('DUMP', step.dump)) as Buffer;
           replies.push(await main.call('RESTORE', step.as, 0, payload, ...(step.args ?? [])));
@@ -103,7 +107,8 @@ const SEQUENCES: Record<string, Step[]> = {
   sets: [
     ['SADD', 's', 'a', 'b', 'c'], ['SADD', 's', 'a'], ['SREM', 's', 'zz'], ['SREM', 's', 'a'], ['SMOVE', 's', 't', 'b'],
     ['SMOVE', 's', 't', 'zz'], ['SMOVE', 't', 't', 'b'], ['SADD', 't', 'c'], ['SMOVE', 's', 't', 'c'],
-    ['SADD', 's', 'x', 'y', 'z'], ['SPOP', 's'], ['SPOP', 's', 0], ['SPOP', 's', 1], ['SPOP', 's', 5], ['SPOP', 's'],
+    ['SADD', 's', 'x', 'y', 'z'], { random: ['SPOP', 's'] }, ['SPOP', 's', 0], { random: ['SPOP', 's', 1] }, { random: ['SPOP', 's', 5] },
+    ['SPOP', 's'], ['SADD', 's', 'x'], ['SPOP', 's'],
     ['SADD', 's', '1', '2', '3'], ['SINTERSTORE', 'd', 's', 't'], ['SUNIONSTORE', 'd', 's', 't'], ['SDIFFSTORE', 'd', 's', 't'],
     ['SINTERSTORE', 'd', 's', 't'], ['SINTERSTORE', 'e', 's', 't'], ['SUNIONSTORE', 'e', 'x', 'y'], ['SREM', 't', 'b', 'c'],
   ],

@@ -16,21 +16,22 @@ export function readKey(ctx: CommandContext, key: string, db: Db = ctx.db): Valu
 
 /**
  * readKey without stamping the key's access time (Redis LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT
- * and SCAN's TYPE filter look at a key without making it recently used).
+ * and SCAN's TYPE filter look at a key without making it recently used). `missEvent` false: no
+ * `keymiss` either (OBJECT adds LOOKUP_NONOTIFY).
  */
-export function peekKey(ctx: CommandContext, key: string, db: Db = ctx.db): Value | undefined {
+export function peekKey(ctx: CommandContext, key: string, db: Db = ctx.db, missEvent = true): Value | undefined {
   const value = db.peek(key);
-  counted(ctx, key, db, value);
+  counted(ctx, key, db, value, missEvent);
   return value;
 }
 
 /** The hit or miss counters, and on a miss the `keymiss` event (class m) lookupKey raises. */
-function counted(ctx: CommandContext, key: string, db: Db, value: Value | undefined): void {
+function counted(ctx: CommandContext, key: string, db: Db, value: Value | undefined, missEvent = true): void {
   const stats = ctx.server.stats;
   if (value !== undefined) {
     stats.keyspaceHits++;
     return;
   }
   stats.keyspaceMisses++;
-  notifyKeyspaceEvent(ctx.server, NOTIFY_KEY_MISS, 'keymiss', key, db.id);
+  if (missEvent) notifyKeyspaceEvent(ctx.server, NOTIFY_KEY_MISS, 'keymiss', key, db.id);
 }

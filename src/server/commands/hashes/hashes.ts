@@ -4,7 +4,8 @@
 
 import { ErrorReply, MapReply, OK, type Reply } from '../../../shared/resp/reply.js';
 import type { HashValue } from '../../keyspace/values.js';
-import { ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_WRONGTYPE, wrongArity } from '../../base/errors.js';
+import { getHash, readHash } from './lookup.js';
+import { ERR_NOT_INTEGER, ERR_OVERFLOW, wrongArity } from '../../base/errors.js';
 import { parseInt64 } from '../../base/args.js';
 import { addLongDouble, formatLongDouble, isNaNLongDouble, parseLongDouble } from '../../base/long-double.js';
 import { hrandfield, hscan } from './iterate.js';
@@ -18,13 +19,6 @@ const ERR_NAN_INCREMENT = new ErrorReply('ERR value is NaN or Infinity');
 const ERR_NAN_RESULT = new ErrorReply('ERR increment would produce NaN or Infinity');
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-
-/** The hash at `key`, undefined when missing, or the WRONGTYPE error. */
-export function getHash(ctx: CommandContext, key: string): HashValue | undefined | ErrorReply {
-  const value = ctx.db.lookup(key);
-  if (value === undefined) return undefined;
-  return value instanceof Map ? value : ERR_WRONGTYPE;
-}
 
 /** The hash at `key` about to change: created when missing, announced to the funnel otherwise. */
 function hashForWrite(ctx: CommandContext, key: string): HashValue | ErrorReply {
@@ -67,13 +61,13 @@ function hsetnx(ctx: CommandContext, args: string[]): Reply {
 }
 
 function hget(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.get(args[2]!) ?? null;
 }
 
 function hmget(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return args.slice(2).map((field) => hash?.get(field) ?? null);
 }
@@ -101,7 +95,7 @@ function hdel(ctx: CommandContext, args: string[]): Reply {
 /** HGETALL (a map in RESP3), HKEYS and HVALS. */
 function hgetallCommand(part: 'all' | 'keys' | 'values') {
   return (ctx: CommandContext, args: string[]): Reply => {
-    const hash = getHash(ctx, args[1]!);
+    const hash = readHash(ctx, args[1]!);
     if (hash instanceof ErrorReply) return hash;
     if (part === 'keys') return hash ? [...hash.keys()] : [];
     if (part === 'values') return hash ? [...hash.values()] : [];
@@ -112,19 +106,19 @@ function hgetallCommand(part: 'all' | 'keys' | 'values') {
 }
 
 function hlen(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.size ?? 0;
 }
 
 function hexists(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.has(args[2]!) ? 1 : 0;
 }
 
 function hstrlen(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.get(args[2]!)?.length ?? 0;
 }

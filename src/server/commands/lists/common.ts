@@ -9,12 +9,22 @@ import { is } from '../../base/args.js';
 import type { CommandContext } from '../../base/command-spec.js';
 import { parseMpop } from '../../base/mpop-args.js';
 import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
+import { readKey } from '../../base/read-key.js';
+import type { Value } from '../../keyspace/values.js';
 
 export type End = 'left' | 'right';
 
-/** The list at `key`, undefined when missing, or the WRONGTYPE error. */
+/** The list at `key` for a write command (lookupKeyWrite), undefined when missing, or WRONGTYPE. */
 export function getList(ctx: CommandContext, key: string): ListValue | undefined | ErrorReply {
-  const value = ctx.db.lookup(key);
+  return asList(ctx.db.lookup(key));
+}
+
+/** The list at `key` for a read command (lookupKeyRead: hit/miss counters, `keymiss`). */
+export function readList(ctx: CommandContext, key: string): ListValue | undefined | ErrorReply {
+  return asList(readKey(ctx, key));
+}
+
+function asList(value: Value | undefined): ListValue | undefined | ErrorReply {
   if (value === undefined) return undefined;
   return value instanceof ListValue ? value : ERR_WRONGTYPE;
 }

@@ -5,7 +5,7 @@
 import { ErrorReply, NULL_ARRAY, OK, type Reply } from '../../../shared/resp/reply.js';
 import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX, wrongArity } from '../../base/errors.js';
 import { parseInteger } from '../../base/args.js';
-import { getList, moveElement, parseEnd, parseMpopArgs, popElements, popVerb, pushElements, type End } from './common.js';
+import { getList, readList, moveElement, parseEnd, parseMpopArgs, popElements, popVerb, pushElements, type End } from './common.js';
 import { linsert, lpos, lrem } from './search.js';
 import { blockingListCommands } from './blocking.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
@@ -45,7 +45,7 @@ function popCommand(end: End) {
 }
 
 function llen(ctx: CommandContext, args: string[]): Reply {
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list instanceof ErrorReply) return list;
   return list?.length ?? 0;
 }
@@ -64,7 +64,7 @@ function lrange(ctx: CommandContext, args: string[]): Reply {
   const start = parseInteger(args[2]!);
   const stop = parseInteger(args[3]!);
   if (start === null || stop === null) return ERR_NOT_INTEGER;
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list instanceof ErrorReply) return list;
   if (list === undefined) return [];
   const range = clampRange(start, stop, list.length);
@@ -73,7 +73,7 @@ function lrange(ctx: CommandContext, args: string[]): Reply {
 
 function lindex(ctx: CommandContext, args: string[]): Reply {
   // Redis looks the key up before parsing the index: LINDEX missing x answers nil.
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list === undefined) return null;
   if (list instanceof ErrorReply) return list;
   const index = parseInteger(args[2]!);

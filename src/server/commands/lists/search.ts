@@ -4,7 +4,7 @@
 import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
-import { getList } from './common.js';
+import { getList, readList } from './common.js';
 import type { CommandContext } from '../../base/command-spec.js';
 import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
@@ -104,7 +104,7 @@ function parseLposOptions(args: string[]): LposOptions | ErrorReply {
 export function lpos(ctx: CommandContext, args: string[]): Reply {
   const options = parseLposOptions(args);
   if (options instanceof ErrorReply) return options;
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list === undefined) return options.count === -1 ? null : [];
   if (list instanceof ErrorReply) return list;
   const { count, maxlen } = options;
