@@ -190,6 +190,115 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
     }
   });
 
+  /** A subscriber of `__key*@*__:*` on `client`'s node, and what it has received. */
+  async function subscriber(client: Redis): Promise<{ events: string[]; close: () => void }> {
+    const sub = client.duplicate();
+    const events: string[] = [];
+    sub.on('pmessage', (_pattern: string, channel: string, message: string) => events.push(`${channel} ${message}`));
+    await sub.psubscribe('__key*@*__:*');
+    return { events, close: () => sub.disconnect() };
+  }
+
+  it('lazy expiry: the read that finds a key expired raises `expired` then `keymiss`', async () => {
+    const run = async (client: Redis) => {
+      await client.call('FLUSHALL');
+      await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', 0);
+      const at = Date.now() + 50;
+      await client.call('SET', 'k', 'v', 'PXAT', at);
+      await client.call('RPUSH', 'l', 'a');
+      await client.call('PEXPIREAT', 'l', at);
+      const sub = await subscriber(client);
+      await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEAm');
+      try {
+        await waitFor(() => Date.now() > at + 20, { message: 'the keys to pass their expiry time' });
+        const replies = [await client.call('GET', 'k'), await client.call('LPUSH', 'l', 'b'), await client.call('GET', 'k')];
+        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
+        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
+        return { replies, events: sub.events.slice(0, -1) };
+      } finally {
+        sub.close();
+        await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+        await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', 1);
+      }
+    };
+    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    expect(ours).toEqual(theirs);
+    expect(theirs.events).toContain('__keyevent@0__:expired k');
+  });
+
+  it('active expiry raises `expired` for every key the cycle deletes', async () => {
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    const run = async (client: Redis) => {
+      await client.call('FLUSHALL');
+      const sub = await subscriber(client);
+      await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'Ex');
+      try {
+        for (const key of keys) await client.call('SET', key, 'v', 'PX', 30);
+        await waitFor(() => sub.events.length >= keys.length, { timeout: 20_000, message: 'the expired events of the active cycle' });
+        return sub.events.sort();
+      } finally {
+        sub.close();
+        await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+      }
+    };
+    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    expect(ours).toEqual(theirs);
+    expect(theirs).toEqual(keys.map((key) => `__keyevent@0__:expired ${key}`));
+  });
+
+  it('eviction raises `evicted` for each key maxmemory takes (allkeys-random, a limit nothing fits under)', async () => {
+    const keys = ['a', 'b', 'c', 'd'];
+    const run = async (client: Redis) => {
+      await client.call('FLUSHALL');
+      for (const key of keys) await client.call('SET', key, 'x'.repeat(100));
+      const sub = await subscriber(client);
+      await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+      try {
+        await client.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random');
+        await client.call('CONFIG', 'SET', 'maxmemory', 1);
+        const reply = await client.call('SET', 'z', 'v').catch((error: Error) => error.message);
+        await client.call('CONFIG', 'SET', 'maxmemory', 0);
+        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
+        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
+        return { reply, events: sub.events.slice(0, -1).sort(), size: await client.call('DBSIZE') };
+      } finally {
+        sub.close();
+        await client.call('CONFIG', 'SET', 'maxmemory', 0);
+        await client.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+        await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+      }
+    };
+    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    expect(ours).toEqual(theirs);
+    expect(theirs.events).toHaveLength(keys.length * 2);
+    expect(theirs.events).toContain('__keyevent@0__:evicted a');
+  });
+
+  it('a blocked BLPOP served by another client: rpush, then lpop and del of the emptied list', async () => {
+    const run = async (client: Redis) => {
+      await client.call('FLUSHALL');
+      const sub = await subscriber(client);
+      const blocked = client.duplicate();
+      await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+      try {
+        const served = blocked.call('BLPOP', 'q', 0);
+        await waitFor(async () => /blocked_clients:1/.test(String(await client.call('INFO', 'clients'))), { message: 'BLPOP to block' });
+        await client.call('RPUSH', 'q', 'x');
+        const reply = await served;
+        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
+        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
+        return { reply, events: sub.events.slice(0, -1) };
+      } finally {
+        blocked.disconnect();
+        sub.close();
+        await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+      }
+    };
+    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    expect(ours).toEqual(theirs);
+    expect(theirs.events).toContain('__keyevent@0__:lpop q');
+  });
+
   it('CONFIG SET / GET notify-keyspace-events: canonical strings and the error for a bad character', async () => {
     const inputs = ['KEA', 'AKE', 'Kg$lshzxet', 'Elm', 'gK', 'E$', 'Ag', 'Kn', 'KEAmnd', 'd', 'mE', 'x', '', 'KEAq', 'K E', 'a'];
     const run = async (client: Redis) => {
@@ -208,5 +317,42 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
     const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
     expect(ours).toEqual(theirs);
     expect(theirs).toContainEqual(['notify-keyspace-events', 'AKE']);
+  });
+});
+
+describe.skipIf(!hasRedis())('notify-keyspace-events given at start vs redis-server 7.0.15', () => {
+  let nodes: NodeProcess[] = [];
+  let clients: Redis[] = [];
+  beforeAll(async () => {
+    const config = { 'notify-keyspace-events': 'Elg$' };
+    nodes = await Promise.all([startNode({ config }), startNode({ engine: 'redis', config })]);
+    clients = nodes.map((node) => node.client());
+  });
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await Promise.all(nodes.map((node) => node.stop()));
+  });
+
+  it('is read in its canonical spelling and in force from the first command', async () => {
+    const run = async (client: Redis) => {
+      const sub = client.duplicate();
+      const events: string[] = [];
+      sub.on('pmessage', (_p: string, channel: string, message: string) => events.push(`${channel} ${message}`));
+      try {
+        await sub.psubscribe('__key*@*__:*');
+        const config = await client.call('CONFIG', 'GET', 'notify-keyspace-events');
+        await client.call('SET', 'k', 'v');
+        await client.call('LPUSH', 'l', 'a');
+        await client.call('SADD', 's', 'a');
+        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
+        await waitFor(() => events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
+        return { config, events: events.slice(0, -1) };
+      } finally {
+        sub.disconnect();
+      }
+    };
+    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    expect(ours).toEqual(theirs);
+    expect(theirs.config).toEqual(['notify-keyspace-events', 'g$lE']);
   });
 });
