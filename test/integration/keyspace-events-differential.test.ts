@@ -178,13 +178,13 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
     });
   }
 
-  it('subsets of the classes select the same notifications (Kx, Eg$, En, Knl, Em, Ktz)', async () => {
+  it('subsets of the classes select the same notifications (Kx, Eg$, En, Knl, Em, Ktz, KEAn)', async () => {
     const steps: Step[] = [
       ['SET', 'k', 'v'], ['APPEND', 'k', 'x'], ['EXPIRE', 'k', 100], ['DEL', 'k'], ['LPUSH', 'l', 'a'], ['LPOP', 'l'],
       ['GET', 'nope'], ['LRANGE', 'nope', 0, -1], ['HGET', 'nope', 'f'], ['MGET', 'k', 'nope'], ['OBJECT', 'ENCODING', 'nope'],
       ['EXISTS', 'nope'], ['TYPE', 'nope'], ['ZADD', 'z', 1, 'a'], ['XADD', 's', '1-1', 'f', 'v'], ['SET', 'x', 'v', 'PX', 1],
     ];
-    for (const classes of ['Kx', 'Eg$', 'En', 'Knl', 'Em', 'Ktz', 'KEA']) {
+    for (const classes of ['Kx', 'Eg$', 'En', 'Knl', 'Em', 'Ktz', 'KEA', 'KEAn']) {
       const [ours, theirs] = await both(classes, steps, 3);
       expect({ classes, events: ours.events }).toEqual({ classes, events: theirs.events });
     }

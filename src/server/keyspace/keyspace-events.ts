@@ -70,7 +70,10 @@ export function checkKeyspaceEventsString(value: string): string | undefined {
   return keyspaceEventsStringToFlags(value) === -1 ? "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." : undefined;
 }
 
-/** The directive's stored form: the canonical string, so CONFIG GET / REWRITE print Redis's. */
+/**
+ * The directive as CONFIG GET / REWRITE print it. Like Redis, which prints its flags, this drops `n`
+ * next to A (`KEAn` shows as `AKE`) while the classes in force keep it.
+ */
 export function normalizeKeyspaceEventsString(value: string): string {
   return keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(value));
 }
