@@ -12,12 +12,15 @@ export interface ServerPair {
   readonly theirs: Redis;
 }
 
-/** Registers the hooks in the calling describe block; use the returned pair inside its tests. */
-export function useServerPair(): ServerPair {
+/**
+ * Registers the hooks in the calling describe block; use the returned pair inside its tests. `config`:
+ * directives both start with (redis.conf spelling).
+ */
+export function useServerPair(config?: Record<string, string>): ServerPair {
   let nodes: NodeProcess[] = [];
   let clients: Redis[] = [];
   beforeAll(async () => {
-    nodes = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
+    nodes = await Promise.all([startNode({ config }), startNode({ engine: 'redis', config })]);
     clients = nodes.map((node) => node.client());
   });
   afterAll(async () => {

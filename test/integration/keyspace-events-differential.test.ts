@@ -6,9 +6,10 @@
 // Also: the flag strings as CONFIG GET prints them, the error for a bad class character, expiry
 // (lazy and active) and eviction.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { hasRedis, startNode, type NodeProcess } from '../helpers/processes.js';
+import { hasRedis } from '../helpers/processes.js';
+import { useServerPair } from '../helpers/server-pair.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type Arg = string | number | Buffer;
@@ -16,6 +17,16 @@ type Arg = string | number | Buffer;
 type Step = Arg[] | { dump: string; as: string; args?: Arg[] } | { random: Arg[] };
 
 const MARKER_CHANNEL = '__keyevent@0__:zz-end-of-run';
+
+/**
+ * Publishes the end-of-run marker and waits for it: everything published before it on that node has
+ * then reached the subscriber. Returns what it received before the marker.
+ */
+async function untilMarker(client: Redis, events: string[]): Promise<string[]> {
+  await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
+  await waitFor(() => events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the end-of-run marker' });
+  return events.slice(0, -1);
+}
 
 interface Run {
   replies: unknown[];
@@ -51,10 +62,7 @@ async function record(main: Redis, classes: string, steps: Step[], db = 0): Prom
       }
     }
     await main.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    await main.call('PUBLISH', MARKER_CHANNEL, 'marker');
-    await waitFor(() => events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the end-of-run marker' });
-    events.pop();
-    return { replies, events };
+    return { replies, events: await untilMarker(main, events) };
   } finally {
     sub.disconnect();
     await main.call('SELECT', 0);
@@ -152,20 +160,11 @@ const SEQUENCES: Record<string, Step[]> = {
 };
 
 describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', () => {
-  let nodes: NodeProcess[] = [];
-  let clients: Redis[] = [];
-  beforeAll(async () => {
-    nodes = await Promise.all([startNode(), startNode({ engine: 'redis' })]);
-    clients = nodes.map((node) => node.client());
-  });
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await Promise.all(nodes.map((node) => node.stop()));
-  });
+  const pair = useServerPair();
 
   async function both(classes: string, steps: Step[], db = 0): Promise<[Run, Run]> {
-    const ours = await record(clients[0]!, classes, steps, db);
-    const theirs = await record(clients[1]!, classes, steps, db);
+    const ours = await record(pair.ours, classes, steps, db);
+    const theirs = await record(pair.theirs, classes, steps, db);
     return [ours, theirs];
   }
 
@@ -212,16 +211,15 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
       try {
         await waitFor(() => Date.now() > at + 20, { message: 'the keys to pass their expiry time' });
         const replies = [await client.call('GET', 'k'), await client.call('LPUSH', 'l', 'b'), await client.call('GET', 'k')];
-        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
-        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
-        return { replies, events: sub.events.slice(0, -1) };
+        const received = await untilMarker(client, sub.events);
+        return { replies, events: received };
       } finally {
         sub.close();
         await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
         await client.call('DEBUG', 'SET-ACTIVE-EXPIRE', 1);
       }
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs.events).toContain('__keyevent@0__:expired k');
   });
@@ -241,7 +239,7 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
         await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
       }
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs).toEqual(keys.map((key) => `__keyevent@0__:expired ${key}`));
   });
@@ -258,9 +256,8 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
         await client.call('CONFIG', 'SET', 'maxmemory', 1);
         const reply = await client.call('SET', 'z', 'v').catch((error: Error) => error.message);
         await client.call('CONFIG', 'SET', 'maxmemory', 0);
-        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
-        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
-        return { reply, events: sub.events.slice(0, -1).sort(), size: await client.call('DBSIZE') };
+        const received = await untilMarker(client, sub.events);
+        return { reply, events: received.sort(), size: await client.call('DBSIZE') };
       } finally {
         sub.close();
         await client.call('CONFIG', 'SET', 'maxmemory', 0);
@@ -268,7 +265,7 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
         await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
       }
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs.events).toHaveLength(keys.length * 2);
     expect(theirs.events).toContain('__keyevent@0__:evicted a');
@@ -285,16 +282,15 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
         await waitFor(async () => /blocked_clients:1/.test(String(await client.call('INFO', 'clients'))), { message: 'BLPOP to block' });
         await client.call('RPUSH', 'q', 'x');
         const reply = await served;
-        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
-        await waitFor(() => sub.events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
-        return { reply, events: sub.events.slice(0, -1) };
+        const received = await untilMarker(client, sub.events);
+        return { reply, events: received };
       } finally {
         blocked.disconnect();
         sub.close();
         await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
       }
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs.events).toContain('__keyevent@0__:lpop q');
   });
@@ -314,24 +310,14 @@ describe.skipIf(!hasRedis())('keyspace notifications vs redis-server 7.0.15', ()
       await client.call('CONFIG', 'SET', 'notify-keyspace-events', '');
       return out;
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs).toContainEqual(['notify-keyspace-events', 'AKE']);
   });
 });
 
 describe.skipIf(!hasRedis())('notify-keyspace-events given at start vs redis-server 7.0.15', () => {
-  let nodes: NodeProcess[] = [];
-  let clients: Redis[] = [];
-  beforeAll(async () => {
-    const config = { 'notify-keyspace-events': 'Elg$' };
-    nodes = await Promise.all([startNode({ config }), startNode({ engine: 'redis', config })]);
-    clients = nodes.map((node) => node.client());
-  });
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await Promise.all(nodes.map((node) => node.stop()));
-  });
+  const pair = useServerPair({ 'notify-keyspace-events': 'Elg$' });
 
   it('is read in its canonical spelling and in force from the first command', async () => {
     const run = async (client: Redis) => {
@@ -344,14 +330,13 @@ describe.skipIf(!hasRedis())('notify-keyspace-events given at start vs redis-ser
         await client.call('SET', 'k', 'v');
         await client.call('LPUSH', 'l', 'a');
         await client.call('SADD', 's', 'a');
-        await client.call('PUBLISH', MARKER_CHANNEL, 'marker');
-        await waitFor(() => events.at(-1) === `${MARKER_CHANNEL} marker`, { timeout: 20_000, message: 'the marker' });
-        return { config, events: events.slice(0, -1) };
+        const received = await untilMarker(client, events);
+        return { config, events: received };
       } finally {
         sub.disconnect();
       }
     };
-    const [ours, theirs] = [await run(clients[0]!), await run(clients[1]!)];
+    const [ours, theirs] = [await run(pair.ours), await run(pair.theirs)];
     expect(ours).toEqual(theirs);
     expect(theirs.config).toEqual(['notify-keyspace-events', 'g$lE']);
   });
