@@ -12,6 +12,7 @@ import { aofObserver, flushAofBeforeReplies } from './persistence/aof/feed.js';
 import { diskErrorCheck } from './persistence/disk-error-check.js';
 import { Server } from './server.js';
 import { installExpireCycle } from './keyspace/expire-cycle.js';
+import { installKeyspaceEvents } from './keyspace/keyspace-events.js';
 import { flushReplicaLinks, installReplication, startReplication } from './replication/install.js';
 import { minReplicasCheck } from './replication/min-replicas.js';
 import type { Replication } from './replication/replication.js';
@@ -98,6 +99,7 @@ export async function main(argv: string[]): Promise<void> {
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
   installPersistence(server);
   installExpireCycle(server);
+  installKeyspaceEvents(config, server.pubsub);
   const replication = installReplication(server, snapshotProducer(server), snapshotLoader(server));
   const safety = installWriteSafety(server, replication);
   wireRequestPath(server, replication, safety, clusterState !== undefined);

@@ -23,6 +23,7 @@ import { Acl } from './acl/acl.js';
 import { AccessClock } from './keyspace/access-clock.js';
 import { KeyspaceMemory } from './keyspace/memory-accounting.js';
 import { Tracking } from './clients/tracking/tracking.js';
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED } from './keyspace/keyspace-events.js';
 
 /** Sees every key before it changes: point-in-time snapshots copy old values here. */
 export interface ChangeObserver {
@@ -124,6 +125,9 @@ export class Server implements KeyspaceHooks {
 
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
+    // Redis deleteExpiredKeyAndPropagate: the `expired` event right after the delete, before the DEL
+    // is propagated (active and lazy expiry alike).
+    notifyKeyspaceEvent(this, NOTIFY_EXPIRED, 'expired', key, db.id);
     // Redis deleteExpiredKeyAndPropagate leaves server.dirty alone: undo beforeChange's count, or
     // the command that found the key expired (a GET) would be propagated as if it had written.
     this.dirty--;

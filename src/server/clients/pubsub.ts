@@ -16,6 +16,11 @@ export class PubSub {
    * through the replication stream, as pubsubPublishMessageAndPropagateToCluster does.
    */
   clusterPropagate: ((channel: string, message: string, sharded: boolean) => void) | undefined;
+  /**
+   * The `notify-keyspace-events` classes, parsed (keyspace/keyspace-events.ts keeps it current):
+   * every write tests it before building a notification, so 0 costs one integer test.
+   */
+  keyspaceEvents = 0;
 
   subscribe(client: Client, channel: string): boolean {
     if (client.channels.has(channel)) return false;

@@ -113,6 +113,8 @@ export class Config {
         return value ? 'yes' : 'no';
       case 'list':
         return (value as string[]).join(' ');
+      case 'string':
+        return directive.display ? directive.display(value as string) : (value as string);
       default:
         return String(value);
     }
@@ -127,7 +129,7 @@ export class Config {
       if (directive.name === 'save' && words.length === 0) return '""';
       return words.join(' ');
     }
-    if (directive.kind === 'string') return quoteIfNeeded(value as string);
+    if (directive.kind === 'string') return quoteIfNeeded(this.format(directive));
     return this.format(directive);
   }
 }

@@ -3,6 +3,7 @@
 // listed as `fixed`: accepted at their default value, refused with a clear message otherwise.
 
 import { closest } from '../../shared/closest.js';
+import { checkKeyspaceEventsString, normalizeKeyspaceEventsString } from '../keyspace/keyspace-events.js';
 
 export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'list';
 
@@ -23,6 +24,11 @@ export interface Directive {
   sensitive?: boolean;
   /** A string directive's own check (Redis's isValid* callbacks): the error text, or undefined. */
   check?: (value: string) => string | undefined;
+  /**
+   * How CONFIG GET and CONFIG REWRITE print a string directive's value, when Redis prints it in a
+   * canonical spelling of its own (the value as given stays what the node runs on).
+   */
+  display?: (value: string) => string;
 }
 
 const MAX_INT = 2147483647;
@@ -230,7 +236,8 @@ export const DIRECTIVES: readonly Directive[] = [
   mem('hll-sparse-max-bytes', '3000'),
   bool('activerehashing', 'yes'),
   int('active-expire-effort', 1, 1, 10),
-  str('notify-keyspace-events', ''),
+  // Keyspace notifications (keyspace/keyspace-events.ts): shown in Redis's canonical spelling.
+  str('notify-keyspace-events', '', { check: checkKeyspaceEventsString, display: normalizeKeyspaceEventsString }),
   int('slowlog-log-slower-than', 10000, -1, MAX_INT),
   int('slowlog-max-len', 128, 0, MAX_INT),
   int('latency-monitor-threshold', 0, 0, MAX_INT),

@@ -6,6 +6,8 @@
 import { type Value } from './values.js';
 import { StreamValue } from './stream.js';
 import type { AccessClock } from './access-clock.js';
+import type { PubSub } from '../clients/pubsub.js';
+import { notifyKeyspaceEvent, NOTIFY_GENERIC, NOTIFY_NEW } from './keyspace-events.js';
 
 /** What the keyspace needs from the server around it; the server implements it. */
 export interface KeyspaceHooks {
@@ -29,6 +31,8 @@ export interface KeyspaceHooks {
    */
   flushStarted?(db: Db): void;
   flushEnded?(db: Db): void;
+  /** Where keyspace notifications go (keyspace-events.ts): the `new` event of a created key. */
+  readonly pubsub: PubSub;
 }
 
 export class Db {
@@ -114,6 +118,8 @@ export class Db {
   /** Sets a key; its expiry is cleared unless keepTtl (SET semantics). */
   set(key: string, value: Value, keepTtl = false): void {
     this.hooks.beforeChange(this, key);
+    // Redis dbAdd: a key that did not exist raises `new` (only looked for when the class is on).
+    const created = (this.hooks.pubsub.keyspaceEvents & NOTIFY_NEW) !== 0 && !this.data.has(key);
     this.data.set(key, value);
     // A new value is a new object stamped now; under LFU an overwrite keeps the counter (dbSetValue).
     const clock = this.hooks.accessClock;
@@ -122,6 +128,7 @@ export class Db {
     // Redis dbAdd signals every new key: RENAME/COPY/RESTORE of a list onto a key that clients
     // block on wakes them (the retry checks the type).
     this.signalReady(key);
+    if (created) notifyKeyspaceEvent(this.hooks, NOTIFY_NEW, 'new', key, this.id);
   }
 
   /** Deletes a key; returns whether it existed (expired keys count as absent). */
@@ -153,12 +160,16 @@ export class Db {
     if (value instanceof StreamValue) this.signalReady(key);
   }
 
-  /** Removes a collection key that a command emptied (Redis never keeps empty collections). */
+  /**
+   * Removes a collection key that a command emptied (Redis never keeps empty collections), with the
+   * `del` event Redis raises after the command's own event (t_list.c listElementsRemoved & co.).
+   */
   deleteIfEmpty(key: string, size: number): void {
     if (size > 0) return;
     this.data.delete(key);
     this.expires.delete(key);
     this.access.delete(key);
+    notifyKeyspaceEvent(this.hooks, NOTIFY_GENERIC, 'del', key, this.id);
   }
 
   getExpire(key: string): number | undefined {

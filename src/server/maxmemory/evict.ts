@@ -9,6 +9,7 @@
 // total_/current_eviction_exceeded_time. Evicting goes on for a time budget set by
 // maxmemory-eviction-tenacity; past it the rest continues from a timer, between commands.
 
+import { notifyKeyspaceEvent, NOTIFY_EVICTED } from '../keyspace/keyspace-events.js';
 import type { Server } from '../server.js';
 import type { Db } from '../keyspace/db.js';
 import { randomKey } from '../base/random-members.js';
@@ -124,6 +125,8 @@ export class Evictor {
     db.remove(key);
     server.dirty = dirty;
     server.stats.evictedKeys++;
+    // Redis evict.c performEvictions: the `evicted` event before the deletion is propagated.
+    notifyKeyspaceEvent(server, NOTIFY_EVICTED, 'evicted', key, db.id);
     // Redis propagateDeletion, outside any MULTI and ahead of the command that triggered it.
     server.emit(db.id, [[server.config.bool('lazyfree-lazy-eviction') ? 'UNLINK' : 'DEL', key]]);
     return bytes;

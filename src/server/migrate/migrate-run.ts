@@ -7,6 +7,7 @@
 // value travels. Such a key is kept here rather than deleted (deleting it would lose the write): a
 // following MIGRATE of it meets BUSYKEY on the target, as a half-finished migration does in Redis.
 
+import { notifyKeyspaceEvent, NOTIFY_GENERIC } from '../keyspace/keyspace-events.js';
 import { ErrorReply, OK, type Reply } from '../../shared/resp/reply.js';
 import { createDumpPayload } from '../persistence/dump-payload.js';
 import type { Db } from '../keyspace/db.js';
@@ -112,7 +113,11 @@ function deleteMoved(server: Server, db: Db, moved: string[], changed: Set<strin
   if (deleted.length === 0) return;
   server.beginCall();
   try {
-    for (const key of deleted) db.remove(key);
+    for (const key of deleted) {
+      db.remove(key);
+      // Redis cluster.c migrateCommand: a `del` event per key the target took.
+      notifyKeyspaceEvent(server, NOTIFY_GENERIC, 'del', key, db.id);
+    }
     server.alsoPropagate(db.id, ['DEL', ...deleted]);
   } finally {
     server.endCall();

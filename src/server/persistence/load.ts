@@ -56,6 +56,9 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
   if (error !== undefined) throw new RdbError(`Failed loading library, ${error}`);
   const now = options.now ?? clock.now();
   const dirtyBefore = server.dirty;
+  // Redis loads keys with dbAddRDBLoad, which raises no `new` event (a replica's full sync included).
+  const keyspaceEvents = server.pubsub.keyspaceEvents;
+  server.pubsub.keyspaceEvents = 0;
   let keysLoaded = 0;
   let keysExpired = 0;
   try {
@@ -80,6 +83,7 @@ export function loadRdbBuffer(server: Server, rdb: Buffer, options: LoadOptions)
     }
   } finally {
     server.dirty = dirtyBefore;
+    server.pubsub.keyspaceEvents = keyspaceEvents;
   }
   const aux = summary.aux;
   const streamDb = aux.get('repl-stream-db');

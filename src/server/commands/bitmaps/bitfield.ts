@@ -13,6 +13,7 @@ import { command, KEY1, type CommandContext, type CommandSpec } from '../../base
 import { bitTarget, parseBitOffset, targetBytes } from './bit-args.js';
 import { readBits, window, writeBits } from './bit-bytes.js';
 import { asField, assignField, incrementField, type FieldType, type OverflowMode } from './bitfield-math.js';
+import { notifyKey, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 
 const ERR_TYPE = new ErrorReply('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.');
 const ERR_OVERFLOW_TYPE = new ErrorReply('ERR Invalid OVERFLOW type specified');
@@ -122,6 +123,7 @@ function runWrites(ctx: CommandContext, key: string, ops: FieldOp[]): Reply {
     return result.reply;
   });
   if (changes > 0 || grew) ctx.db.set(key, bytes.toString('latin1'), true);
+  if (changes > 0) notifyKey(ctx, NOTIFY_STRING, 'setbit', key);
   // Redis creates or grows the string before running the operations but only counts a change when
   // a field was written: if every write failed (OVERFLOW FAIL) the growth stays local.
   if (changes === 0 && grew) ctx.suppressPropagation();

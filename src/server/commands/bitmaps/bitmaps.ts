@@ -11,6 +11,7 @@ import { bitTarget, parseBitOffset } from './bit-args.js';
 import { bitCountPosCommands } from './count-pos.js';
 import { bitopCommands } from './bitop.js';
 import { bitfieldCommands } from './bitfield.js';
+import { notifyKey, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 
 const ERR_BIT_VALUE = new ErrorReply('ERR bit is not an integer or out of range');
 
@@ -34,6 +35,7 @@ function setbit(ctx: CommandContext, args: string[]): Reply {
     const old = byte < current.length ? current.charCodeAt(byte) : 0;
     const head = byte < current.length ? current.slice(0, byte) : current + '\0'.repeat(byte - current.length);
     ctx.db.set(key, head + String.fromCharCode(on === 1 ? old | mask : old & ~mask) + current.slice(byte + 1), true);
+    notifyKey(ctx, NOTIFY_STRING, 'setbit', key);
   }
   return wasSet ? 1 : 0;
 }

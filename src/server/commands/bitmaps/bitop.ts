@@ -8,6 +8,8 @@ import { is } from '../../base/args.js';
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
+import { storeOrDelete } from '../../base/store-result.js';
 
 const ERR_NOT_ONE_KEY = new ErrorReply('ERR BITOP NOT must be called with a single source key.');
 
@@ -54,11 +56,7 @@ function bitop(ctx: CommandContext, args: string[]): Reply {
     sources.push(bytes);
     if (bytes.length > length) length = bytes.length;
   }
-  if (length === 0) {
-    ctx.db.delete(dest);
-    return 0;
-  }
-  ctx.db.set(dest, combine(op, sources, length).toString('latin1'));
+  storeOrDelete(ctx, dest, length === 0 ? null : combine(op, sources, length).toString('latin1'), NOTIFY_STRING, 'set');
   return length;
 }
 

@@ -14,6 +14,8 @@ import { coordinateReply, formatDistance, scoreAsInteger } from './format.js';
 import { decodeScore } from './geohash.js';
 import { parseSearch, type SearchKind, type SearchRequest } from './search-options.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { NOTIFY_ZSET } from '../../keyspace/keyspace-events.js';
+import { storeOrDelete } from '../../base/store-result.js';
 
 interface GeoPoint {
   member: string;
@@ -80,15 +82,11 @@ function pointReply(ctx: CommandContext, point: GeoPoint, request: SearchRequest
 }
 
 /** Writes the result as a sorted set at the STORE key (setKey), or deletes it when empty. */
-function store(ctx: CommandContext, points: GeoPoint[], request: SearchRequest): number {
+function store(ctx: CommandContext, points: GeoPoint[], request: SearchRequest, kind: SearchKind): number {
   const key = request.storeKey!;
-  if (points.length === 0) {
-    ctx.db.delete(key);
-    return 0;
-  }
-  const result = new SortedSet();
-  for (const point of points) result.add(point.member, request.storeDist ? point.dist / request.shape.conversion : point.score);
-  ctx.db.set(key, result);
+  const result = points.length === 0 ? null : new SortedSet();
+  for (const point of points) result!.add(point.member, request.storeDist ? point.dist / request.shape.conversion : point.score);
+  storeOrDelete(ctx, key, result, NOTIFY_ZSET, kind === 'searchstore' ? 'geosearchstore' : 'georadiusstore');
   return points.length;
 }
 
@@ -101,7 +99,7 @@ export function geoSearch(kind: SearchKind, source: number) {
     if (request instanceof ErrorReply) return request;
     if (!zset) {
       if (request.storeKey === undefined) return [];
-      ctx.db.delete(request.storeKey);
+      storeOrDelete(ctx, request.storeKey, null, NOTIFY_ZSET, '');
       return 0;
     }
     // COUNT without an order means the nearest ones (but ANY means any that were found first).
@@ -111,7 +109,7 @@ export function geoSearch(kind: SearchKind, source: number) {
     const returned = request.count === 0 || points.length < request.count ? points.length : request.count;
     if (request.sort !== 'none') order(points, request.sort, returned);
     points.length = returned;
-    if (request.storeKey !== undefined) return store(ctx, points, request);
+    if (request.storeKey !== undefined) return store(ctx, points, request, kind);
     return points.map((point) => pointReply(ctx, point, request));
   };
 }

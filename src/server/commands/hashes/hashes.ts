@@ -4,11 +4,13 @@
 
 import { ErrorReply, MapReply, OK, type Reply } from '../../../shared/resp/reply.js';
 import type { HashValue } from '../../keyspace/values.js';
-import { ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_WRONGTYPE, wrongArity } from '../../base/errors.js';
+import { getHash, readHash } from './lookup.js';
+import { ERR_NOT_INTEGER, ERR_OVERFLOW, wrongArity } from '../../base/errors.js';
 import { parseInt64 } from '../../base/args.js';
 import { addLongDouble, formatLongDouble, isNaNLongDouble, parseLongDouble } from '../../base/long-double.js';
 import { hrandfield, hscan } from './iterate.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_HASH } from '../../keyspace/keyspace-events.js';
 
 const ERR_HASH_NOT_INTEGER = new ErrorReply('ERR hash value is not an integer');
 const ERR_HASH_NOT_FLOAT = new ErrorReply('ERR hash value is not a float');
@@ -17,13 +19,6 @@ const ERR_NAN_INCREMENT = new ErrorReply('ERR value is NaN or Infinity');
 const ERR_NAN_RESULT = new ErrorReply('ERR increment would produce NaN or Infinity');
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-
-/** The hash at `key`, undefined when missing, or the WRONGTYPE error. */
-export function getHash(ctx: CommandContext, key: string): HashValue | undefined | ErrorReply {
-  const value = ctx.db.lookup(key);
-  if (value === undefined) return undefined;
-  return value instanceof Map ? value : ERR_WRONGTYPE;
-}
 
 /** The hash at `key` about to change: created when missing, announced to the funnel otherwise. */
 function hashForWrite(ctx: CommandContext, key: string): HashValue | ErrorReply {
@@ -49,6 +44,7 @@ function hsetCommand(reply: 'added' | 'ok') {
       if (!hash.has(args[i]!)) added++;
       hash.set(args[i]!, args[i + 1]!);
     }
+    notifyKey(ctx, NOTIFY_HASH, 'hset', args[1]!);
     return reply === 'ok' ? OK : added;
   };
 }
@@ -60,17 +56,18 @@ function hsetnx(ctx: CommandContext, args: string[]): Reply {
   if (existing?.has(args[2]!)) return 0;
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, args[3]!);
+  notifyKey(ctx, NOTIFY_HASH, 'hset', key);
   return 1;
 }
 
 function hget(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.get(args[2]!) ?? null;
 }
 
 function hmget(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return args.slice(2).map((field) => hash?.get(field) ?? null);
 }
@@ -88,14 +85,17 @@ function hdel(ctx: CommandContext, args: string[]): Reply {
     hash.delete(field);
     removed++;
   }
-  if (removed > 0) ctx.db.deleteIfEmpty(key, hash.size);
+  if (removed > 0) {
+    notifyKey(ctx, NOTIFY_HASH, 'hdel', key);
+    ctx.db.deleteIfEmpty(key, hash.size);
+  }
   return removed;
 }
 
 /** HGETALL (a map in RESP3), HKEYS and HVALS. */
 function hgetallCommand(part: 'all' | 'keys' | 'values') {
   return (ctx: CommandContext, args: string[]): Reply => {
-    const hash = getHash(ctx, args[1]!);
+    const hash = readHash(ctx, args[1]!);
     if (hash instanceof ErrorReply) return hash;
     if (part === 'keys') return hash ? [...hash.keys()] : [];
     if (part === 'values') return hash ? [...hash.values()] : [];
@@ -106,19 +106,19 @@ function hgetallCommand(part: 'all' | 'keys' | 'values') {
 }
 
 function hlen(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.size ?? 0;
 }
 
 function hexists(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.has(args[2]!) ? 1 : 0;
 }
 
 function hstrlen(ctx: CommandContext, args: string[]): Reply {
-  const hash = getHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash instanceof ErrorReply) return hash;
   return hash?.get(args[2]!)?.length ?? 0;
 }
@@ -137,6 +137,7 @@ function hincrby(ctx: CommandContext, args: string[]): Reply {
   if (result > INT64_MAX || result < INT64_MIN) return ERR_OVERFLOW;
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, result.toString());
+  notifyKey(ctx, NOTIFY_HASH, 'hincrby', key);
   return result;
 }
 
@@ -160,6 +161,7 @@ function hincrbyfloat(ctx: CommandContext, args: string[]): Reply {
   const hash = hashForWrite(ctx, key) as HashValue;
   hash.set(args[2]!, text);
   ctx.propagateAs(['HSET', key, args[2]!, text]);
+  notifyKey(ctx, NOTIFY_HASH, 'hincrbyfloat', key);
   return text;
 }
 

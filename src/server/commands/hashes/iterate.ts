@@ -4,27 +4,21 @@
 
 import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import type { HashValue } from '../../keyspace/values.js';
-import { ERR_WRONGTYPE } from '../../base/errors.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { readHash } from './lookup.js';
 import { drawRandom, keyAt, parseRandomCount, randomIndex } from '../../base/random-members.js';
 import { scanKey, scanPage } from '../../base/scan.js';
-
-function lookupHash(ctx: CommandContext, key: string): HashValue | undefined | ErrorReply {
-  const value = ctx.db.lookup(key);
-  if (value === undefined) return undefined;
-  return value instanceof Map ? value : ERR_WRONGTYPE;
-}
 
 /** HRANDFIELD key [count [WITHVALUES]]. RESP3 nests [field, value] pairs; RESP2 flattens them. */
 export function hrandfield(ctx: CommandContext, args: string[]): Reply {
   if (args.length === 2) {
-    const hash = lookupHash(ctx, args[1]!);
+    const hash = readHash(ctx, args[1]!);
     if (hash === undefined || hash instanceof ErrorReply) return hash ?? null;
     return keyAt(hash, randomIndex(hash.size))!;
   }
   const parsed = parseRandomCount(args, 'WITHVALUES');
   if (parsed instanceof ErrorReply) return parsed;
-  const hash = lookupHash(ctx, args[1]!);
+  const hash = readHash(ctx, args[1]!);
   if (hash === undefined) return [];
   if (hash instanceof ErrorReply) return hash;
   if (parsed.count === 0) return [];
@@ -53,7 +47,7 @@ function isSmall(ctx: CommandContext, hash: HashValue): boolean {
 export function hscan(ctx: CommandContext, args: string[]): Reply {
   return scanKey(
     args,
-    (key) => lookupHash(ctx, key),
+    (key) => readHash(ctx, key),
     (hash, cursor, options) => {
       const whole = isSmall(ctx, hash) ? hash.keys() : null;
       return scanPage(cursor, hash, options, whole, (out, field) => out.push(field, hash.get(field)!));

@@ -13,6 +13,7 @@ import { encodingOf, HLL_DENSE, HLL_REGISTERS, invalidateCache, type HllBytes } 
 import { emptySparse } from '../../keyspace/hll/sparse.js';
 import { cachedCardinality, checkHll, denseAddToString, ERR_CORRUPT_HLL, toBytes, toValue, withCachedCardinality } from './hll-value.js';
 import { pfdebugCommands } from './pfdebug.js';
+import { notifyKey, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 
 /** PFADDs with more elements than this go through a byte copy even on a dense value. */
 const DENSE_PATCH_MAX = 8;
@@ -39,6 +40,7 @@ function addThroughBytes(ctx: CommandContext, key: string, hll: HllBytes, elemen
   if (!updated) return 0;
   invalidateCache(hll.bytes);
   ctx.db.set(key, toValue(hll), true);
+  notifyKey(ctx, NOTIFY_STRING, 'pfadd', key);
   return 1;
 }
 
@@ -58,6 +60,7 @@ function pfadd(ctx: CommandContext, args: string[]): Reply {
   const next = denseAddToString(checked, elements);
   if (next === null) return 0;
   ctx.db.set(key, next, true);
+  notifyKey(ctx, NOTIFY_STRING, 'pfadd', key);
   return 1;
 }
 
@@ -116,6 +119,8 @@ function pfmerge(ctx: CommandContext, args: string[]): Reply {
   }
   invalidateCache(hll.bytes);
   ctx.db.set(dest, toValue(hll), true);
+  // Redis pfmergeCommand raises `pfadd` on the destination, changed or not.
+  notifyKey(ctx, NOTIFY_STRING, 'pfadd', dest);
   return OK;
 }
 

@@ -8,6 +8,7 @@ import { ERR_NOT_INTEGER } from '../../base/errors.js';
 import { peekKey } from '../../base/read-key.js';
 import { alreadyExpired, INT64_MAX, INT64_MIN, invalidExpireTime } from '../../base/expire-options.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_GENERIC } from '../../keyspace/keyspace-events.js';
 
 const ERR_NX_COMBINED = new ErrorReply('ERR NX and XX, GT or LT options at the same time are not compatible');
 const ERR_GT_LT = new ErrorReply('ERR GT and LT options at the same time are not compatible');
@@ -68,11 +69,13 @@ function expireWith(name: string, seconds: boolean, relative: boolean) {
     if (alreadyExpired(ctx, ms)) {
       ctx.db.delete(key);
       ctx.propagateAs([ctx.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+      notifyKey(ctx, NOTIFY_GENERIC, 'del', key);
       return 1;
     }
     ctx.db.setExpire(key, ms);
     // Redis rewrites the verb and the time but keeps the flags (PEXPIREAT itself goes as typed).
     if (name !== 'pexpireat') ctx.propagateAs(['PEXPIREAT', key, when.toString(), ...args.slice(3)]);
+    notifyKey(ctx, NOTIFY_GENERIC, 'expire', key);
     return 1;
   };
 }
@@ -101,7 +104,9 @@ function ttlWith(inMs: boolean, absolute: boolean) {
 function persist(ctx: CommandContext, args: string[]): Reply {
   const key = args[1]!;
   if (ctx.db.lookup(key) === undefined) return 0;
-  return ctx.db.persist(key) ? 1 : 0;
+  if (!ctx.db.persist(key)) return 0;
+  notifyKey(ctx, NOTIFY_GENERIC, 'persist', key);
+  return 1;
 }
 
 export const expireCommands: CommandSpec[] = [

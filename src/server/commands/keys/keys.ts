@@ -12,6 +12,7 @@ import { objectCommands } from './object.js';
 import { scanCommands } from './scan.js';
 import { peekKey, readKey } from '../../base/read-key.js';
 import { ALL_KEYS, command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, notifyKeyspaceEvent, NOTIFY_GENERIC } from '../../keyspace/keyspace-events.js';
 
 const ERR_SAME_OBJECT = new ErrorReply('ERR source and destination objects are the same');
 const INT32_MAX = 2147483647;
@@ -20,7 +21,11 @@ const INT32_MIN = -2147483648;
 /** DEL and UNLINK: the number of keys that existed (expired keys count as missing). */
 function del(ctx: CommandContext, args: string[]): Reply {
   let deleted = 0;
-  for (let i = 1; i < args.length; i++) if (ctx.db.delete(args[i]!)) deleted++;
+  for (let i = 1; i < args.length; i++) {
+    if (!ctx.db.delete(args[i]!)) continue;
+    notifyKey(ctx, NOTIFY_GENERIC, 'del', args[i]!);
+    deleted++;
+  }
   return deleted;
 }
 
@@ -54,13 +59,19 @@ function renameWith(nx: boolean) {
     if (value === undefined) return ERR_NO_SUCH_KEY;
     if (source === target) return nx ? 0 : OK;
     const expire = db.getExpire(source);
-    if (db.lookup(target) !== undefined && nx) return 0;
+    if (db.lookup(target) !== undefined) {
+      if (nx) return 0;
+      // Redis deletes the old destination first, so the renamed key is added anew (`new` event).
+      db.delete(target);
+    }
     // Redis moves the object itself: its LRU time / LFU counter goes with it.
     const stamp = db.access.get(source);
-    db.delete(source);
     db.set(target, value);
     if (stamp !== undefined) db.access.set(target, stamp);
     if (expire !== undefined) db.setExpire(target, expire);
+    db.delete(source);
+    notifyKey(ctx, NOTIFY_GENERIC, 'rename_from', source);
+    notifyKey(ctx, NOTIFY_GENERIC, 'rename_to', target);
     return nx ? 1 : OK;
   };
 }
@@ -86,10 +97,12 @@ function move(ctx: CommandContext, args: string[]): Reply {
   const expire = src.getExpire(key);
   if (dst.lookup(key) !== undefined) return 0;
   const stamp = src.access.get(key);
-  src.delete(key);
   dst.set(key, value);
   if (stamp !== undefined) dst.access.set(key, stamp);
   if (expire !== undefined) dst.setExpire(key, expire);
+  src.delete(key);
+  notifyKeyspaceEvent(ctx.server, NOTIFY_GENERIC, 'move_from', key, src.id);
+  notifyKeyspaceEvent(ctx.server, NOTIFY_GENERIC, 'move_to', key, dst.id);
   return 1;
 }
 
@@ -124,6 +137,7 @@ function copy(ctx: CommandContext, args: string[]): Reply {
   }
   dst.set(target, cloneValue(value));
   if (expire !== undefined) dst.setExpire(target, expire);
+  notifyKeyspaceEvent(ctx.server, NOTIFY_GENERIC, 'copy_to', target, dst.id);
   return 1;
 }
 

@@ -35,7 +35,7 @@ const HELP = [
 
 function objectSub(name: string, answer: (ctx: CommandContext, value: Value, key: string) => Reply): CommandSpec {
   const handler = (ctx: CommandContext, args: string[]): Reply => {
-    const value = peekKey(ctx, args[2]!);
+    const value = peekKey(ctx, args[2]!, ctx.db, false);
     return value === undefined ? null : answer(ctx, value, args[2]!);
   };
   return command(name, 3, ['readonly'], handler, { first: 2, last: 2, step: 1 });

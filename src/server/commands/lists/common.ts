@@ -8,12 +8,23 @@ import { ERR_WRONGTYPE } from '../../base/errors.js';
 import { is } from '../../base/args.js';
 import type { CommandContext } from '../../base/command-spec.js';
 import { parseMpop } from '../../base/mpop-args.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
+import { readKey } from '../../base/read-key.js';
+import type { Value } from '../../keyspace/values.js';
 
 export type End = 'left' | 'right';
 
-/** The list at `key`, undefined when missing, or the WRONGTYPE error. */
+/** The list at `key` for a write command (lookupKeyWrite), undefined when missing, or WRONGTYPE. */
 export function getList(ctx: CommandContext, key: string): ListValue | undefined | ErrorReply {
-  const value = ctx.db.lookup(key);
+  return asList(ctx.db.lookup(key));
+}
+
+/** The list at `key` for a read command (lookupKeyRead: hit/miss counters, `keymiss`). */
+export function readList(ctx: CommandContext, key: string): ListValue | undefined | ErrorReply {
+  return asList(readKey(ctx, key));
+}
+
+function asList(value: Value | undefined): ListValue | undefined | ErrorReply {
   if (value === undefined) return undefined;
   return value instanceof ListValue ? value : ERR_WRONGTYPE;
 }
@@ -39,6 +50,7 @@ export function pushElements(ctx: CommandContext, key: string, list: ListValue |
   if (end === 'left') for (const element of elements) list.pushFront(element);
   else for (const element of elements) list.pushBack(element);
   ctx.db.signalReady(key);
+  notifyKey(ctx, NOTIFY_LIST, end === 'left' ? 'lpush' : 'rpush', key);
   return list.length;
 }
 
@@ -48,6 +60,7 @@ export function popElements(ctx: CommandContext, key: string, list: ListValue, e
   const take = Math.min(count, list.length);
   const out: string[] = new Array(take);
   for (let i = 0; i < take; i++) out[i] = (end === 'left' ? list.popFront() : list.popBack())!;
+  notifyKey(ctx, NOTIFY_LIST, end === 'left' ? 'lpop' : 'rpop', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return out;
 }
@@ -62,6 +75,7 @@ export function moveElement(ctx: CommandContext, source: string, list: ListValue
   ctx.db.willModify(source);
   const element = (from === 'left' ? list.popFront() : list.popBack())!;
   pushElements(ctx, destination, target, to, [element]);
+  notifyKey(ctx, NOTIFY_LIST, from === 'left' ? 'lpop' : 'rpop', source);
   ctx.db.deleteIfEmpty(source, list.length);
   return element;
 }

@@ -5,10 +5,11 @@
 import { ErrorReply, NULL_ARRAY, OK, type Reply } from '../../../shared/resp/reply.js';
 import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX, wrongArity } from '../../base/errors.js';
 import { parseInteger } from '../../base/args.js';
-import { getList, moveElement, parseEnd, parseMpopArgs, popElements, popVerb, pushElements, type End } from './common.js';
+import { getList, readList, moveElement, parseEnd, parseMpopArgs, popElements, popVerb, pushElements, type End } from './common.js';
 import { linsert, lpos, lrem } from './search.js';
 import { blockingListCommands } from './blocking.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
 const ERR_POP_COUNT = new ErrorReply('ERR value is out of range, must be positive');
 
@@ -44,7 +45,7 @@ function popCommand(end: End) {
 }
 
 function llen(ctx: CommandContext, args: string[]): Reply {
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list instanceof ErrorReply) return list;
   return list?.length ?? 0;
 }
@@ -63,7 +64,7 @@ function lrange(ctx: CommandContext, args: string[]): Reply {
   const start = parseInteger(args[2]!);
   const stop = parseInteger(args[3]!);
   if (start === null || stop === null) return ERR_NOT_INTEGER;
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list instanceof ErrorReply) return list;
   if (list === undefined) return [];
   const range = clampRange(start, stop, list.length);
@@ -72,7 +73,7 @@ function lrange(ctx: CommandContext, args: string[]): Reply {
 
 function lindex(ctx: CommandContext, args: string[]): Reply {
   // Redis looks the key up before parsing the index: LINDEX missing x answers nil.
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list === undefined) return null;
   if (list instanceof ErrorReply) return list;
   const index = parseInteger(args[2]!);
@@ -91,6 +92,7 @@ function lset(ctx: CommandContext, args: string[]): Reply {
   if (index < 0 || index >= list.length) return ERR_INDEX_OUT_OF_RANGE;
   ctx.db.willModify(key);
   list.set(index, args[3]!);
+  notifyKey(ctx, NOTIFY_LIST, 'lset', key);
   return OK;
 }
 
@@ -106,10 +108,15 @@ function ltrim(ctx: CommandContext, args: string[]): Reply {
   const fromHead = range === null ? list.length : range[0];
   const fromTail = range === null ? 0 : list.length - range[1] - 1;
   // Trimming nothing changes nothing: Redis adds ltrim+rtrim to dirty, so nothing propagates.
-  if (fromHead + fromTail === 0) return OK;
+  // Redis ltrimCommand raises `ltrim` even then.
+  if (fromHead + fromTail === 0) {
+    notifyKey(ctx, NOTIFY_LIST, 'ltrim', key);
+    return OK;
+  }
   ctx.db.willModify(key);
   for (let i = 0; i < fromHead; i++) list.popFront();
   for (let i = 0; i < fromTail; i++) list.popBack();
+  notifyKey(ctx, NOTIFY_LIST, 'ltrim', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return OK;
 }

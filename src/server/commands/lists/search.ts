@@ -4,8 +4,9 @@
 import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { is, parseInteger } from '../../base/args.js';
-import { getList } from './common.js';
+import { getList, readList } from './common.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
 
 const ERR_RANK_ZERO = new ErrorReply(
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -38,6 +39,7 @@ export function lrem(ctx: CommandContext, args: string[]): Reply {
   if (removed === 0) return 0;
   ctx.db.willModify(key);
   list.replaceAll(items.filter((_, i) => keep[i]));
+  notifyKey(ctx, NOTIFY_LIST, 'lrem', key);
   ctx.db.deleteIfEmpty(key, list.length);
   return removed;
 }
@@ -63,6 +65,7 @@ export function linsert(ctx: CommandContext, args: string[]): Reply {
   if (index === -1) return -1;
   ctx.db.willModify(key);
   list.insertAt(after ? index + 1 : index, args[4]!);
+  notifyKey(ctx, NOTIFY_LIST, 'linsert', key);
   return list.length;
 }
 
@@ -101,7 +104,7 @@ function parseLposOptions(args: string[]): LposOptions | ErrorReply {
 export function lpos(ctx: CommandContext, args: string[]): Reply {
   const options = parseLposOptions(args);
   if (options instanceof ErrorReply) return options;
-  const list = getList(ctx, args[1]!);
+  const list = readList(ctx, args[1]!);
   if (list === undefined) return options.count === -1 ? null : [];
   if (list instanceof ErrorReply) return list;
   const { count, maxlen } = options;

@@ -12,6 +12,7 @@ import { aofState } from '../../persistence/aof/state.js';
 import { is, parseInteger } from '../../base/args.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../base/errors.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_GENERIC } from '../../keyspace/keyspace-events.js';
 
 const ERR_BGSAVE_RUNNING = new ErrorReply('ERR Background save already in progress');
 const ERR_OTHER_CHILD = new ErrorReply(
@@ -113,7 +114,10 @@ export function restore(ctx: CommandContext, args: string[]): Reply {
   if (ttl > 0 && !options.absttl) ttl += ctx.now;
   // Redis checkAlreadyExpired: a master does not create a key that is already expired.
   if (ttl > 0 && ttl <= ctx.now && !ctx.server.isReplica) {
-    if (deleted) ctx.propagateAs(['DEL', key]);
+    if (deleted) {
+      ctx.propagateAs(['DEL', key]);
+      notifyKey(ctx, NOTIFY_GENERIC, 'del', key);
+    }
     return OK;
   }
   ctx.db.set(key, value);
@@ -124,6 +128,7 @@ export function restore(ctx: CommandContext, args: string[]): Reply {
     if (!options.absttl) ctx.propagateAs([args[0]!, key, String(ttl), ...args.slice(3), 'ABSTTL']);
   }
   if (value instanceof ListValue || value instanceof SortedSet) ctx.db.signalReady(key);
+  notifyKey(ctx, NOTIFY_GENERIC, 'restore', key);
   return OK;
 }
 

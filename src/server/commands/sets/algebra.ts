@@ -8,6 +8,8 @@ import { is, parseInteger } from '../../base/args.js';
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { NOTIFY_SET } from '../../keyspace/keyspace-events.js';
+import { storeOrDelete } from '../../base/store-result.js';
 
 const ERR_NUMKEYS = new ErrorReply('ERR numkeys should be greater than 0');
 const ERR_NUMKEYS_ARGS = new ErrorReply("ERR Number of keys can't be greater than number of args");
@@ -75,11 +77,7 @@ export function setAlgebraStore(op: Op) {
     if (sets instanceof ErrorReply) return sets;
     const result = compute(op, sets);
     const destination = args[1]!;
-    if (result.size === 0) {
-      ctx.db.delete(destination);
-      return 0;
-    }
-    ctx.db.set(destination, result);
+    storeOrDelete(ctx, destination, result.size === 0 ? null : result, NOTIFY_SET, `s${op}store`);
     return result.size;
   };
 }

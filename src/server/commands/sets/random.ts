@@ -9,6 +9,7 @@ import { ERR_SYNTAX, ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import { drawRandom, parseRandomCount, randomKey, type Draw } from '../../base/random-members.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_GENERIC, NOTIFY_SET } from '../../keyspace/keyspace-events.js';
 
 const ERR_POSITIVE = new ErrorReply('ERR value is out of range, must be positive');
 
@@ -39,6 +40,7 @@ export function spop(ctx: CommandContext, args: string[]): Reply {
     const member = randomKey(set)!;
     ctx.db.willModify(key);
     set.delete(member);
+    notifyKey(ctx, NOTIFY_SET, 'spop', key);
     ctx.db.deleteIfEmpty(key, set.size);
     ctx.propagateAs(['SREM', key, member]);
     return member;
@@ -46,13 +48,16 @@ export function spop(ctx: CommandContext, args: string[]): Reply {
   if (count === 0) return new SetReply([]);
   if (count >= set.size) {
     const all = [...set];
+    notifyKey(ctx, NOTIFY_SET, 'spop', key);
     ctx.db.delete(key);
+    notifyKey(ctx, NOTIFY_GENERIC, 'del', key);
     ctx.propagateAs(['DEL', key]);
     return new SetReply(all);
   }
   const popped = drawRandom(setDraw(set), count);
   ctx.db.willModify(key);
   for (const member of popped) set.delete(member);
+  notifyKey(ctx, NOTIFY_SET, 'spop', key);
   ctx.propagateAs(...popped.map((member) => ['SREM', key, member]));
   return new SetReply(popped);
 }

@@ -11,6 +11,7 @@ import { setAlgebra, setAlgebraStore, sintercard } from './algebra.js';
 import { spop, srandmember } from './random.js';
 import { scanKey, scanPage } from '../../base/scan.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_SET } from '../../keyspace/keyspace-events.js';
 
 function lookupSet(ctx: CommandContext, key: string, forWrite = false): SetValue | undefined | ErrorReply {
   const value = forWrite ? ctx.db.lookup(key) : readKey(ctx, key);
@@ -48,6 +49,7 @@ function sadd(ctx: CommandContext, args: string[]): Reply {
     added++;
   }
   if (!found) ctx.db.set(key, set);
+  if (added > 0) notifyKey(ctx, NOTIFY_SET, 'sadd', key);
   return added;
 }
 
@@ -62,6 +64,7 @@ function srem(ctx: CommandContext, args: string[]): Reply {
     set.delete(args[i]!);
     removed++;
   }
+  if (removed > 0) notifyKey(ctx, NOTIFY_SET, 'srem', key);
   ctx.db.deleteIfEmpty(key, set.size);
   return removed;
 }
@@ -103,13 +106,17 @@ function smove(ctx: CommandContext, args: string[]): Reply {
   if (!from.has(member)) return 0;
   ctx.db.willModify(source);
   from.delete(member);
+  notifyKey(ctx, NOTIFY_SET, 'srem', source);
   ctx.db.deleteIfEmpty(source, from.size);
   if (to === undefined) {
     ctx.db.set(destination, new Set([member]));
   } else if (!to.has(member)) {
     ctx.db.willModify(destination);
     to.add(member);
+  } else {
+    return 1;
   }
+  notifyKey(ctx, NOTIFY_SET, 'sadd', destination);
   return 1;
 }
 

@@ -16,6 +16,8 @@ import { lookupByPattern } from './sort-pattern.js';
 import { sortMayUsePatterns } from '../../acl/request-check.js';
 import { compareBytes, compareCollated, sortScore } from './sort-values.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { NOTIFY_LIST } from '../../keyspace/keyspace-events.js';
+import { storeOrDelete } from '../../base/store-result.js';
 
 const ERR_SCORES = new ErrorReply("ERR One or more scores can't be converted into double");
 
@@ -163,12 +165,9 @@ function outputs(ctx: CommandContext, req: SortRequest, element: string): (strin
 
 /** Writes the result list at the STORE key, or deletes the key when the result is empty. */
 function storeResult(ctx: CommandContext, key: string, values: (string | null)[]): number {
-  if (values.length === 0) {
-    ctx.db.delete(key);
-    return 0;
-  }
   // A missing GET value is stored as an empty string.
-  ctx.db.set(key, new ListValue(values.map((v) => v ?? '')));
+  const list = values.length === 0 ? null : new ListValue(values.map((v) => v ?? ''));
+  storeOrDelete(ctx, key, list, NOTIFY_LIST, 'sortstore');
   return values.length;
 }
 

@@ -6,6 +6,8 @@ import { SortedSet, type ZNode } from '../../keyspace/sorted-set.js';
 import { ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import type { CommandContext } from '../../base/command-spec.js';
+import { NOTIFY_ZSET } from '../../keyspace/keyspace-events.js';
+import { storeOrDelete } from '../../base/store-result.js';
 
 /** Looks up a sorted set: undefined when missing, WRONGTYPE for another type. */
 export function getZset(ctx: CommandContext, key: string, forWrite = false): SortedSet | undefined | ErrorReply {
@@ -54,11 +56,7 @@ export function modifier(ctx: CommandContext, key: string): () => void {
  * Stores a computed sorted set at `key` the way the *STORE commands do (setKey or dbDelete): an
  * empty result deletes the destination. Returns the stored size.
  */
-export function storeZset(ctx: CommandContext, key: string, result: SortedSet): number {
-  if (result.size === 0) {
-    ctx.db.delete(key);
-    return 0;
-  }
-  ctx.db.set(key, result);
+export function storeZset(ctx: CommandContext, key: string, result: SortedSet, event: string): number {
+  storeOrDelete(ctx, key, result.size === 0 ? null : result, NOTIFY_ZSET, event);
   return result.size;
 }

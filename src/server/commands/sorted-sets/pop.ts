@@ -11,6 +11,7 @@ import { parseBlockTimeout } from '../lists/blocking.js';
 import { getZset, pairsReply } from './common.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 import { parseMpop } from '../../base/mpop-args.js';
+import { notifyKey, NOTIFY_ZSET } from '../../keyspace/keyspace-events.js';
 
 const ERR_POSITIVE = new ErrorReply('ERR value is out of range, must be positive');
 
@@ -32,6 +33,7 @@ function popFrom(ctx: CommandContext, key: string, zset: SortedSet, where: Where
     popped.push([node.member, node.score]);
     zset.remove(node.member);
   }
+  notifyKey(ctx, NOTIFY_ZSET, where === 'min' ? 'zpopmin' : 'zpopmax', key);
   ctx.db.deleteIfEmpty(key, zset.size);
   return popped;
 }

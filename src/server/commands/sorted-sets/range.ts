@@ -155,7 +155,7 @@ function zrangestore(ctx: CommandContext, args: string[]): Reply {
   const source = getZset(ctx, args[2]!, true);
   if (source instanceof ErrorReply) return source;
   const result = new SortedSet(source ? rangeOf(source, request) : []);
-  return storeZset(ctx, args[1]!, result);
+  return storeZset(ctx, args[1]!, result, 'zrangestore');
 }
 
 /** Number of nodes from `first` to `last` inclusive, by rank. */

@@ -9,6 +9,7 @@ import { ERR_NOT_INTEGER } from '../../base/errors.js';
 import { collect, getZset } from './common.js';
 import { ERR_MINMAX_FLOAT, ERR_MINMAX_LEX, parseLexRange, parseScoreRange } from './parse.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_ZSET } from '../../keyspace/keyspace-events.js';
 
 /** Finds the doomed members of a set; built from the arguments before the key is read. */
 type Selector = (zset: SortedSet) => [string, number][];
@@ -41,7 +42,7 @@ function byLex(args: string[]): Selector | ErrorReply {
   return (zset) => collect(zset.firstInLexRange(range), -1, false, (n: ZNode) => lexLteMax(n.member, range));
 }
 
-function zremrange(parse: (args: string[]) => Selector | ErrorReply) {
+function zremrange(parse: (args: string[]) => Selector | ErrorReply, event: string) {
   return (ctx: CommandContext, args: string[]): Reply => {
     const select = parse(args);
     if (select instanceof ErrorReply) return select;
@@ -52,13 +53,14 @@ function zremrange(parse: (args: string[]) => Selector | ErrorReply) {
     if (doomed.length === 0) return 0;
     ctx.db.willModify(key);
     for (const [member] of doomed) zset.remove(member);
+    notifyKey(ctx, NOTIFY_ZSET, event, key);
     ctx.db.deleteIfEmpty(key, zset.size);
     return doomed.length;
   };
 }
 
 export const removeRangeCommands: CommandSpec[] = [
-  command('zremrangebyrank', 4, ['write'], zremrange(byRank), KEY1),
-  command('zremrangebyscore', 4, ['write'], zremrange(byScore), KEY1),
-  command('zremrangebylex', 4, ['write'], zremrange(byLex), KEY1),
+  command('zremrangebyrank', 4, ['write'], zremrange(byRank, 'zremrangebyrank'), KEY1),
+  command('zremrangebyscore', 4, ['write'], zremrange(byScore, 'zremrangebyscore'), KEY1),
+  command('zremrangebylex', 4, ['write'], zremrange(byLex, 'zremrangebylex'), KEY1),
 ];

@@ -12,6 +12,7 @@ import { popCommands } from './pop.js';
 import { storeCommands } from './store.js';
 import { randomCommands } from './random.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_ZSET } from '../../keyspace/keyspace-events.js';
 
 const ERR_NOT_FLOAT = new ErrorReply('ERR value is not a valid float');
 const ERR_XX_NX = new ErrorReply('ERR XX and NX options at the same time are not compatible');
@@ -100,6 +101,7 @@ function zaddGeneric(ctx: CommandContext, args: string[], flags: ZaddFlags, at: 
   }
   if (!found && zset.size > 0) ctx.db.set(key, zset);
   if (added > 0) ctx.db.signalReady(key);
+  if (added > 0 || updated > 0) notifyKey(ctx, NOTIFY_ZSET, flags.incr ? 'zincr' : 'zadd', key);
   if (flags.incr) return processed > 0 ? new DoubleReply(newScore) : null;
   return flags.ch ? added + updated : added;
 }
@@ -127,6 +129,7 @@ function zrem(ctx: CommandContext, args: string[]): Reply {
     zset.remove(args[i]!);
     removed++;
   }
+  if (removed > 0) notifyKey(ctx, NOTIFY_ZSET, 'zrem', key);
   ctx.db.deleteIfEmpty(key, zset.size);
   return removed;
 }

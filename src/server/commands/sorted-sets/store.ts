@@ -173,7 +173,7 @@ function combineStore(op: Op) {
   return (ctx: CommandContext, args: string[]): Reply => {
     const request = parseRequest(ctx, args, 2, op, true, false);
     if (request instanceof ErrorReply) return request;
-    return storeZset(ctx, args[1]!, compute(op, request));
+    return storeZset(ctx, args[1]!, compute(op, request), `z${op}store`);
   };
 }
 

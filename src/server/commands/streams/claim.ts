@@ -11,7 +11,7 @@ import type { CommandContext } from '../../base/command-spec.js';
 import { compareIds, formatId, ZERO_ID, type StreamId } from '../../keyspace/stream-id.js';
 import { Nack, type Consumer } from '../../keyspace/stream-groups.js';
 import { changeUnseenByWatch, cstr, entryRefReply, integerError, noSuchKeyOrGroup, readStream } from './common.js';
-import { setIdPropagation, xclaimPropagation, type GroupTarget } from './deliver.js';
+import { createConsumerOnUse, setIdPropagation, xclaimPropagation, type GroupTarget } from './deliver.js';
 import { parseStreamId, rangeStart, strictId } from './ids.js';
 
 interface ClaimOptions {
@@ -60,7 +60,7 @@ function moveNack(nack: Nack, consumer: Consumer): void {
 /** The claiming consumer, found (and seen now) or created on first use. */
 function claimer(ctx: CommandContext, target: GroupTarget, name: string): Consumer {
   const found = target.group.consumers.get(name);
-  if (found === undefined) return target.group.createConsumer(name, ctx.now)!;
+  if (found === undefined) return createConsumerOnUse(ctx, target, name);
   found.seenTime = ctx.now;
   return found;
 }

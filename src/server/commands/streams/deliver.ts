@@ -11,6 +11,7 @@ import { Nack, type Consumer, type ConsumerGroup } from '../../keyspace/stream-g
 import { advanceGroup } from '../../keyspace/stream-lag.js';
 import type { StreamValue } from '../../keyspace/stream.js';
 import { entryRefReply } from './common.js';
+import { notifyKey, NOTIFY_STREAM } from '../../keyspace/keyspace-events.js';
 
 /** Where a group read happens: the key and group as the client named them. */
 export interface GroupTarget {
@@ -47,6 +48,13 @@ export function setIdPropagation(target: GroupTarget): string[] {
 
 export function createConsumerPropagation(target: GroupTarget, consumer: string): string[] {
   return ['XGROUP', 'CREATECONSUMER', target.key, target.groupName, consumer];
+}
+
+/** A consumer a read or claim names for the first time (Redis streamCreateConsumer: `xgroup-createconsumer`). */
+export function createConsumerOnUse(ctx: CommandContext, target: GroupTarget, name: string): Consumer {
+  const created = target.group.createConsumer(name, ctx.now)!;
+  notifyKey(ctx, NOTIFY_STREAM, 'xgroup-createconsumer', target.key);
+  return created;
 }
 
 /** Gives an entry to `consumer`: a new NACK, or the existing one moved to it and reset. */

@@ -13,6 +13,7 @@ import { INVALID_ENTRIES_READ } from '../../keyspace/stream-groups.js';
 import { StreamValue } from '../../keyspace/stream.js';
 import { changeUnseenByWatch, noSuchGroupForKey, subcommandSyntaxError, writeStream } from './common.js';
 import { ERR_INVALID_ID, parseStreamId, strictId } from './ids.js';
+import { notifyKey, NOTIFY_STREAM } from '../../keyspace/keyspace-events.js';
 
 const ERR_ENTRIES_READ = new ErrorReply('ERR value for ENTRIESREAD must be positive or -1');
 const ERR_KEY_REQUIRED = new ErrorReply(
@@ -92,6 +93,7 @@ export function xgroup(ctx: CommandContext, args: string[]): Reply {
     if (group.consumers.has(args[4]!)) return 0;
     changeUnseenByWatch(ctx, key);
     group.createConsumer(args[4]!, ctx.now);
+    notifyKey(ctx, NOTIFY_STREAM, 'xgroup-createconsumer', key);
     return 1;
   }
   if (sub === 'DELCONSUMER' && args.length === 5) {
@@ -99,7 +101,9 @@ export function xgroup(ctx: CommandContext, args: string[]): Reply {
     const consumer = group.consumers.get(args[4]!);
     if (consumer === undefined) return 0;
     changeUnseenByWatch(ctx, key);
-    return group.deleteConsumer(consumer);
+    const pending = group.deleteConsumer(consumer);
+    notifyKey(ctx, NOTIFY_STREAM, 'xgroup-delconsumer', key);
+    return pending;
   }
   return subcommandSyntaxError(args);
 }
@@ -122,6 +126,7 @@ function create(ctx: CommandContext, args: string[], existing: StreamValue | und
   if (stream.group(args[3]!) !== undefined) return ERR_BUSYGROUP;
   changeUnseenByWatch(ctx, key);
   stream.createGroup(args[3]!, id, entriesRead);
+  notifyKey(ctx, NOTIFY_STREAM, 'xgroup-create', key);
   return OK;
 }
 
@@ -138,6 +143,7 @@ function setid(ctx: CommandContext, args: string[], stream: StreamValue, entries
   const group = stream.group(args[3]!)!;
   group.lastId = id;
   group.entriesRead = entriesRead;
+  notifyKey(ctx, NOTIFY_STREAM, 'xgroup-setid', args[2]!);
   return OK;
 }
 
@@ -145,6 +151,7 @@ function destroy(ctx: CommandContext, key: string, name: string, stream: StreamV
   if (stream.group(name) === undefined) return 0;
   changeUnseenByWatch(ctx, key);
   stream.groups!.delete(name);
+  notifyKey(ctx, NOTIFY_STREAM, 'xgroup-destroy', key);
   // Blocked XREADGROUP clients of this group get -NOGROUP.
   ctx.db.signalReady(key);
   return 1;
@@ -185,5 +192,6 @@ export function xsetid(ctx: CommandContext, args: string[]): Reply {
   stream.lastId = id;
   if (entriesAdded !== -1n) stream.entriesAdded = entriesAdded;
   if (!isZeroId(maxDeleted)) stream.maxDeletedId = maxDeleted;
+  notifyKey(ctx, NOTIFY_STREAM, 'xsetid', args[1]!);
   return OK;
 }

@@ -9,6 +9,7 @@ import type { CommandContext } from '../../base/command-spec.js';
 import { compareIds, ZERO_ID, type StreamId } from '../../keyspace/stream-id.js';
 import { entryRefReply, readStream, writeStream } from './common.js';
 import { rangeEnd, rangeStart, strictId } from './ids.js';
+import { notifyKey, NOTIFY_STREAM } from '../../keyspace/keyspace-events.js';
 
 /** XRANGE key start end [COUNT n] / XREVRANGE key end start [COUNT n]. */
 function rangeCommand(rev: boolean) {
@@ -71,5 +72,6 @@ export function xdel(ctx: CommandContext, args: string[]): Reply {
   }
   if (stream.length === 0) stream.firstId = ZERO_ID;
   else if (firstDeleted) stream.firstId = stream.edgeId(true, true);
+  notifyKey(ctx, NOTIFY_STREAM, 'xdel', key);
   return deleted;
 }

@@ -12,6 +12,7 @@ import { LISTPACK_MAX_SIZE, StreamValue } from '../../keyspace/stream.js';
 import { trimStream, type TrimRule } from '../../keyspace/stream-trim.js';
 import { nodeLimits, writeStream } from './common.js';
 import { ERR_INVALID_ID, parseStreamId, type ParsedId } from './ids.js';
+import { notifyKey, NOTIFY_STREAM } from '../../keyspace/keyspace-events.js';
 
 const ERR_BOTH_STRATEGIES = new ErrorReply('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
 const ERR_MAXLEN_NEGATIVE = new ErrorReply('ERR The MAXLEN argument must be >= 0.');
@@ -156,8 +157,9 @@ export function xadd(ctx: CommandContext, args: string[]): Reply {
   if (fieldsValues.reduce((sum, item) => sum + item.length, 0) > LISTPACK_MAX_SIZE) return failed(ctx, ERR_TOO_LARGE);
   ctx.db.willModify(key);
   stream.append(id, fieldsValues, nodeLimits(ctx));
+  notifyKey(ctx, NOTIFY_STREAM, 'xadd', key);
   const propagated = [...args];
-  if (parsed.rule !== null) applyTrim(stream, parsed, propagated);
+  if (parsed.rule !== null && applyTrim(stream, parsed, propagated) > 0) notifyKey(ctx, NOTIFY_STREAM, 'xtrim', key);
   const idText = formatId(id);
   if (parsed.id === null || !parsed.id.seqGiven) propagated[parsed.idIndex] = idText;
   ctx.propagateAs(propagated);
@@ -187,5 +189,6 @@ export function xtrim(ctx: CommandContext, args: string[]): Reply {
   ctx.db.willModify(key);
   const removed = applyTrim(stream, parsed, propagated);
   ctx.propagateAs(propagated);
+  notifyKey(ctx, NOTIFY_STREAM, 'xtrim', key);
   return removed;
 }

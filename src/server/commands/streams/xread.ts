@@ -13,7 +13,7 @@ import { compareIds, incrId, MAX_ID, ZERO_ID, type StreamId } from '../../keyspa
 import type { Consumer } from '../../keyspace/stream-groups.js';
 import { StreamValue } from '../../keyspace/stream.js';
 import { changeUnseenByWatch, cstr, entryRefReply, readStream } from './common.js';
-import { createConsumerPropagation, deliverHistory, deliverNew, type GroupTarget } from './deliver.js';
+import { createConsumerOnUse, createConsumerPropagation, deliverHistory, deliverNew, type GroupTarget } from './deliver.js';
 import { ERR_INVALID_ID, parseStreamId } from './ids.js';
 
 const BLOCKED_DEFAULT_COUNT = 1000;
@@ -108,7 +108,7 @@ function consumerFor(ctx: CommandContext, target: GroupTarget, name: string, noa
     found.seenTime = ctx.now;
     return found;
   }
-  const created = target.group.createConsumer(name, ctx.now)!;
+  const created = createConsumerOnUse(ctx, target, name);
   if (noack) ctx.propagateAs(createConsumerPropagation(target, name));
   return created;
 }

@@ -7,6 +7,7 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_WRONGTYPE } from '../
 import { addLongDouble, formatLongDouble, isNaNLongDouble, type LongDouble, parseLongDouble } from '../../base/long-double.js';
 import { INT64_MAX, INT64_MIN } from '../../base/expire-options.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 
 const ERR_DECREMENT_OVERFLOW = new ErrorReply('ERR decrement would overflow');
 const ERR_NAN_OR_INFINITY = new ErrorReply('ERR increment would produce NaN or Infinity');
@@ -34,6 +35,7 @@ function incrDecr(ctx: CommandContext, key: string, by: bigint | number): Reply 
     next = Number.isSafeInteger(Number(exact)) ? Number(exact) : exact;
   }
   ctx.db.set(key, String(next), true);
+  notifyKey(ctx, NOTIFY_STRING, 'incrby', key);
   return next;
 }
 
@@ -81,6 +83,7 @@ function incrbyfloat(ctx: CommandContext, args: string[]): Reply {
   if (sum.infinite || isNaNLongDouble(sum)) return ERR_NAN_OR_INFINITY;
   const text = formatLongDouble(sum);
   ctx.db.set(key, text, true);
+  notifyKey(ctx, NOTIFY_STRING, 'incrbyfloat', key);
   ctx.propagateAs(['SET', key, text, 'KEEPTTL']);
   return text;
 }

@@ -8,6 +8,7 @@ import { parseInteger } from '../../base/args.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE } from '../../base/errors.js';
 import { readKey } from '../../base/read-key.js';
 import { command, KEY1, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
+import { notifyKey, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 
 const ERR_TOO_BIG = new ErrorReply('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 const ERR_OFFSET = new ErrorReply('ERR offset is out of range');
@@ -30,6 +31,7 @@ function append(ctx: CommandContext, args: string[]): Reply {
   const value = ctx.db.lookup(key);
   if (value === undefined) {
     ctx.db.set(key, suffix);
+    notifyKey(ctx, NOTIFY_STRING, 'append', key);
     return suffix.length;
   }
   if (typeof value !== 'string') return ERR_WRONGTYPE;
@@ -37,6 +39,7 @@ function append(ctx: CommandContext, args: string[]): Reply {
   if (tooBig) return tooBig;
   // Even an empty suffix counts as a change: Redis propagates `APPEND k ""`.
   ctx.db.set(key, value + suffix, true);
+  notifyKey(ctx, NOTIFY_STRING, 'append', key);
   return value.length + suffix.length;
 }
 
@@ -87,6 +90,7 @@ function setrange(ctx: CommandContext, args: string[]): Reply {
   const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   ctx.db.set(key, next, true);
+  notifyKey(ctx, NOTIFY_STRING, 'setrange', key);
   return next.length;
 }
 

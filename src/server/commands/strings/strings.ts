@@ -9,6 +9,7 @@ import { alreadyExpired, expireAtFromOption, type ExpireAt, parseStringOptions }
 import { numericStringCommands } from './numeric.js';
 import { rangeStringCommands } from './range.js';
 import { lcsCommands } from './lcs.js';
+import { notifyKey, NOTIFY_GENERIC, NOTIFY_STRING } from '../../keyspace/keyspace-events.js';
 import { ALL_KEYS, command, KEY1, KEY_PAIRS, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 
 /** Redis getGenericCommand: the value, null when missing, or WRONGTYPE (counts a hit or miss). */
@@ -47,9 +48,11 @@ function setGeneric(ctx: CommandContext, req: SetRequest): { set: boolean; old: 
   const found = ctx.db.lookup(req.key) !== undefined;
   if ((req.nx && found) || (req.xx && !found)) return { set: false, old };
   ctx.db.set(req.key, req.value, req.keepTtl);
+  notifyKey(ctx, NOTIFY_STRING, 'set', req.key);
   if (req.expire) {
     ctx.db.setExpire(req.key, req.expire.ms);
     ctx.propagateAs(['SET', req.key, req.value, 'PXAT', req.expire.text]);
+    notifyKey(ctx, NOTIFY_GENERIC, 'expire', req.key);
   }
   return { set: true, old };
 }
@@ -99,16 +102,24 @@ function mget(ctx: CommandContext, args: string[]): Reply {
   return out;
 }
 
+/** Redis msetGenericCommand: each pair set, then its `set` event. */
+function setPairs(ctx: CommandContext, args: string[]): void {
+  for (let i = 1; i < args.length; i += 2) {
+    ctx.db.set(args[i]!, args[i + 1]!);
+    notifyKey(ctx, NOTIFY_STRING, 'set', args[i]!);
+  }
+}
+
 function mset(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 === 0) return wrongArity('mset');
-  for (let i = 1; i < args.length; i += 2) ctx.db.set(args[i]!, args[i + 1]!);
+  setPairs(ctx, args);
   return OK;
 }
 
 function msetnx(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 === 0) return wrongArity('msetnx');
   for (let i = 1; i < args.length; i += 2) if (ctx.db.lookup(args[i]!) !== undefined) return 0;
-  for (let i = 1; i < args.length; i += 2) ctx.db.set(args[i]!, args[i + 1]!);
+  setPairs(ctx, args);
   return 1;
 }
 
@@ -116,6 +127,7 @@ function getset(ctx: CommandContext, args: string[]): Reply {
   const old = getString(ctx, args[1]!);
   if (old instanceof ErrorReply) return old;
   ctx.db.set(args[1]!, args[2]!);
+  notifyKey(ctx, NOTIFY_STRING, 'set', args[1]!);
   // Redis 7.0 propagates GETSET as the SET it amounts to.
   ctx.propagateAs(['SET', args[1]!, args[2]!]);
   return old;
@@ -127,6 +139,7 @@ function getdel(ctx: CommandContext, args: string[]): Reply {
   if (old === null || old instanceof ErrorReply) return old;
   ctx.db.delete(key);
   ctx.propagateAs([ctx.server.config.bool('lazyfree-lazy-user-del') ? 'UNLINK' : 'DEL', key]);
+  notifyKey(ctx, NOTIFY_GENERIC, 'del', key);
   return old;
 }
 
@@ -148,12 +161,15 @@ function getex(ctx: CommandContext, args: string[]): Reply {
     if (absolute && alreadyExpired(ctx, at.ms)) {
       ctx.db.delete(key);
       ctx.propagateAs([ctx.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+      notifyKey(ctx, NOTIFY_GENERIC, 'del', key);
     } else {
       ctx.db.setExpire(key, at.ms);
       ctx.propagateAs(['PEXPIREAT', key, at.text]);
+      notifyKey(ctx, NOTIFY_GENERIC, 'expire', key);
     }
   } else if (opts.persist && ctx.db.persist(key)) {
     ctx.propagateAs(['PERSIST', key]);
+    notifyKey(ctx, NOTIFY_GENERIC, 'persist', key);
   }
   return value;
 }
