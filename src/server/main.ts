@@ -16,6 +16,7 @@ import { flushReplicaLinks, installReplication, startReplication } from './repli
 import { minReplicasCheck } from './replication/min-replicas.js';
 import type { Replication } from './replication/replication.js';
 import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
+import { EmptyRestartGuard } from './replication/empty-restart/guard.js';
 import { bootWriteSafety, installWriteSafety, type WriteSafety } from './fencing/install.js';
 import { confirmedRepliesPolicy, fencingCheck } from './fencing/request-steps.js';
 import { syncReplicasPolicy } from './fencing/sync-ack.js';
@@ -100,8 +101,12 @@ export async function main(argv: string[]): Promise<void> {
   installExpireCycle(server);
   const replication = installReplication(server, snapshotProducer(server), snapshotLoader(server));
   const safety = installWriteSafety(server, replication);
-  wireRequestPath(server, replication, safety, clusterState !== undefined);
+  // main.ts has chdir'ed into `dir`: the history file lives in the node's own folder.
+  const emptyRestart = new EmptyRestartGuard(server, replication, process.cwd());
+  wireRequestPath(server, replication, safety, emptyRestart, clusterState !== undefined);
   startReplication(server, replication);
+  // The role and the data are known now: may this node act as a master (empty-restart/)?
+  if (!clusterState) emptyRestart.boot();
   bootWriteSafety(server, safety);
   server.startCron();
   let cluster: ClusterRuntime | undefined;
@@ -163,7 +168,7 @@ export async function main(argv: string[]): Promise<void> {
  * reply policies is the path's own: request/request-path.ts). The request room's own checks
  * (NOAUTH, READONLY, pub/sub context, stale data, loading, CLIENT PAUSE) are registered by Server.
  */
-function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety, clusterMode: boolean): void {
+function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety, emptyRestart: EmptyRestartGuard, clusterMode: boolean): void {
   const faults = faultsOf(server);
   if (clusterMode) {
     // MOVED / ASK / CROSSSLOT / TRYAGAIN / CLUSTERDOWN before anything else runs (cluster/routing),
@@ -171,6 +176,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     server.requestPath.check('cluster-redirect', clusterSlotCheck(server));
     installBlockedRedirect(server);
   }
+  // The history the empty-restart guard remembers: on role changes and once a second.
+  server.addCronTask((now) => emptyRestart.cron(now));
   // maxmemory: evict before each command, -OOM for denyoom ones when nothing is left to evict.
   server.addCronTask(maxmemoryCronTask(server));
   server.requestPath
@@ -184,6 +191,9 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     .check('busy-script', busyScriptCheck)
     // Replicas and monitors may not touch the keyspace (processCommand, before CLIENT PAUSE).
     .check('replica-keyspace', replicaKeyspaceCheck)
+    // A master restarted empty after serving data refuses to act as one (-EMPTYRESTART) until a
+    // failover, REPLICAOF or CONFIG SET empty-restart-guard no (replication/empty-restart/guard.ts).
+    .check('empty-restart', emptyRestart.check)
     .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
     .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
@@ -199,6 +209,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
           const hello = parseHello(payload);
           if (hello) faults.onHello(hello.id, hello.host, hello.port);
         },
+        // A hello naming another master tells a refused empty master that it was failed over.
+        (payload) => emptyRestart.onHello(payload),
       ),
     )
     // What call() ran: the latency monitor, the slow log, then MONITOR's lines (Redis call() order).
