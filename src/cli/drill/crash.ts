@@ -15,6 +15,7 @@ import { directiveValue } from '../auth.js';
 import { nodeAction } from '../ops/node-control/node-control.js';
 import { call } from '../probe/client.js';
 import { parseInfo } from '../probe/info.js';
+import { busyPorts } from '../proc/ports.js';
 import { liveness, signalProcess } from '../proc/proc.js';
 import { acquireLock } from '../state/lock.js';
 import type { ClusterPaths, ManagedRecord, NodeRecord, RunState } from '../state/run-state.js';
@@ -55,7 +56,7 @@ export async function crashAll(state: RunState, paths: ClusterPaths): Promise<Cr
     supervisor.save();
     const killedAt = Date.now();
     checkBinaries(state);
-    await checkPorts([...state.nodes, ...state.sentinels]);
+    await portsFreed([...state.nodes, ...state.sentinels]);
     const deadline = Date.now() + START_MS;
     await Promise.all(state.nodes.map((record) => supervisor.start(record, { deadline, withReplicaof: true })));
     // Sentinels keep their sentinel.conf (what they learnt, epochs included), as after a power loss;
@@ -74,12 +75,29 @@ export async function crashAll(state: RunState, paths: ClusterPaths): Promise<Cr
   }
 }
 
+/** Starts the sentinels that are not running (healing after a crash that did not finish); their names. */
+export async function startStoppedSentinels(state: RunState, paths: ClusterPaths): Promise<string[]> {
+  const stopped = state.sentinels.filter((record) => !isUp(record));
+  if (stopped.length === 0) return [];
+  const release = acquireLock(paths.lockFile, state.name);
+  try {
+    const supervisor = new Supervisor(state, paths);
+    await portsFreed(stopped);
+    const masterPort = state.nodes.find((node) => node.replicaof === null)?.port ?? state.nodes[0]!.port;
+    await Promise.all(stopped.map((record) => supervisor.startSentinel(record, masterPort, Date.now() + START_MS)));
+    return stopped.map((record) => record.name);
+  } finally {
+    release();
+  }
+}
+
 /** SIGKILL and an immediate start of one node (`emptyData`: with its data files set aside first). */
 export async function crashNode(state: RunState, paths: ClusterPaths, name: string, emptyData: boolean): Promise<CrashOutcome> {
   const killed = await nodeAction('kill', { state, paths, selector: name });
   const struckAt = Date.now();
   const record = state.nodes.find((node) => node.name === name)!;
   const setAside = emptyData ? setAsideData(state, record) : [];
+  await portsFreed([record]);
   const started = await nodeAction('start', { state, paths, selector: name, timeoutMs: START_MS });
   const keys = await keysOf(record);
   const aside = emptyData ? ` Data files set aside: ${setAside.length ? setAside.join(', ') : 'none (persistence off)'}.` : '';
@@ -105,6 +123,16 @@ function setAsideData(state: RunState, record: NodeRecord): string[] {
   if (present.length) mkdirSync(target, { recursive: true });
   for (const name of present) renameSync(join(record.dir, name), join(target, name));
   return present;
+}
+
+/**
+ * A killed process's port can stay unbindable for a moment after the process is gone (seen on a
+ * loaded machine): wait for it (up to 15 s) rather than fail the start, then check as `start` does.
+ */
+async function portsFreed(records: ManagedRecord[]): Promise<void> {
+  const ports = records.map((record) => record.port);
+  await pollUntil(async () => ((await busyPorts(ports)).length === 0 ? true : undefined), Date.now() + 15_000, 100);
+  await checkPorts(records);
 }
 
 function isUp(record: ManagedRecord): boolean {

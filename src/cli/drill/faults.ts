@@ -10,7 +10,7 @@ import { nodeAction } from '../ops/node-control/node-control.js';
 import { selectNode } from '../cluster/select.js';
 import { waitFor } from '../ops/status/wait.js';
 import { sleep } from '../util/sleep.js';
-import { crashAll, crashNode, type CrashOutcome, type EmptyRestartOutcome } from './crash.js';
+import { crashAll, crashNode, startStoppedSentinels, type CrashOutcome, type EmptyRestartOutcome } from './crash.js';
 import { isDisruptive, type FaultStep } from './fault-list.js';
 import type { PartitionSupport } from './partition-support.js';
 
@@ -152,6 +152,12 @@ export async function healAll(context: FaultContext): Promise<FaultEvent | null>
     } catch (error) {
       problems.push(`${node.record.name}: ${(error as Error).message}`);
     }
+  }
+  try {
+    const sentinels = await startStoppedSentinels(context.state, context.paths);
+    if (sentinels.length) did.push(`Started ${sentinels.join(', ')}.`);
+  } catch (error) {
+    problems.push(`sentinels: ${(error as Error).message}`);
   }
   if (did.length === 0 && problems.length === 0) return null;
   return { atMs, plannedMs: atMs, step: 'heal everything', action: 'heal-all', nodes, ok: problems.length === 0, message: [...did, ...problems].join(' '), disruptive: false };
