@@ -64,11 +64,17 @@ export async function crashAll(state: RunState, paths: ClusterPaths): Promise<Cr
     const masterPort = state.nodes.find((node) => node.replicaof === null)?.port ?? state.nodes[0]!.port;
     await Promise.all(state.sentinels.map((record) => supervisor.startSentinel(record, masterPort, deadline)));
     const keys = await Promise.all(state.nodes.map(async (record) => `${record.name} ${await keysOf(record)}`));
+    const message =
+      `Killed ${running.map((r) => r.name).join(', ')} at once (SIGKILL); started them again in ${Date.now() - killedAt} ms, ` +
+      `nodes from their persistence (keys: ${keys.join(', ')}), sentinels from their own config.`;
+    // A master that came back empty (persistence off) and refuses to act as one says so here.
+    const master = state.nodes.find((node) => node.replicaof === null);
+    const reply = master ? await pingReply(master) : '';
+    if (!master || !reply.startsWith('EMPTYRESTART')) return { struckAt: killedAt, message };
     return {
       struckAt: killedAt,
-      message:
-        `Killed ${running.map((r) => r.name).join(', ')} at once (SIGKILL); started them again in ${Date.now() - killedAt} ms, ` +
-        `nodes from their persistence (keys: ${keys.join(', ')}), sentinels from their own config.`,
+      message: `${message} ${master.name} refuses to act as a master (-EMPTYRESTART).`,
+      emptyRestart: { node: master.name, refused: true, reply: reply.slice(0, 80) },
     };
   } finally {
     release();
