@@ -8,6 +8,7 @@ import { Logger, type LogLevel } from '../shared/log.js';
 import { ConfigLoadError, loadConfig } from './config/load.js';
 import { listen, ListenError } from './net/listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
+import { savePoints } from './persistence/background-save.js';
 import { aofObserver, flushAofBeforeReplies } from './persistence/aof/feed.js';
 import { diskErrorCheck } from './persistence/disk-error-check.js';
 import { Server } from './server.js';
@@ -134,6 +135,8 @@ export async function main(argv: string[]): Promise<void> {
       log.warning('Error trying to save the DB, can\'t exit.');
       return new ErrorReply('ERR Errors trying to SHUTDOWN. Check logs.');
     }
+    // Will the next start load this data (an AOF, or the RDB just saved)? (empty-restart/guard.ts)
+    emptyRestart.onShutdown(config.bool('appendonly') || (save !== false && (save === true || savePoints(server).length > 0)));
     server.stopCron();
     if (cluster) {
       // Our last view of the cluster goes to nodes.conf before the bus closes.

@@ -51,10 +51,10 @@ export async function crashAll(state: RunState, paths: ClusterPaths): Promise<Cr
     const running = [...state.nodes, ...state.sentinels].filter((r) => r.pid !== null && isUp(r));
     // One loop of kill(2) calls: no process gets to react to another's death first.
     for (const record of running) signalProcess(record.pid!, record.startTime, 'SIGKILL');
+    const killedAt = Date.now();
     await pollUntil(() => (running.every((r) => !isUp(r)) ? true : undefined), Date.now() + 10_000, 10);
     for (const record of running) record.pid = record.startTime = record.startedAt = null;
     supervisor.save();
-    const killedAt = Date.now();
     checkBinaries(state);
     await portsFreed([...state.nodes, ...state.sentinels]);
     const deadline = Date.now() + START_MS;

@@ -12,7 +12,8 @@
 // It ends when the node becomes a replica (REPLICAOF host port, from the sentinels or a user) or when
 // the user accepts the empty dataset (CONFIG SET empty-restart-guard no). Meanwhile the node keeps
 // the history file as it was, so a second restart is refused the same way.
-// The node's history is written on every role change and once a second when it changed.
+// The node's history is written on every role change, once a second when it changed, and at a
+// graceful shutdown (one that discards the data records no keys: see onShutdown).
 
 import { ErrorReply } from '../../../shared/resp/reply.js';
 import { clock } from '../../base/clock.js';
@@ -99,6 +100,17 @@ export class EmptyRestartGuard {
     this.record(now, false);
   }
 
+  /**
+   * A graceful shutdown: when nothing will bring the data back at the next start (no save, no AOF),
+   * shutting down discarded it knowingly (clusterctl down / up of a cache): the history says the
+   * node holds no keys, so that start serves as redis-server's does. The guard is for crashes.
+   */
+  onShutdown(dataKept: boolean): void {
+    if (this.refusing) return;
+    if (dataKept) return this.record(clock.now(), true);
+    this.record(clock.now(), true, 0);
+  }
+
   private release(how: string): void {
     if (!this.refusing) return;
     this.refusing = false;
@@ -107,12 +119,12 @@ export class EmptyRestartGuard {
     this.record(clock.now(), true);
   }
 
-  private record(now: number, force: boolean): void {
+  private record(now: number, force: boolean, keys = this.keyCount()): void {
     const history: RememberedHistory = {
       role: this.server.isReplica ? 'replica' : 'master',
       replid: this.replication.identity.replid,
       offset: this.replication.identity.masterReplOffset,
-      keys: this.keyCount(),
+      keys,
       at: now,
     };
     const last = this.lastWritten;
