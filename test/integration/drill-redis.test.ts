@@ -47,7 +47,7 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
     const run = await box.run(['drill', '--scenario', 'restart-master-empty', '--duration', '7s', '--json'], 150_000);
     expectConsistent(run);
     expect(run.json.verdict).toBe('loss');
-    expect(run.json.emptyRestarts).toEqual([{ node: run.json.master.before, refused: false, reply: 'PONG' }]);
+    expect(run.json.emptyRestarts).toEqual([{ node: run.json.master.before, refused: false, reply: expect.stringMatching(/^\d+$/) }]);
     // No failover: the master was back before the sentinels could see it down, and kept its role.
     expect(run.json.master.after).toBe(run.json.master.before);
     // Nearly every write acknowledged before the restart is gone from the master and its replicas.

@@ -98,13 +98,13 @@ describe('human summary', () => {
       perFault: [{ step: 'crash:all@1s', nodes: ['m1', 'r1'], atMs: 1000, newMaster: null, newMasterAfterMs: null, firstProblemAfterMs: 1, firstWriteAfterMs: 900, lostBefore: { count: 2, oldestMs: 840 } }],
       emptyRestarts: [
         { node: 'm1', refused: true, reply: 'EMPTYRESTART This node refuses' },
-        { node: 'm2', refused: false, reply: 'PONG' },
+        { node: 'm2', refused: false, reply: '3' },
       ],
     });
     const lines = summaryLines(crash).join('\n');
     expect(lines).toContain('! lost:     2 writes acknowledged before it, the oldest 840 ms before');
     expect(lines).toContain('empty restart: m1 came back with no data and refused to act as master (-EMPTYRESTART)');
-    expect(lines).toContain('! empty restart: m2 came back with no data and served as master (PING: PONG): its replicas resynced from the empty dataset');
+    expect(lines).toContain('! empty restart: m2 came back with no data and served as master (DBSIZE: 3): its replicas resynced from the empty dataset');
     const html = renderReport(crash);
     expect(balance(html)).toBeNull();
     expect(html).toContain('2, oldest 840 ms before');

@@ -29,7 +29,7 @@ export const SET_ASIDE_DIR = 'set-aside-by-drill';
 export interface EmptyRestartOutcome {
   node: string;
   refused: boolean;
-  /** Its answer to PING, shortened. */
+  /** Its answer to DBSIZE (a keyspace command the guard refuses, whatever PING answers by then), shortened. */
   reply: string;
 }
 
@@ -69,7 +69,7 @@ export async function crashAll(state: RunState, paths: ClusterPaths): Promise<Cr
       `nodes from their persistence (keys: ${keys.join(', ')}), sentinels from their own config.`;
     // A master that came back empty (persistence off) and refuses to act as one says so here.
     const master = state.nodes.find((node) => node.replicaof === null);
-    const reply = master ? await pingReply(master) : '';
+    const reply = master ? await dbsizeReply(master) : '';
     if (!master || !reply.startsWith('EMPTYRESTART')) return { struckAt: killedAt, message };
     return {
       struckAt: killedAt,
@@ -109,13 +109,13 @@ export async function crashNode(state: RunState, paths: ClusterPaths, name: stri
   const aside = emptyData ? ` Data files set aside: ${setAside.length ? setAside.join(', ') : 'none (persistence off)'}.` : '';
   const message = `${killed.message}${aside} ${started.message} It holds ${keys} keys.`;
   if (!emptyData) return { message, struckAt };
-  const reply = await pingReply(record);
+  const reply = await dbsizeReply(record);
   const refused = reply.startsWith('EMPTYRESTART');
   const verdict = refused
     ? 'It refuses to act as a master (-EMPTYRESTART): no replica resyncs from its empty dataset.'
     : record.replicaof === null
-      ? `It answers ${reply} and serves as master: its replicas resync from its empty dataset.`
-      : `It answers ${reply} (a replica: its master's data comes back to it).`;
+      ? `It answers DBSIZE ${reply} and serves as master: its replicas resync from its empty dataset.`
+      : `It answers DBSIZE ${reply} (a replica: its master's data comes back to it).`;
   return { message: `${message} ${verdict}`, struckAt, emptyRestart: { node: name, refused, reply: reply.slice(0, 80) } };
 }
 
@@ -158,9 +158,13 @@ async function keysOf(record: NodeRecord): Promise<string> {
   }
 }
 
-async function pingReply(record: NodeRecord): Promise<string> {
+/**
+ * DBSIZE, not PING: a refusing node answers PING again once the sentinels failed it over (which
+ * can happen while it is still starting), but refuses keyspace commands until it is a replica.
+ */
+async function dbsizeReply(record: NodeRecord): Promise<string> {
   try {
-    return String(await call(record.port, ['PING'], { timeoutMs: 2000 }));
+    return String(await call(record.port, ['DBSIZE'], { timeoutMs: 2000 }));
   } catch (error) {
     return (error as Error).message;
   }

@@ -84,7 +84,7 @@ export function renderReport(result: DrillResult): string {
     row('master', `${result.master.before ?? '?'} → ${result.master.after ?? '?'}`),
     ...result.replicas.map((r) => row(`replica ${r.node}`, r.differing ? `${r.differing} drill keys differ from the master` : 'same drill keys as the master')),
     ...result.emptyRestarts.map((e) =>
-      row(`empty restart of ${e.node}`, e.refused ? 'refused to act as master (-EMPTYRESTART): no replica resynced from it' : `served as master (PING: ${e.reply}): its replicas resynced from the empty dataset`),
+      row(`empty restart of ${e.node}`, e.refused ? 'refused to act as master (-EMPTYRESTART): no replica resynced from it' : `served as master (DBSIZE: ${e.reply}): its replicas resynced from the empty dataset`),
     ),
   ].join('');
   const faults = result.perFault

@@ -48,7 +48,7 @@ export function summaryLines(result: DrillResult, reportFile?: string): string[]
     lines.push(
       empty.refused
         ? `  empty restart: ${empty.node} came back with no data and refused to act as master (-EMPTYRESTART): no replica resynced from it`
-        : `  ! empty restart: ${empty.node} came back with no data and served as master (PING: ${empty.reply}): its replicas resynced from the empty dataset`,
+        : `  ! empty restart: ${empty.node} came back with no data and served as master (DBSIZE: ${empty.reply}): its replicas resynced from the empty dataset`,
     );
   }
   const gap = result.unavailability;
