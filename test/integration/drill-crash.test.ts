@@ -15,21 +15,25 @@ async function withDefaults(directives: string, name: string): Promise<string> {
   return (await topology('builtin')).replace(/^defaults:\n/m, `defaults:\n${directives}`).replace(/^name: .*$/m, `name: ${name}`);
 }
 
-describe('clusterctl drill crash-all and restart-master-empty (engine builtin, appendfsync always)', () => {
+/** A running cluster (`up`) on the default topology with `directives` under defaults:, for one describe block. */
+function runningCluster(directives: string, name: string): () => Sandbox {
   let box: Sandbox;
-
   beforeAll(async () => {
-    box = Sandbox.create(await withDefaults('  appendonly: "yes"\n  appendfsync: always\n', 'crash-always'));
+    box = Sandbox.create(await withDefaults(directives, name));
     const up = await box.run(['up', '--json']);
     expect(up.code, up.stdout + up.stderr).toBe(0);
   });
-
   afterAll(async () => {
     if (box) expect(await box.cleanup()).toEqual([]);
   });
+  return () => box;
+}
+
+describe('clusterctl drill crash-all and restart-master-empty (engine builtin, appendfsync always)', () => {
+  const cluster = runningCluster('  appendonly: "yes"\n  appendfsync: always\n', 'crash-always');
 
   it('crash-all: every node and sentinel killed at once and restarted from the AOF loses no acknowledged write', async () => {
-    const run = await box.run(['drill', '--scenario', 'crash-all', '--duration', '7s', '--json'], 150_000);
+    const run = await cluster().run(['drill', '--scenario', 'crash-all', '--duration', '7s', '--json'], 150_000);
     expectConsistent(run);
     expect(run.json.verdict).toBe('pass');
     expect(run.json.acknowledgedLost.count).toBe(0);
@@ -43,7 +47,7 @@ describe('clusterctl drill crash-all and restart-master-empty (engine builtin, a
   });
 
   it('restart-master-empty: the empty master refuses to act as one, the sentinels fail it over, the replicas keep their keys', async () => {
-    const run = await box.run(['drill', '--scenario', 'restart-master-empty', '--duration', '8s', '--json'], 150_000);
+    const run = await cluster().run(['drill', '--scenario', 'restart-master-empty', '--duration', '8s', '--json'], 150_000);
     expectConsistent(run);
     expect(run.json.emptyRestarts).toEqual([{ node: run.json.master.before, refused: true, reply: expect.stringMatching(/^EMPTYRESTART/) }]);
     expect(run.json.master.after).not.toBe(run.json.master.before);
@@ -54,26 +58,16 @@ describe('clusterctl drill crash-all and restart-master-empty (engine builtin, a
     expect(lostBefore).toBeLessThan(Math.max(5, run.json.writes.ok * 0.01));
     // The old master became a replica of the new one and holds the same drill keys.
     expect(run.json.replicas.find((r: any) => r.node === run.json.master.before)).toMatchObject({ differing: 0 });
-    const logs = await box.run(['logs', run.json.master.before, '--lines', '400']);
+    const logs = await cluster().run(['logs', run.json.master.before, '--lines', '400']);
     expect(logs.stdout).toMatch(/Empty restart refused: it restarted with an empty dataset after serving as master of \d+ keys/);
   });
 });
 
 describe('clusterctl drill crash-all with persistence off (engine builtin)', () => {
-  let box: Sandbox;
-
-  beforeAll(async () => {
-    box = Sandbox.create(await withDefaults('  appendonly: "no"\n  save: ""\n', 'crash-off'));
-    const up = await box.run(['up', '--json']);
-    expect(up.code, up.stdout + up.stderr).toBe(0);
-  });
-
-  afterAll(async () => {
-    if (box) expect(await box.cleanup()).toEqual([]);
-  });
+  const cluster = runningCluster('  appendonly: "no"\n  save: ""\n', 'crash-off');
 
   it('reports the writes lost with the data, and that the empty master was refused rather than resynced from', async () => {
-    const run = await box.run(['drill', '--scenario', 'crash-all', '--duration', '7s', '--json'], 150_000);
+    const run = await cluster().run(['drill', '--scenario', 'crash-all', '--duration', '7s', '--json'], 150_000);
     expectConsistent(run);
     expect(run.json.verdict).toBe('loss');
     const lost = run.json.perFault[0].lostBefore;
