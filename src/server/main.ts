@@ -8,6 +8,7 @@ import { Logger, type LogLevel } from '../shared/log.js';
 import { ConfigLoadError, loadConfig } from './config/load.js';
 import { listen, ListenError } from './net/listener.js';
 import { installPersistence, loadDataOnStartup, saveBeforeShutdown } from './persistence/install.js';
+import { savePoints } from './persistence/background-save.js';
 import { aofObserver, flushAofBeforeReplies } from './persistence/aof/feed.js';
 import { diskErrorCheck } from './persistence/disk-error-check.js';
 import { Server } from './server.js';
@@ -17,6 +18,7 @@ import { flushReplicaLinks, installReplication, startReplication } from './repli
 import { minReplicasCheck } from './replication/min-replicas.js';
 import type { Replication } from './replication/replication.js';
 import { snapshotLoader, snapshotProducer } from './replication/snapshots.js';
+import { EmptyRestartGuard } from './replication/empty-restart/guard.js';
 import { bootWriteSafety, installWriteSafety, type WriteSafety } from './fencing/install.js';
 import { confirmedRepliesPolicy, fencingCheck } from './fencing/request-steps.js';
 import { syncReplicasPolicy } from './fencing/sync-ack.js';
@@ -102,8 +104,12 @@ export async function main(argv: string[]): Promise<void> {
   installKeyspaceEvents(config, server.pubsub);
   const replication = installReplication(server, snapshotProducer(server), snapshotLoader(server));
   const safety = installWriteSafety(server, replication);
-  wireRequestPath(server, replication, safety, clusterState !== undefined);
+  // main.ts has chdir'ed into `dir`: the history file lives in the node's own folder.
+  const emptyRestart = new EmptyRestartGuard(server, replication, process.cwd());
+  wireRequestPath(server, replication, safety, emptyRestart, clusterState !== undefined);
   startReplication(server, replication);
+  // The role and the data are known now: may this node act as a master (empty-restart/)?
+  if (!clusterState) emptyRestart.boot();
   bootWriteSafety(server, safety);
   server.startCron();
   let cluster: ClusterRuntime | undefined;
@@ -131,6 +137,8 @@ export async function main(argv: string[]): Promise<void> {
       log.warning('Error trying to save the DB, can\'t exit.');
       return new ErrorReply('ERR Errors trying to SHUTDOWN. Check logs.');
     }
+    // Will the next start load this data (an AOF, or the RDB just saved)? (empty-restart/guard.ts)
+    emptyRestart.onShutdown(config.bool('appendonly') || (save !== false && (save === true || savePoints(server).length > 0)));
     server.stopCron();
     if (cluster) {
       // Our last view of the cluster goes to nodes.conf before the bus closes.
@@ -165,7 +173,7 @@ export async function main(argv: string[]): Promise<void> {
  * reply policies is the path's own: request/request-path.ts). The request room's own checks
  * (NOAUTH, READONLY, pub/sub context, stale data, loading, CLIENT PAUSE) are registered by Server.
  */
-function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety, clusterMode: boolean): void {
+function wireRequestPath(server: Server, replication: Replication, safety: WriteSafety, emptyRestart: EmptyRestartGuard, clusterMode: boolean): void {
   const faults = faultsOf(server);
   if (clusterMode) {
     // MOVED / ASK / CROSSSLOT / TRYAGAIN / CLUSTERDOWN before anything else runs (cluster/routing),
@@ -173,6 +181,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     server.requestPath.check('cluster-redirect', clusterSlotCheck(server));
     installBlockedRedirect(server);
   }
+  // The history the empty-restart guard remembers: on role changes and once a second.
+  server.addCronTask((now) => emptyRestart.cron(now));
   // maxmemory: evict before each command, -OOM for denyoom ones when nothing is left to evict.
   server.addCronTask(maxmemoryCronTask(server));
   server.requestPath
@@ -186,6 +196,9 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     .check('busy-script', busyScriptCheck)
     // Replicas and monitors may not touch the keyspace (processCommand, before CLIENT PAUSE).
     .check('replica-keyspace', replicaKeyspaceCheck)
+    // A master restarted empty after serving data refuses to act as one (-EMPTYRESTART) until a
+    // failover, REPLICAOF or CONFIG SET empty-restart-guard no (replication/empty-restart/guard.ts).
+    .check('empty-restart', emptyRestart.check)
     .replyPolicy('sync-replicas', syncReplicasPolicy(server, replication))
     .replyPolicy('confirmed-replies', confirmedRepliesPolicy(safety.confirmHold, server))
     // The replication stream first: a write's bytes are queued for replicas before anything else.
@@ -201,6 +214,8 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
           const hello = parseHello(payload);
           if (hello) faults.onHello(hello.id, hello.host, hello.port);
         },
+        // A hello naming another master tells a refused empty master that it was failed over.
+        (payload) => emptyRestart.onHello(payload),
       ),
     )
     // What call() ran: the latency monitor, the slow log, then MONITOR's lines (Redis call() order).

@@ -1,8 +1,11 @@
 // Drill benchmark (issue "lost writes"): runs `clusterctl drill` scenarios N times on engine
-// builtin (every scenario), builtin with `sync-replicas 1`, and redis (kill-master, pause-master),
-// and prints per scenario the median across runs of: acknowledged writes lost, unknown-outcome
-// writes, fault -> first acknowledged write (the slowest fault of a run), and the drill's wall-clock duration; plus the worst loss.
-// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis --scenarios kill-master,pause-master]
+// builtin (every scenario), builtin with `sync-replicas 1`, and redis (kill-master, pause-master,
+// restart-master-empty), and the crash drills on builtin with the AOF (`aof-always`: appendonly yes +
+// appendfsync always; `aof-everysec`; crash-all, restart-master-empty); prints per scenario the
+// median across runs of: acknowledged writes lost, unknown-outcome writes, how long before the fault
+// the oldest lost write was acknowledged (the loss window), fault -> first acknowledged write (the
+// slowest fault of a run), and the drill's wall-clock duration; plus the worst loss.
+// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec --scenarios kill-master,pause-master]
 //        (npm run bench:drills builds first)
 
 import { execFile } from 'node:child_process';
@@ -17,10 +20,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'clusterctl');
 const RUNS = Number(option('--runs', '3'));
 const DURATION = option('--duration', '12s');
-const VARIANTS = option('--variants', 'builtin,builtin-sync,redis').split(',');
-const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master'];
+const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec').split(',');
+const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master', 'restart-master-empty'];
+const CRASH = ['crash-all', 'restart-master-empty'];
 const ONLY = option('--scenarios', null)?.split(',');
-const REDIS_SCENARIOS = ['kill-master', 'pause-master'];
+/** Which scenarios a variant runs (before --scenarios filters them). */
+const SCENARIOS_OF = { redis: ['kill-master', 'pause-master', 'restart-master-empty'], 'aof-always': CRASH, 'aof-everysec': CRASH };
+/** Directives a variant adds under defaults: (as a user writes them in the topology). */
+const DEFAULTS_OF = {
+  'builtin-sync': '  sync-replicas: 1\n',
+  'aof-always': '  appendonly: "yes"\n  appendfsync: always\n',
+  'aof-everysec': '  appendonly: "yes"\n  appendfsync: everysec\n',
+};
 
 function freePort() {
   return new Promise((res) => {
@@ -75,7 +86,7 @@ async function topology(variant) {
     .replace(/^ports: .*$/m, `ports: { base: ${nodeBase}, sentinels: ${sentinelBase} }`)
     .replace(/^engine: .*$/m, `engine: ${engine}`)
     .replace(/^name: .*$/m, `name: bench-${variant}`);
-  if (variant === 'builtin-sync') yaml = yaml.replace(/^defaults:\n/m, 'defaults:\n  sync-replicas: 1\n');
+  if (DEFAULTS_OF[variant]) yaml = yaml.replace(/^defaults:\n/m, `defaults:\n${DEFAULTS_OF[variant]}`);
   return yaml;
 }
 
@@ -88,7 +99,7 @@ const fmt = (v, unit = '') => (v === null ? '—' : `${Math.round(v)}${unit}`);
 
 const rows = [];
 for (const variant of VARIANTS) {
-  const scenarios = (ONLY ?? ALL).filter((s) => (variant === 'redis' ? REDIS_SCENARIOS.includes(s) : true));
+  const scenarios = (SCENARIOS_OF[variant] ?? ALL).filter((s) => !ONLY || ONLY.includes(s));
   if (scenarios.length === 0) continue;
   const cwd = mkdtempSync(join(tmpdir(), `clusterctl-drills-${variant}-`));
   writeFileSync(join(cwd, 'clusterctl.yaml'), await topology(variant));
@@ -120,6 +131,9 @@ for (const variant of VARIANTS) {
         worst: runs.length ? Math.max(...runs.map((r) => r.acknowledgedLost?.count ?? 0)) : null,
         ledger: median(runs.map((r) => r.recoveredByLedger?.count ?? null)),
         unknown: median(runs.map((r) => r.writes?.unknown ?? null)),
+        // Per run, how long before its fault the oldest lost acknowledged write was (0 when none).
+        window: median(runs.map((r) => Math.max(0, ...r.perFault.map((f) => f.lostBefore?.oldestMs ?? 0)))),
+        refused: runs.filter((r) => r.emptyRestarts?.some((e) => e.refused)).length,
         firstWrite: median(firstWrite),
         gap: median(runs.map((r) => r.unavailability?.ms ?? null)),
         wall: median(runs.map((r) => r.wallMs)),
@@ -133,7 +147,9 @@ for (const variant of VARIANTS) {
 }
 
 console.log(`\nclusterctl drill, median of ${RUNS} runs (duration ${DURATION}, 4 clients at 200 writes/s each, down-after 1000 ms)`);
-const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'first write after fault (slowest)', 'longest gap', 'drill duration'];
-const table = rows.map((r) => [r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s')].map(String));
+const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'lost window', 'empty master refused', 'first write after fault (slowest)', 'longest gap', 'drill duration'];
+const table = rows.map((r) =>
+  [r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.window, ' ms'), `${r.refused}/${r.runs}`, fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s')].map(String),
+);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));

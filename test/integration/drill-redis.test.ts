@@ -1,6 +1,8 @@
 // clusterctl drill on engine redis (redis-server + redis-sentinel), the scenarios it supports: a
 // kill-master drill that starts its own cluster, follows every write with WAIT 1 (Redis's own tool),
-// reports consistently and stops what it started; a pause-master drill; partition-master refused.
+// reports consistently and stops what it started; a pause-master drill; partition-master refused;
+// restart-master-empty shows the hazard of Redis's replication documentation: the master comes back
+// empty, its replicas resync from it, and the drill reports the wipe.
 // Not skipped when CLUSTERCTL_REQUIRE_REDIS=1 (hasRedis() then fails loudly without the binaries).
 
 import { existsSync } from 'node:fs';
@@ -38,6 +40,21 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
     expect(run.json.perFault[0].newMaster).not.toBe(run.json.master.before);
     const partition = await box.run(['drill', '--scenario', 'partition-master', '--json'], 60_000);
     expect(partition.code).toBe(2);
-    expect(JSON.stringify(partition.json.error)).toMatch(/engine redis supports kill, stop, start, restart, pause and resume only/);
+    expect(JSON.stringify(partition.json.error)).toMatch(/engine redis supports kill, stop, start, restart, pause, resume, crash and restart-empty only/);
+  });
+
+  it('restart-master-empty: redis-server serves empty, its replicas resync from it, and the drill reports the wipe', async () => {
+    const run = await box.run(['drill', '--scenario', 'restart-master-empty', '--duration', '7s', '--json'], 150_000);
+    expectConsistent(run);
+    expect(run.json.verdict).toBe('loss');
+    expect(run.json.emptyRestarts).toEqual([{ node: run.json.master.before, refused: false, reply: expect.stringMatching(/^\d+$/) }]);
+    // No failover: the master was back before the sentinels could see it down, and kept its role.
+    expect(run.json.master.after).toBe(run.json.master.before);
+    // Nearly every write acknowledged before the restart is gone from the master and its replicas.
+    const fault = run.json.perFault[0];
+    const ackedBefore = run.json.buckets.filter((b: any) => b.atMs + 100 <= fault.atMs).reduce((sum: number, b: any) => sum + b.ok, 0);
+    expect(ackedBefore).toBeGreaterThan(0);
+    expect(fault.lostBefore.count).toBeGreaterThanOrEqual(ackedBefore * 0.9);
+    expect(run.json.replicas.every((r: any) => r.differing === 0)).toBe(true);
   });
 });

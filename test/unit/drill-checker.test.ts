@@ -78,7 +78,15 @@ describe('faultMetrics and timeline', () => {
   it('measures fault -> new master and fault -> first surviving acknowledged write', () => {
     const nodeAt = (port: number) => (port === 7001 ? 'r1' : null);
     const [m] = faultMetrics([fault], [switchMaster], records, nodeAt, new Set(['drill:t:0:2']));
-    expect(m).toEqual({ step: 'kill:master@1s', nodes: ['m1'], atMs: 1000, newMaster: 'r1', newMasterAfterMs: 1100, firstProblemAfterMs: 20, firstWriteAfterMs: 1300 });
+    expect(m).toEqual({ step: 'kill:master@1s', nodes: ['m1'], atMs: 1000, newMaster: 'r1', newMasterAfterMs: 1100, firstProblemAfterMs: 20, firstWriteAfterMs: 1300, lostBefore: null });
+  });
+
+  it('counts the lost writes acknowledged before each fault and how long before it the oldest was', () => {
+    const second: FaultEvent = { ...fault, atMs: 3000, plannedMs: 3000, step: 'crash:all@3s', action: 'crash' };
+    const lost = new Set(['drill:t:0:1', 'drill:t:0:2', 'drill:t:0:4']);
+    const [first, crash] = faultMetrics([fault, second], [], records, () => null, lost);
+    expect(first!.lostBefore).toEqual({ count: 1, oldestMs: 50 });
+    expect(crash!.lostBefore).toEqual({ count: 2, oldestMs: 1998 });
   });
 
   it('merges faults, notable sentinel events and client recovery in time order', () => {

@@ -29,7 +29,7 @@ describe('--faults parser', () => {
       'step 3 "kill:master@soon": bad time "soon": write a duration from the start, e.g. 2s, 1500ms',
       'step 4 "kill master": not ACTION:TARGET@TIME (e.g. kill:master@2s)',
       'step 5 is empty (two commas in a row, or a trailing comma)',
-      expect.stringMatching(/^step 6 "pause:all@1s": "all" works with restart only/),
+      expect.stringMatching(/^step 6 "pause:all@1s": "all" works with restart and crash only/),
     ]);
   });
 
@@ -48,6 +48,17 @@ describe('--faults parser', () => {
     ]);
   });
 
+  it('crash takes all or one node; restart-empty one node only', () => {
+    const result = parseFaultList('crash:all@2s,restart-empty:master@4s,crash:r1@6s', all);
+    expect(result.errors).toEqual([]);
+    expect(result.steps.map((s) => [s.action, s.target])).toEqual([
+      ['crash', 'all'],
+      ['restart-empty', 'master'],
+      ['crash', 'r1'],
+    ]);
+    expect(parseFaultList('restart-empty:all@2s', all).errors).toEqual([expect.stringMatching(/"all" works with restart and crash only/)]);
+  });
+
   it('an empty list says what to write', () => {
     expect(parseFaultList('  ', all).errors[0]).toMatch(/^empty fault list: write ACTION:TARGET@TIME/);
   });
@@ -63,6 +74,11 @@ describe('scenarios', () => {
         expect(steps[0]!.atMs).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('crash-all and restart-master-empty strike once, after the normal traffic', () => {
+    expect(SCENARIOS.find((s) => s.name === 'crash-all')!.faults(20_000)).toBe('crash:all@2000ms');
+    expect(SCENARIOS.find((s) => s.name === 'restart-master-empty')!.faults(20_000)).toBe('restart-empty:master@2000ms');
   });
 
   it('pause-master freezes the master for 8 s in a default drill, then thaws it', () => {

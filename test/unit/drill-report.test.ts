@@ -31,7 +31,8 @@ function result(over: Partial<DrillResult> = {}): DrillResult {
     replicas: [{ node: 'r2', differing: 0, sample: [] }],
     errors: [],
     unavailability: { fromMs: 200, toMs: 400, ms: 200 },
-    perFault: [{ step: 'kill:master@1s', nodes: ['m1'], atMs: 200, newMaster: 'r1', newMasterAfterMs: 150, firstProblemAfterMs: 5, firstWriteAfterMs: 210 }],
+    perFault: [{ step: 'kill:master@1s', nodes: ['m1'], atMs: 200, newMaster: 'r1', newMasterAfterMs: 150, firstProblemAfterMs: 5, firstWriteAfterMs: 210, lostBefore: null }],
+    emptyRestarts: [],
     faultEvents: [],
     timeline: [
       { atMs: 200, kind: 'fault', text: 'kill:master@1s — Killed m1 (pid 1, SIGKILL).' },
@@ -89,5 +90,24 @@ describe('human summary', () => {
     expect(verdictLine(result({ verdict: 'pass', acknowledgedLost: { count: 0, keys: [] } }))).toBe('✔ PASS: 0 of 9 acknowledged writes lost (kill-master, builtin, 600 ms, 2 clients)');
     expect(summaryLines(result())[0]).toMatch(/^✖ LOSS: 2 of 9/);
     expect(summaryLines(result({ verdict: 'not-converged', converged: false, convergeProblems: ['r1: link down'] }))[0]).toMatch(/^✖ NOT CONVERGED/);
+  });
+
+  it('says how long before a crash the lost writes were acknowledged, and what an empty restart did', () => {
+    const crash = result({
+      scenario: 'crash-all',
+      perFault: [{ step: 'crash:all@1s', nodes: ['m1', 'r1'], atMs: 1000, newMaster: null, newMasterAfterMs: null, firstProblemAfterMs: 1, firstWriteAfterMs: 900, lostBefore: { count: 2, oldestMs: 840 } }],
+      emptyRestarts: [
+        { node: 'm1', refused: true, reply: 'EMPTYRESTART This node refuses' },
+        { node: 'm2', refused: false, reply: '3' },
+      ],
+    });
+    const lines = summaryLines(crash).join('\n');
+    expect(lines).toContain('! lost:     2 writes acknowledged before it, the oldest 840 ms before');
+    expect(lines).toContain('empty restart: m1 came back with no data and refused to act as master (-EMPTYRESTART)');
+    expect(lines).toContain('! empty restart: m2 came back with no data and served as master (DBSIZE: 3): its replicas resynced from the empty dataset');
+    const html = renderReport(crash);
+    expect(balance(html)).toBeNull();
+    expect(html).toContain('2, oldest 840 ms before');
+    expect(html).toContain('<th>empty restart of m1</th><td>refused to act as master');
   });
 });

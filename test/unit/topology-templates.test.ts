@@ -12,9 +12,9 @@ const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 const names = readdirSync(TEMPLATES).filter((name) => name.endsWith('.yaml'));
 
 describe('templates', () => {
-  it('ships default, single, chain, fan-out and cluster, each on both engines', () => {
+  it('ships default, durable, single, chain, fan-out and cluster, each on both engines', () => {
     expect(names.sort()).toEqual(
-      ['chain', 'cluster', 'default', 'fan-out', 'single'].flatMap((n) => [`${n}.yaml`, `redis-${n}.yaml`]).sort(),
+      ['chain', 'cluster', 'default', 'durable', 'fan-out', 'single'].flatMap((n) => [`${n}.yaml`, `redis-${n}.yaml`]).sort(),
     );
   });
 

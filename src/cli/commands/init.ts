@@ -30,7 +30,7 @@ export function templateNames(): string[] {
 
 export default class Init extends BaseCommand {
   static override summary = 'Write a ready-made topology to ./clusterctl.yaml.';
-  static override description = 'Templates: default (1 master, 2 replicas, 3 sentinels), single, chain, fan-out, cluster (Redis Cluster: 3 shards x 1 replica), and redis-* (the same on engine redis). --list shows them.';
+  static override description = 'Templates: default (1 master, 2 replicas, 3 sentinels), durable (the same with appendonly yes + appendfsync always), single, chain, fan-out, cluster (Redis Cluster: 3 shards x 1 replica), and redis-* (the same on engine redis). --list shows them.';
   static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --template redis-chain --name demo', '<%= config.bin %> init --list'];
   static override flags = {
     template: Flags.string({ char: 't', summary: 'Template name.', default: 'default' }),

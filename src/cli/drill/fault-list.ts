@@ -3,7 +3,7 @@
 //
 //   LIST   = STEP ("," STEP)*
 //   STEP   = ACTION ":" TARGET "@" TIME
-//   ACTION = kill | stop | start | restart | pause | resume | partition | heal
+//   ACTION = kill | stop | start | restart | pause | resume | partition | heal | crash | restart-empty
 //   TARGET = master | replica | replica:N | old-master | old-replica | all | NODE-NAME
 //   TIME   = a duration from the start of the workload: 2s, 1500ms, 0.5s (a bare number is seconds)
 //
@@ -11,11 +11,17 @@
 // `old-master` / `old-replica` name the node an earlier step resolved `master` / `replica` to (to
 // start, resume or heal it later). `all` (restart only) restarts every node one after another,
 // replicas first, so the data is never held by a single process that is down.
+//
+// `crash` is SIGKILL and an immediate start, from whatever the node's persistence kept; `crash:all`
+// kills every node and every sentinel at the same moment (a machine or a site losing power), then
+// starts the nodes and the sentinels again (crash.ts). `restart-empty` is SIGKILL, the node's data
+// files set aside, and an immediate start: a master with persistence off brought back by its
+// supervisor before the sentinels noticed (the hazard of Redis's replication documentation).
 
 import { closest } from '../../shared/closest.js';
 import { parseDuration } from '../util/duration.js';
 
-export const FAULT_ACTIONS = ['kill', 'stop', 'start', 'restart', 'pause', 'resume', 'partition', 'heal'] as const;
+export const FAULT_ACTIONS = ['kill', 'stop', 'start', 'restart', 'pause', 'resume', 'partition', 'heal', 'crash', 'restart-empty'] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 export interface FaultStep {
@@ -84,8 +90,8 @@ export function parseFaultList(text: string, options: ParseOptions): ParseResult
       errors.push(`${label}: no node named "${target}" (nodes: ${options.nodeNames.join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`);
       ok = false;
     }
-    if (target === 'all' && action !== 'restart') {
-      errors.push(`${label}: "all" works with restart only (restart:all@T restarts every node, one after another)`);
+    if (target === 'all' && action !== 'restart' && action !== 'crash') {
+      errors.push(`${label}: "all" works with restart and crash only (restart:all@T restarts every node, one after another; crash:all@T kills every node and sentinel at once and starts them again)`);
       ok = false;
     }
     const atMs = parseDuration(time);
@@ -130,5 +136,7 @@ function formatTime(ms: number): string {
 
 /** Steps that break something (the "fault" times the report measures recovery from). */
 export function isDisruptive(step: FaultStep): boolean {
-  return step.action === 'kill' || step.action === 'stop' || step.action === 'pause' || step.action === 'partition' || step.action === 'restart';
+  return DISRUPTIVE.has(step.action);
 }
+
+const DISRUPTIVE: ReadonlySet<string> = new Set(['kill', 'stop', 'pause', 'partition', 'restart', 'crash', 'restart-empty']);

@@ -10,7 +10,8 @@ import { nodeAction } from '../ops/node-control/node-control.js';
 import { selectNode } from '../cluster/select.js';
 import { waitFor } from '../ops/status/wait.js';
 import { sleep } from '../util/sleep.js';
-import type { FaultStep } from './fault-list.js';
+import { crashAll, crashNode, startStoppedSentinels, type CrashOutcome, type EmptyRestartOutcome } from './crash.js';
+import { isDisruptive, type FaultStep } from './fault-list.js';
 import type { PartitionSupport } from './partition-support.js';
 
 export interface FaultEvent {
@@ -23,8 +24,10 @@ export interface FaultEvent {
   nodes: string[];
   ok: boolean;
   message: string;
-  /** True for steps that break something (kill, stop, pause, partition, restart). */
+  /** True for steps that break something (kill, stop, pause, partition, restart, crash, restart-empty). */
   disruptive: boolean;
+  /** restart-empty: whether the node, back with no data, refused to act as a master. */
+  emptyRestart?: EmptyRestartOutcome;
 }
 
 export interface FaultContext {
@@ -44,15 +47,15 @@ export async function runSchedule(steps: readonly FaultStep[], context: FaultCon
     if (wait > 0) await sleep(wait);
     if (isStopped()) break;
     let atMs = Date.now() - context.begin;
-    const disruptive = ['kill', 'stop', 'pause', 'partition', 'restart'].includes(step.action);
+    const disruptive = isDisruptive(step);
     try {
       const names = await resolveTarget(step, context.state, remembered);
-      if (step.target === 'all') {
+      if (step.target === 'all' && step.action === 'restart') {
         // A rolling restart is one fault per node, each measured from its own restart.
         for (const name of names) {
           const at = Date.now() - context.begin;
           try {
-            const message = await act(step, name, context);
+            const { message } = await act(step, name, context);
             events.push({ atMs: at, plannedMs: step.atMs, step: `${step.text} (${name})`, action: step.action, nodes: [name], ok: true, message, disruptive });
           } catch (error) {
             events.push({ atMs: at, plannedMs: step.atMs, step: `${step.text} (${name})`, action: step.action, nodes: [name], ok: false, message: (error as Error).message, disruptive });
@@ -60,13 +63,19 @@ export async function runSchedule(steps: readonly FaultStep[], context: FaultCon
         }
         continue;
       }
-      const messages: string[] = [];
-      for (const name of names) messages.push(await act(step, name, context));
+      const outcomes: CrashOutcome[] = [];
+      if (step.action === 'crash' && step.target === 'all') outcomes.push(await crashAll(context.state, context.paths));
+      else for (const name of names) outcomes.push(await act(step, name, context));
       // A kill, pause, stop or partition returns once its effect is visible (the process gone or
       // stopped): that moment, not the start of the call (which first probes the cluster), is when
       // the fault struck. A restart strikes when it begins.
-      if (step.action !== 'restart') atMs = Date.now() - context.begin;
-      events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: names, ok: true, message: messages.join(' '), disruptive });
+      // A crash strikes when its processes are gone, before they are started again.
+      const struckAt = outcomes.find((o) => o.struckAt !== undefined)?.struckAt;
+      if (struckAt !== undefined) atMs = struckAt - context.begin;
+      else if (step.action !== 'restart') atMs = Date.now() - context.begin;
+      const message = outcomes.map((o) => o.message).join(' ');
+      const emptyRestart = outcomes.find((o) => o.emptyRestart)?.emptyRestart;
+      events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: names, ok: true, message, disruptive, ...(emptyRestart ? { emptyRestart } : {}) });
     } catch (error) {
       events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: [], ok: false, message: (error as Error).message, disruptive });
     }
@@ -93,26 +102,30 @@ async function resolveTarget(step: FaultStep, state: RunState, remembered: Map<s
   return [record.name];
 }
 
-async function act(step: FaultStep, name: string, context: FaultContext): Promise<string> {
+async function act(step: FaultStep, name: string, context: FaultContext): Promise<CrashOutcome> {
   const { state, paths } = context;
   switch (step.action) {
     case 'partition':
     case 'heal': {
       if (!context.partition) throw new Error(`${step.action} is not available in this build`);
-      return step.action === 'partition'
-        ? context.partition.isolate(state, name, context.isolatedClients)
-        : context.partition.heal(state, name);
+      const message = step.action === 'partition'
+        ? await context.partition.isolate(state, name, context.isolatedClients)
+        : await context.partition.heal(state, name);
+      return { message };
     }
+    case 'crash':
+    case 'restart-empty':
+      return crashNode(state, paths, name, step.action === 'restart-empty');
     case 'restart': {
       const result = await nodeAction('restart', { state, paths, selector: name });
       if (step.target === 'all') {
         // One at a time: the next node goes only once this one is back in sync.
         await waitFor(state, 'synced', 30_000).catch(() => undefined);
       }
-      return result.message;
+      return { message: result.message };
     }
     default:
-      return (await nodeAction(step.action, { state, paths, selector: name })).message;
+      return { message: (await nodeAction(step.action, { state, paths, selector: name })).message };
   }
 }
 
@@ -139,6 +152,12 @@ export async function healAll(context: FaultContext): Promise<FaultEvent | null>
     } catch (error) {
       problems.push(`${node.record.name}: ${(error as Error).message}`);
     }
+  }
+  try {
+    const sentinels = await startStoppedSentinels(context.state, context.paths);
+    if (sentinels.length) did.push(`Started ${sentinels.join(', ')}.`);
+  } catch (error) {
+    problems.push(`sentinels: ${(error as Error).message}`);
   }
   if (did.length === 0 && problems.length === 0) return null;
   return { atMs, plannedMs: atMs, step: 'heal everything', action: 'heal-all', nodes, ok: problems.length === 0, message: [...did, ...problems].join(' '), disruptive: false };

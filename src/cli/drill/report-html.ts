@@ -83,9 +83,12 @@ export function renderReport(result: DrillResult): string {
     row('converged', result.converged ? `${ms(result.convergeMs)} after the workload` : `no: ${result.convergeProblems.join('; ')}`),
     row('master', `${result.master.before ?? '?'} → ${result.master.after ?? '?'}`),
     ...result.replicas.map((r) => row(`replica ${r.node}`, r.differing ? `${r.differing} drill keys differ from the master` : 'same drill keys as the master')),
+    ...result.emptyRestarts.map((e) =>
+      row(`empty restart of ${e.node}`, e.refused ? 'refused to act as master (-EMPTYRESTART): no replica resynced from it' : `served as master (DBSIZE: ${e.reply}): its replicas resynced from the empty dataset`),
+    ),
   ].join('');
   const faults = result.perFault
-    .map((f) => `<tr><td>${escapeHtml(f.step)}</td><td>${escapeHtml(f.nodes.join(', '))}</td><td>+${f.atMs} ms</td><td>${escapeHtml(f.newMaster ?? 'no failover')}</td><td>${ms(f.newMasterAfterMs)}</td><td>${ms(f.firstWriteAfterMs)}</td></tr>`)
+    .map((f) => `<tr><td>${escapeHtml(f.step)}</td><td>${escapeHtml(f.nodes.join(', '))}</td><td>+${f.atMs} ms</td><td>${escapeHtml(f.newMaster ?? 'no failover')}</td><td>${ms(f.newMasterAfterMs)}</td><td>${ms(f.firstWriteAfterMs)}</td><td>${f.lostBefore ? `${f.lostBefore.count}, oldest ${ms(f.lostBefore.oldestMs)} before` : '0'}</td></tr>`)
     .join('');
   const timeline = result.timeline.map((e) => `<tr class="${e.kind}"><td>+${e.atMs} ms</td><td>${e.kind}</td><td>${escapeHtml(e.text)}</td></tr>`).join('');
   const lost = result.acknowledgedLost?.keys ?? [];
@@ -123,7 +126,7 @@ ${chartSvg(result)}
 <h2>Numbers</h2>
 <table class="numbers">${numbers}</table>
 <h2>Recovery per fault</h2>
-<table><tr><th>fault</th><th>node</th><th>at</th><th>new master</th><th>to new master</th><th>to first acknowledged write</th></tr>${faults}</table>
+<table><tr><th>fault</th><th>node</th><th>at</th><th>new master</th><th>to new master</th><th>to first acknowledged write</th><th>acknowledged before it and lost</th></tr>${faults}</table>
 <h2>Timeline</h2>
 <table>${timeline}</table>
 <h2>Lost keys</h2>

@@ -12,6 +12,7 @@ import { sleep } from '../util/sleep.js';
 import { checkWrites, type CheckResult } from './checker.js';
 import type { DrillCluster } from './cluster.js';
 import { formatFaultList, type FaultStep } from './fault-list.js';
+import type { EmptyRestartOutcome } from './crash.js';
 import { healAll, runSchedule, type FaultEvent } from './faults.js';
 import { readDrillLedger } from './ledger.js';
 import type { PartitionSupport } from './partition-support.js';
@@ -67,6 +68,8 @@ export interface DrillResult {
   /** Longest stretch without an acknowledged write during the workload. */
   unavailability: Gap;
   perFault: FaultMetrics[];
+  /** restart-empty steps: whether the node, back with no data, refused to act as a master. */
+  emptyRestarts: EmptyRestartOutcome[];
   faultEvents: FaultEvent[];
   timeline: TimelineEvent[];
   sentinelEvents: SentinelEvent[];
@@ -157,6 +160,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     errors: errorCounts(records),
     unavailability: longestGap(records, 0, endMs),
     perFault,
+    emptyRestarts: faultEvents.flatMap((event) => (event.emptyRestart ? [event.emptyRestart] : [])),
     faultEvents,
     timeline: buildTimeline({ faults: faultEvents, sentinel: sentinelEvents, metrics: perFault, convergedAtMs }),
     sentinelEvents,

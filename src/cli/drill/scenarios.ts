@@ -64,6 +64,18 @@ export const SCENARIOS: Scenario[] = [
       ].join(',');
     },
   },
+  {
+    name: 'crash-all',
+    summary: 'SIGKILL every node and every sentinel at once (a machine or site losing power), then start them all again from their persistence (appendonly / appendfsync decide what survives)',
+    needs: ['crash'],
+    faults: (d) => `crash:all@${s(faultAt(d))}`,
+  },
+  {
+    name: 'restart-master-empty',
+    summary: 'SIGKILL the master and start it again at once with its data files set aside (persistence off): redis-server makes its replicas resync empty; clusterctl-node refuses to act as master until the sentinels fail it over',
+    needs: ['restart-empty'],
+    faults: (d) => `restart-empty:master@${s(faultAt(d))}`,
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -40,6 +40,16 @@ export function summaryLines(result: DrillResult, reportFile?: string): string[]
       fault.firstWriteAfterMs === null ? 'no acknowledged write after it' : `first acknowledged write after ${formatDuration(fault.firstWriteAfterMs)}`,
     ];
     lines.push(`  fault:      ${fault.step} (${fault.nodes.join(', ')}) at +${fault.atMs} ms: ${parts.join('; ')}`);
+    if (fault.lostBefore) {
+      lines.push(`  ! lost:     ${fault.lostBefore.count} writes acknowledged before it, the oldest ${formatDuration(fault.lostBefore.oldestMs)} before`);
+    }
+  }
+  for (const empty of result.emptyRestarts) {
+    lines.push(
+      empty.refused
+        ? `  empty restart: ${empty.node} came back with no data and refused to act as master (-EMPTYRESTART): no replica resynced from it`
+        : `  ! empty restart: ${empty.node} came back with no data and served as master (DBSIZE: ${empty.reply}): its replicas resynced from the empty dataset`,
+    );
   }
   const gap = result.unavailability;
   lines.push(`  unavailable: ${formatDuration(gap.ms)} at most without an acknowledged write (+${gap.fromMs} ms → +${gap.toMs} ms)`);

@@ -30,6 +30,12 @@ export interface FaultMetrics {
    * cut-off master acknowledged and then lost does not count as recovery).
    */
   firstWriteAfterMs: number | null;
+  /**
+   * Acknowledged writes lost that were acknowledged before this fault (after the previous one), and
+   * how long before it the oldest of them was: a crash under appendfsync everysec should lose about
+   * a second at most. null when none was lost.
+   */
+  lostBefore: { count: number; oldestMs: number } | null;
 }
 
 /** +switch-master <name> <old ip> <old port> <new ip> <new port>: the new master's port. */
@@ -47,7 +53,10 @@ export function faultMetrics(
   lostKeys: ReadonlySet<string> = new Set(),
 ): FaultMetrics[] {
   const disruptive = faults.filter((fault) => fault.disruptive && fault.ok);
+  const lost = records.filter((record) => record.outcome === 'ok' && lostKeys.has(record.key));
   return disruptive.map((fault, i) => {
+    const since = disruptive[i - 1]?.atMs ?? -Infinity;
+    const before = lost.filter((record) => record.doneAt <= fault.atMs && record.doneAt > since);
     const until = disruptive[i + 1]?.atMs ?? Infinity;
     const switched = sentinel.find((event) => event.event === '+switch-master' && event.atMs >= fault.atMs && event.atMs < until);
     const port = switched ? switchTarget(switched) : null;
@@ -61,6 +70,7 @@ export function faultMetrics(
       newMasterAfterMs: switched ? switched.atMs - fault.atMs : null,
       firstProblemAfterMs: problem && problem.doneAt < until ? problem.doneAt - fault.atMs : null,
       firstWriteAfterMs: ok ? ok.doneAt - fault.atMs : null,
+      lostBefore: before.length ? { count: before.length, oldestMs: fault.atMs - Math.min(...before.map((r) => r.doneAt)) } : null,
     };
   });
 }

@@ -1,8 +1,10 @@
 // When is a freshly started node ready? When its log (from where this start began) says
 // "Ready to accept connections" (redis-server and clusterctl-node log the same line) AND it answers
-// PING. Fails fast when the process exits first, and at the deadline otherwise.
+// PING. Fails fast when the process exits first, and at the deadline otherwise. A clusterctl-node
+// master that restarted empty after serving data answers PING -EMPTYRESTART (it wants the sentinels
+// to fail it over, server/replication/empty-restart/): it is up, and ready to be told what to do.
 
-import { ping } from '../probe/client.js';
+import { call } from '../probe/client.js';
 import { sleep } from '../util/sleep.js';
 import { readFrom } from '../util/files.js';
 
@@ -26,10 +28,18 @@ export async function waitReady(options: {
   for (;;) {
     if (options.hasExited()) return { ready: false, reason: 'exited', detail: options.exitDetail() };
     if (!logged) logged = READY_LINE.test(readFrom(options.logFile, options.logOffset));
-    if (logged && (await ping(options.port, 300))) return { ready: true };
+    if (logged && (await answersPing(options.port))) return { ready: true };
     if (Date.now() >= options.deadline) {
       return { ready: false, reason: 'timeout', detail: logged ? 'logged ready but does not answer PING' : 'never logged "Ready to accept connections"' };
     }
     await sleep(POLL_MS);
+  }
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  try {
+    return (await call(port, ['PING'], { timeoutMs: 300 })) === 'PONG';
+  } catch (error) {
+    return (error as Error).message.startsWith('EMPTYRESTART');
   }
 }

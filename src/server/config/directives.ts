@@ -217,6 +217,10 @@ export const DIRECTIVES: readonly Directive[] = [
   // wait only while heartbeats are late, faster but a partition's first ~0.2 s of writes are
   // acknowledged and then lost at failover.
   bool('fence-confirm-writes', 'yes'),
+  // A master that restarts with an empty dataset after serving data (persistence off, a lost disk)
+  // refuses to act as one until a failover, REPLICAOF, or this set to no: its replicas keep their
+  // data (replication/empty-restart/). no: redis-server's behaviour (the replicas resync empty).
+  bool('empty-restart-guard', 'yes'),
   // Lazy freeing only changes how expirations propagate (UNLINK instead of DEL).
   bool('lazyfree-lazy-eviction', 'no'),
   bool('lazyfree-lazy-expire', 'no'),

@@ -4,11 +4,11 @@
 // carries out what it decides: logs, dropping normal clients, remembering the sentinels, the
 // -FENCED error replies (which say why and what lifts them, core/explain.ts).
 
-import { networkInterfaces } from 'node:os';
 import { ErrorReply } from '../../shared/resp/reply.js';
 import { FENCING_INFO as F, SENTINEL_CMD_NAME, SENTINEL_NAME_PREFIX, sentinelShortId } from '../../shared/fencing-contract.js';
 import type { Server } from '../server.js';
 import { SentinelMemory } from './fence-memory.js';
+import { isSelfAddress } from '../net/self-address.js';
 import { clock } from '../base/clock.js';
 import { FenceCore } from './core/fence-core.js';
 import type { Announcement } from './core/config-epochs.js';
@@ -22,7 +22,6 @@ export class Fence {
   private readonly core = new FenceCore(clock.now());
   /** Where the known sentinels are remembered (the node's directory); undefined: nowhere (unit tests). */
   private memory: SentinelMemory | undefined;
-  private localAddresses: Set<string> | undefined;
 
   /** Called when a heartbeat was confirmed or the master fenced (confirm-hold.ts waits on it). */
   onChange: (() => void) | undefined;
@@ -231,11 +230,6 @@ export class Fence {
 
   /** Whether a hello's master address is this node: our port, at a local address or the announced one. */
   private isSelf(ip: string, port: number): boolean {
-    if (port !== this.server.port) return false;
-    if (!this.localAddresses) {
-      this.localAddresses = new Set(['localhost']);
-      for (const list of Object.values(networkInterfaces())) for (const entry of list ?? []) this.localAddresses.add(entry.address);
-    }
-    return this.localAddresses.has(ip) || ip === this.server.config.str('replica-announce-ip');
+    return isSelfAddress(this.server, ip, port);
   }
 }

@@ -28,6 +28,7 @@ export const CHECK_ORDER = [
   'pubsub-context', // a RESP2 subscriber may only (un)subscribe, PING, QUIT, RESET
   'stale-data', // -MASTERDOWN under replica-serve-stale-data no
   'loading', // -LOADING while a snapshot loads
+  'empty-restart', // ours: a master restarted empty after serving data refuses to act as one (-EMPTYRESTART)
   'busy-script', // -BUSY while a script runs past busy-reply-threshold
   'replica-keyspace', // a replica or MONITOR client may not run keyspace commands
   'client-pause', // CLIENT PAUSE: the request waits for the pause to end
