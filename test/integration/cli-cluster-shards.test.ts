@@ -206,20 +206,7 @@ describe.each(engines)('add-shard and remove-shard on a one-shard cluster (engin
   });
 
   it('Ctrl-C during add-shard takes the new nodes out again: exit 130, no process left, the others forget them', async () => {
-    const child = box.spawn(['add-shard', '--replicas', '0']);
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await waitFor(
-      () => {
-        box.track();
-        return child.exitCode !== null || /Started m2/.test(output);
-      },
-      { timeout: 60_000, interval: 5, message: 'add-shard to start m2' },
-    );
-    child.kill('SIGINT');
-    const code = await exited;
+    const { code, output } = await box.interrupt(['add-shard', '--replicas', '0'], (text) => /Started m2/.test(text), 'add-shard to start m2');
     expect(code, output).toBe(130);
     expect(output).toMatch(/Interrupted \(SIGINT\): taking the new nodes out again/);
     expect(box.alive().length).toBe(2);

@@ -12,10 +12,10 @@
 
 import { rmSync } from 'node:fs';
 import { registerAuth } from '../../auth.js';
-import { EXIT } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import type { ClusterPaths, NodeRecord, RunState } from '../../state/run-state.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { exitOnInterrupt } from '../../supervisor/interrupt.js';
 import { checkBinaries, checkPorts } from '../../cluster/preflight.js';
 import { plural } from '../../cluster/summary.js';
 import { formatSlots } from '../../sharded/analyze.js';
@@ -76,7 +76,7 @@ export async function addShard(state: RunState, paths: ClusterPaths, options: Ad
   state.spec.cluster!.shards.push(planned.shardSpec);
   supervisor.save();
   const rollback = () => undo(supervisor, planned, nextBefore);
-  const stopSignals = onInterrupt(supervisor, rollback, release, options.json);
+  const stopSignals = exitOnInterrupt(supervisor, { json: options.json, announce: (signal) => `Interrupted (${signal}): taking the new nodes out again`, cleanUp: rollback, release });
   try {
     await joinShard(supervisor, planned, deadline, options.json);
   } catch (error) {
@@ -183,31 +183,4 @@ async function undo(supervisor: Supervisor, planned: NewShard, nextBefore: numbe
   state.nextShard = nextBefore;
   supervisor.save();
   for (const record of planned.records) rmSync(record.dir, { recursive: true, force: true });
-}
-
-/**
- * Ctrl-C (SIGINT), SIGTERM or SIGHUP before the shard has joined: roll back, then exit 130. A second
- * signal kills the new processes at once (the rollback goes on).
- */
-function onInterrupt(supervisor: Supervisor, rollback: () => Promise<void>, release: () => void, json: boolean): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    if (supervisor.interrupted) {
-      void supervisor.killStarted();
-      return;
-    }
-    supervisor.interrupted = true;
-    if (!json) process.stderr.write(`\n✖ Interrupted (${signal}): taking the new nodes out again\n`);
-    void rollback()
-      .catch((error) => process.stderr.write(`✖ rollback: ${(error as Error).message}\n`))
-      .finally(() => {
-        release();
-        if (json) process.stdout.write(`${JSON.stringify({ error: { message: `interrupted by ${signal}`, code: 'INTERRUPTED', exit: EXIT.INTERRUPTED } }, null, 2)}\n`);
-        process.exit(EXIT.INTERRUPTED);
-      });
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
-  };
 }
