@@ -285,20 +285,7 @@ describe.each(engines)('Ctrl-C during a cluster up (engine %s)', (engine) => {
       // finished before the signal reached it proves nothing: purge and try again (a few times).
       let outcome: { code: number | null; output: string } | undefined;
       for (let attempt = 0; attempt < 4 && outcome === undefined; attempt++) {
-        const child = box.spawn(['up']);
-        let output = '';
-        child.stdout!.on('data', (d) => (output += d));
-        child.stderr!.on('data', (d) => (output += d));
-        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-        await waitFor(
-          () => {
-            box.track();
-            return child.exitCode !== null || (box.pids.size >= 6 && /Started m1/.test(output));
-          },
-          { timeout: 60_000, interval: 5, message: 'up to start all six nodes' },
-        );
-        child.kill('SIGINT');
-        const code = await exited;
+        const { code, output } = await box.interrupt(['up'], (text) => box.pids.size >= 6 && /Started m1/.test(text), 'up to start all six nodes');
         if (code === 0 && !/Interrupted/.test(output)) {
           expect((await box.run(['down', '--purge', '--json'])).code).toBe(0);
           continue;
