@@ -24,6 +24,15 @@ async function clusterTopology(name: string, engine: string, shards: number): Pr
   return { yaml: `name: ${name}\nmode: cluster\nengine: ${engine}\ncluster: { node-timeout: 1000 }\nnodes:\n${names.map(line).join('\n')}\n`, ports };
 }
 
+/** A sandbox running a `shards` x 1 cluster (`up` done). */
+async function upCluster(name: string, engine: string, shards: number): Promise<{ box: Sandbox; ports: Record<string, number> }> {
+  const topo = await clusterTopology(name, engine, shards);
+  const box = Sandbox.create(topo.yaml);
+  const up = await box.run(['up', '--json']);
+  expect(up.code, up.stderr + up.stdout).toBe(0);
+  return { box, ports: topo.ports };
+}
+
 async function clusterNodes(port: number): Promise<string> {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
   await client.connect();
@@ -77,11 +86,7 @@ describe.each(engines)('add-shard and remove-shard (engine %s)', (engine) => {
   const written: string[] = [];
 
   beforeAll(async () => {
-    const topo = await clusterTopology(name, engine, 2);
-    ports = topo.ports;
-    box = Sandbox.create(topo.yaml);
-    const up = await box.run(['up', '--json']);
-    expect(up.code, up.stderr + up.stdout).toBe(0);
+    ({ box, ports } = await upCluster(name, engine, 2));
     const client = clusterClient(ports.m1!);
     try {
       for (let i = 0; i < 200; i++) {
@@ -181,11 +186,7 @@ describe.each(engines)('add-shard and remove-shard on a one-shard cluster (engin
   let ports: Record<string, number>;
 
   beforeAll(async () => {
-    const topo = await clusterTopology(name, engine, 1);
-    ports = topo.ports;
-    box = Sandbox.create(topo.yaml);
-    const up = await box.run(['up', '--json']);
-    expect(up.code, up.stderr + up.stdout).toBe(0);
+    ({ box, ports } = await upCluster(name, engine, 1));
   }, 120_000);
 
   afterAll(async () => {
