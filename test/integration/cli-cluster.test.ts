@@ -5,63 +5,12 @@
 // during `up`, and no process left behind. On engine redis, and on builtin once our node runs
 // in cluster mode (probed, so the suite follows the node's progress).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedis, NODE_BIN } from '../helpers/processes.js';
-import { freeClusterPort } from '../helpers/cluster-ports.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { clusterClient, clusterEngines, clusterPorts } from './cluster-engines.js';
 import { keySlot } from '../../src/server/cluster/key-slot.js';
 import { isAlive, Sandbox } from './cli-harness.js';
-
-/** Does our node run in cluster mode yet (cluster-enabled yes, CLUSTER INFO answered)? */
-async function builtinClusters(): Promise<boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'clusterctl-probe-'));
-  const port = await freeClusterPort();
-  const child = spawn(process.execPath, [NODE_BIN, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--save', ''], { stdio: 'ignore' });
-  try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, enableReadyCheck: false });
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        const info = (await client.call('CLUSTER', 'INFO')) as string;
-        await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '1');
-        return /cluster_state/.test(info);
-      } finally {
-        client.disconnect();
-      }
-    }, { timeout: 5000, message: 'clusterctl-node in cluster mode' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A cluster client that keeps quiet: failures show as rejected commands, not as log noise. */
-function clusterClient(port: number, options: ConstructorParameters<typeof Cluster>[1] = {}): Cluster {
-  const client = new Cluster([{ host: '127.0.0.1', port }], options);
-  client.on('error', () => {});
-  return client;
-}
-
-/** Six client ports whose bus ports (+10000) are free too, and no port of the twelve used twice. */
-async function clusterPorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await freeClusterPort();
-    const taken = ports.flatMap((p) => [p, p + 10000]);
-    if (!taken.includes(port) && !taken.includes(port + 10000)) ports.push(port);
-  }
-  return ports;
-}
 
 const NAMES = ['m1', 'm2', 'm3', 'r1', 'r2', 'r3'];
 
@@ -73,7 +22,7 @@ async function clusterTopology(name: string, engine: string): Promise<{ yaml: st
   return { yaml, ports };
 }
 
-const engines = [...(hasRedis() ? (['redis'] as const) : []), ...((await builtinClusters()) ? (['builtin'] as const) : [])];
+const engines = await clusterEngines();
 
 describe.each(engines)('clusterctl on a Redis Cluster (engine %s)', (engine) => {
   const name = `shop-${engine}`;
@@ -336,20 +285,7 @@ describe.each(engines)('Ctrl-C during a cluster up (engine %s)', (engine) => {
       // finished before the signal reached it proves nothing: purge and try again (a few times).
       let outcome: { code: number | null; output: string } | undefined;
       for (let attempt = 0; attempt < 4 && outcome === undefined; attempt++) {
-        const child = box.spawn(['up']);
-        let output = '';
-        child.stdout!.on('data', (d) => (output += d));
-        child.stderr!.on('data', (d) => (output += d));
-        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-        await waitFor(
-          () => {
-            box.track();
-            return child.exitCode !== null || (box.pids.size >= 6 && /Started m1/.test(output));
-          },
-          { timeout: 60_000, interval: 5, message: 'up to start all six nodes' },
-        );
-        child.kill('SIGINT');
-        const code = await exited;
+        const { code, output } = await box.interrupt(['up'], (text) => box.pids.size >= 6 && /Started m1/.test(text), 'up to start all six nodes');
         if (code === 0 && !/Interrupted/.test(output)) {
           expect((await box.run(['down', '--purge', '--json'])).code).toBe(0);
           continue;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort, ROOT } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export const CLI = join(ROOT, 'bin', 'clusterctl');
 
@@ -87,6 +88,29 @@ export class Sandbox {
   /** Starts clusterctl without waiting (for signal tests). */
   spawn(args: string[]): ChildProcess {
     return spawn(process.execPath, [CLI, ...args], { cwd: this.cwd, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /**
+   * Runs clusterctl with `args` and sends SIGINT once `ready(output)` holds (or it exited first),
+   * tracking the pids it records meanwhile; resolves with its exit code and everything it printed.
+   */
+  async interrupt(args: string[], ready: (output: string) => boolean, message: string): Promise<{ code: number | null; output: string }> {
+    const child = this.spawn(args);
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(
+      () => {
+        this.track();
+        return child.exitCode !== null || ready(output);
+      },
+      { timeout: 60_000, interval: 5, message },
+    );
+    child.kill('SIGINT');
+    const code = await exited;
+    this.track();
+    return { code, output };
   }
 
   stateFile(cluster: string): string {

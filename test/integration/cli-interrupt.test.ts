@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { hasRedis, startNode } from '../helpers/processes.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { Sandbox, topology } from './cli-harness.js';
 
 /** Does our node implement REPLICAOF yet? (`REPLICAOF NO ONE` on a master is a harmless no-op.) */
@@ -29,20 +28,8 @@ describe.each(engines)('Ctrl-C during up (engine %s)', (engine) => {
     const topo = await topology(`int-${engine}`, engine, { m1: null, r1: 'm1', r2: 'm1' }, 'defaults: { repl-diskless-sync-delay: 30 }\n');
     const box = Sandbox.create(topo.yaml);
     try {
-      const child = box.spawn(['up']);
-      let output = '';
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await waitFor(
-        () => {
-          box.track();
-          return box.pids.size === 3 && /Started m1/.test(output);
-        },
-        { timeout: 30_000, message: 'up to start all three nodes' },
-      );
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      const { code, output } = await box.interrupt(['up'], (text) => box.pids.size === 3 && /Started m1/.test(text), 'up to start all three nodes');
+      expect(code).toBe(130);
       expect(output).toMatch(/Interrupted \(SIGINT\): stopping m1, r1, r2/);
       expect(box.alive()).toEqual([]);
       expect(box.state(`int-${engine}`).nodes.map((n: any) => n.pid)).toEqual([null, null, null]);

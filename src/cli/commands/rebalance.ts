@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../errors.js';
 import type { RebalanceResult } from '../ops/reshard/rebalance.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
+import { slotProgressBar } from '../render/progress-bar.js';
 
 export default class Rebalance extends BaseCommand {
   static override summary = 'Redis Cluster: even out the slots among the masters (keys with MIGRATE, clients follow ASK).';
@@ -24,10 +25,7 @@ export default class Rebalance extends BaseCommand {
     const { state, paths } = this.openCluster(flags);
     if (!state.spec.cluster) throw new CliError('rebalance applies to a Redis Cluster (mode: cluster) only', { exit: EXIT.USAGE, code: 'USAGE' });
     const { rebalance } = await import('../ops/reshard/rebalance.js');
-    const tty = process.stderr.isTTY && !this.jsonEnabled();
-    const onProgress = (done: number, total: number, keys: number) => {
-      if (tty) process.stderr.write(`\r${done}/${total} slots moved, ${keys} keys${done === total ? '\n' : ''}`);
-    };
+    const onProgress = slotProgressBar(this.jsonEnabled());
     const result = await rebalance(state, paths, { thresholdPct: flags.threshold, pipeline: flags.pipeline, timeoutMs: durationFlag(flags.timeout), onProgress });
     if (!result.changed) this.log(`Balanced already (every master within ${flags.threshold}% of its share): ${Object.entries(result.before).map(([n, c]) => `${n} ${c}`).join(', ')}.`);
     for (const move of result.moves) this.log(`Moved ${move.slotCount} slots (${move.slots.join(',')}) from ${move.from} to ${move.to}.`);

@@ -7,6 +7,7 @@ import { CliError, EXIT } from '../errors.js';
 import type { FixResult, ReshardResult } from '../ops/reshard/reshard.js';
 import { formatDuration } from '../util/duration.js';
 import { durationFlag } from '../util/duration-flag.js';
+import { slotProgressBar } from '../render/progress-bar.js';
 
 export default class Reshard extends BaseCommand {
   static override summary = 'Redis Cluster: move slots from one shard to another (keys with MIGRATE, clients follow ASK); --fix closes open slots.';
@@ -46,19 +47,7 @@ export default class Reshard extends BaseCommand {
     if (flags.slots === undefined || flags.from === undefined || flags.to === undefined) {
       throw new CliError('reshard needs --slots N --from A --to B (or --fix)', { exit: EXIT.USAGE, code: 'USAGE' });
     }
-    const tty = process.stderr.isTTY && !this.jsonEnabled();
-    let lastTenth = -1;
-    const onProgress = (done: number, total: number, keys: number) => {
-      if (this.jsonEnabled()) return;
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} slots, ${keys} keys`;
-      if (tty) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
-      else if (Math.floor((done * 10) / total) > lastTenth) {
-        lastTenth = Math.floor((done * 10) / total);
-        process.stderr.write(`${line}\n`);
-      }
-    };
+    const onProgress = slotProgressBar(this.jsonEnabled());
     const result = await ops.reshard(state, paths, { slots: flags.slots, from: flags.from, to: flags.to, pipeline: flags.pipeline, timeoutMs, onProgress });
     const what = `${result.slotCount} slots (${result.moved.join(',') || 'none'}) from ${result.from.node} to ${result.to.node}, ${result.keysMoved} keys`;
     this.log(`${result.complete ? 'Moved' : 'Stopped after moving'} ${what} in ${formatDuration(result.durationMs)}.${result.settled ? '' : ' The cluster had not settled yet: see clusterctl status.'}`);

@@ -60,6 +60,11 @@ export interface ClusterAnalysis {
   replicaCount: number;
   /** What keeps the cluster from being ready (empty = ready): `up` and `wait` wait for none. */
   notReady: string[];
+  /**
+   * The part of notReady that is only replicas behind their master's offset (or not comparable
+   * yet): normal for a moment while clients write, so membership changes tolerate it.
+   */
+  lagging: string[];
   /** What an operator should know (notReady plus open slots, masters without replicas, ...). */
   problems: string[];
 }
@@ -132,6 +137,7 @@ export function analyzeCluster(records: NodeRecord[], probes: ClusterProbe[], sp
   }
 
   // Replicas in sync: link up and offset caught up with their master's stream.
+  const lagging: string[] = [];
   let replicaCount = 0;
   let replicasSynced = 0;
   for (const node of nodes) {
@@ -141,10 +147,11 @@ export function analyzeCluster(records: NodeRecord[], probes: ClusterProbe[], sp
     const masterOffset = master?.replication?.streamOffset ?? null;
     if (node.offset !== null && masterOffset !== null) node.behind = Math.max(0, masterOffset - node.offset);
     if (node.link !== 'up') notReady.push(`${node.name}: replication link to ${node.masterOf} is ${node.link ?? 'unknown'}`);
-    else if (node.behind === null) notReady.push(`${node.name}: cannot compare its offset with ${node.masterOf}'s`);
-    else if (node.behind > 0) notReady.push(`${node.name}: ${node.behind} bytes behind ${node.masterOf}`);
+    else if (node.behind === null) lagging.push(`${node.name}: cannot compare its offset with ${node.masterOf}'s`);
+    else if (node.behind > 0) lagging.push(`${node.name}: ${node.behind} bytes behind ${node.masterOf}`);
     else replicasSynced++;
   }
+  notReady.push(...lagging);
 
   for (const probe of probes) {
     if (!probe.reachable) notReady.push(`${probe.name}: not answering (${probe.error ?? 'no reply'})`);
@@ -176,6 +183,7 @@ export function analyzeCluster(records: NodeRecord[], probes: ClusterProbe[], sp
     replicasSynced,
     replicaCount,
     notReady: dedupe(notReady),
+    lagging,
     problems: dedupe(problems),
   };
 }

@@ -122,7 +122,12 @@ function currentMaster(state: RunState, probes: ClusterProbe[], shard: number): 
     const self = probes.find((probe) => probe.name === node.name)?.self;
     return self && self.masterId === null && self.slots.length > 0;
   });
-  return owner;
+  if (owner) return owner;
+  // A shard that owns no slot (yet): `add-shard --no-rebalance`, or before its first slots arrive.
+  // Its topology master leads it while that node is a master.
+  const first = members.find((node) => node.name === state.spec.cluster!.shards.find((s) => s.shard === shard)?.master);
+  const self = probes.find((probe) => probe.name === first?.name)?.self;
+  return self && self.masterId === null ? first : undefined;
 }
 
 async function addSlots(node: NodeRecord, spans: SlotSpan[]): Promise<void> {

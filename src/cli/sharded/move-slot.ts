@@ -88,7 +88,14 @@ export async function migrateKeys(clients: NodeClients, slot: number, source: Sl
 /** Gives the slot to `target` everywhere: the target, the source, then the other masters. */
 export async function assignSlot(clients: NodeClients, slot: number, target: SlotOwner, source: SlotOwner | null, others: SlotOwner[]): Promise<void> {
   await clients.call(target, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
-  if (source) await clients.call(source, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
+  // A source that has just lost its last slot may have learned it from the target's gossip first and
+  // turned itself into the target's replica (cluster.c clusterUpdateSlotsConfigWith): it then
+  // refuses SETSLOT, which is no error here (redis-cli.c clusterManagerMoveSlot accepts it too).
+  if (source) {
+    await clients.call(source, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id).catch((error: Error) => {
+      if (!/Please use SETSLOT only with masters/.test(error.message)) throw error;
+    });
+  }
   // A node that is down learns the new owner from the bus when it comes back (higher config epoch).
   await Promise.all(others.map((node) => clients.call(node, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id).catch(() => undefined)));
 }
@@ -99,4 +106,39 @@ export async function moveSlot(clients: NodeClients, slot: number, source: SlotO
   const moved = await migrateKeys(clients, slot, source, target, options);
   await assignSlot(clients, slot, target, source, others);
   return moved;
+}
+
+/** Slots in flight for the commands that move a whole shard's worth (add-shard, remove-shard). */
+export const SLOTS_IN_FLIGHT = 32;
+
+export interface MoveManyOptions extends MoveOptions {
+  /**
+   * Slots in flight at once. redis-cli moves one at a time; each slot's steps are independent of
+   * every other slot's, and on a loaded machine a move is mostly waiting on round trips, so a few in
+   * flight shorten a big move many times over.
+   */
+  concurrency: number;
+  /** Checked before each slot starts: true stops the move (the slots in flight finish first). */
+  stopped?: () => boolean;
+  onMoved?: (slot: number, keys: number) => void;
+}
+
+/** Moves `slots` from source to target; a failure lets the slots in flight finish, then throws. */
+export async function moveSlots(clients: NodeClients, slots: number[], source: SlotOwner, target: SlotOwner, others: SlotOwner[], options: MoveManyOptions): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < slots.length && !failed && !options.stopped?.()) {
+      const slot = slots[next++]!;
+      try {
+        options.onMoved?.(slot, await moveSlot(clients, slot, source, target, others, options));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, slots.length)) }, worker));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
 }

@@ -34,10 +34,15 @@ export function readiness(analysis: ClusterAnalysis, total: number): string {
   return parts.join(', ');
 }
 
-export async function waitClusterReady(state: RunState, deadline: number, progress: (text: string) => void): Promise<ClusterAnalysis> {
+/** What stands between the cluster and ready; `tolerateLag`: replicas a few bytes behind do not count (clients are writing). */
+export function blocking(analysis: ClusterAnalysis, tolerateLag = false): string[] {
+  return tolerateLag ? analysis.notReady.filter((line) => !analysis.lagging.includes(line)) : analysis.notReady;
+}
+
+export async function waitClusterReady(state: RunState, deadline: number, progress: (text: string) => void, tolerateLag = false): Promise<ClusterAnalysis> {
   for (;;) {
     const { analysis } = await analyzeLive(state);
-    if (analysis.notReady.length === 0) {
+    if (blocking(analysis, tolerateLag).length === 0) {
       reconcileCluster(state, analysis);
       return analysis;
     }

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { ClusterSpec, Engine } from '../topology/types.js';
+import type { ClusterSpec, Engine, NodeSpec } from '../topology/types.js';
 
 export const STATE_VERSION = 1;
 
@@ -51,6 +51,17 @@ export interface RunState {
   updatedAt: string;
   nodes: NodeRecord[];
   sentinels: SentinelRecord[];
+  /**
+   * mode: cluster only: the number the next shard `add-shard` creates gets. Shard numbers are never
+   * reused, so this only grows (a removed shard's number stays spent).
+   */
+  nextShard?: number;
+  /**
+   * mode: cluster only: `remove-shard` in progress — the shard and its nodes, fixed before its slots
+   * move (a master that gives away its last slot becomes another shard's replica), so a removal cut
+   * short after the last slot moved is finished by running it again.
+   */
+  removingShard?: { shard: number; nodes: string[] };
 }
 
 export interface ClusterPaths {
@@ -102,6 +113,23 @@ export function writeState(paths: ClusterPaths, state: RunState): void {
   renameSync(temp, paths.stateFile);
 }
 
+/** A node's record before its first start: its folder under the cluster's, no process yet. */
+export function nodeRecord(paths: ClusterPaths, node: NodeSpec): NodeRecord {
+  const dir = join(paths.cluster, node.name);
+  return {
+    name: node.name,
+    port: node.port,
+    replicaof: node.replicaof,
+    dir,
+    configFile: join(dir, 'node.conf'),
+    logFile: join(dir, 'node.log'),
+    pid: null,
+    startTime: null,
+    startedAt: null,
+    ...(node.cluster ? { shard: node.cluster.shard } : {}),
+  };
+}
+
 /** A stable hash of what defines the cluster's processes (not where the file came from). */
 export function specHash(spec: ClusterSpec): string {
   const { source: _source, ...rest } = spec;
@@ -119,24 +147,29 @@ export function newState(paths: ClusterPaths, spec: ClusterSpec): RunState {
     spec,
     createdAt: now,
     updatedAt: now,
-    nodes: spec.nodes.map((node) => {
-      const dir = join(paths.cluster, node.name);
-      return {
-        name: node.name,
-        port: node.port,
-        replicaof: node.replicaof,
-        dir,
-        configFile: join(dir, 'node.conf'),
-        logFile: join(dir, 'node.log'),
-        pid: null,
-        startTime: null,
-        startedAt: null,
-        ...(node.cluster ? { shard: node.cluster.shard } : {}),
-      };
-    }),
+    nodes: spec.nodes.map((node) => nodeRecord(paths, node)),
+    ...(spec.cluster ? { nextShard: Math.max(0, ...spec.cluster.shards.map((shard) => shard.shard)) + 1 } : {}),
     sentinels: (spec.sentinels?.ports ?? []).map((port, i) => {
       const dir = join(paths.cluster, `s${i + 1}`);
       return { name: `s${i + 1}`, port, dir, configFile: join(dir, 'sentinel.conf'), logFile: join(dir, 'sentinel.log'), pid: null, startTime: null, startedAt: null };
     }),
   };
+}
+
+/**
+ * mode: cluster: the next free shard number, spent at once (numbers are never reused, not even the
+ * number of a shard `remove-shard` removed). States written before `nextShard` existed start above
+ * every shard they know.
+ */
+export function takeShardNumber(state: RunState): number {
+  const next = spentShardNumbers(state);
+  state.nextShard = next + 1;
+  return next;
+}
+
+/** Fixes `nextShard` above every shard the state knows (before a shard's number disappears from it). */
+export function spentShardNumbers(state: RunState): number {
+  const known = [...(state.spec.cluster?.shards ?? []).map((shard) => shard.shard), ...state.nodes.map((node) => node.shard ?? 0)];
+  state.nextShard = Math.max(state.nextShard ?? 1, Math.max(0, ...known) + 1);
+  return state.nextShard;
 }

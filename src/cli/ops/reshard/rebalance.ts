@@ -7,7 +7,7 @@
 import { acquireLock } from '../../state/lock.js';
 import { writeState, type ClusterPaths, type RunState } from '../../state/run-state.js';
 import { HASH_SLOTS } from '../../../shared/slot-split.js';
-import { moveSlot, NodeClients, type SlotOwner } from '../../sharded/move-slot.js';
+import { moveSlots, NodeClients, type SlotOwner } from '../../sharded/move-slot.js';
 import { analyzeLive, waitClusterReady } from '../../sharded/ready.js';
 import { masters, ranges, refuseOpenSlots } from './reshard.js';
 
@@ -16,6 +16,10 @@ export interface RebalanceOptions {
   pipeline: number;
   timeoutMs: number;
   onProgress?: (done: number, total: number, keys: number) => void;
+  /** Masters owning no slot take part too (redis-cli's --cluster-use-empty-masters): `add-shard`. */
+  useEmptyMasters?: boolean;
+  /** Slots in flight at once (default 1, as redis-cli). */
+  concurrency?: number;
 }
 
 export interface RebalanceMove {
@@ -64,16 +68,25 @@ export function planRebalance(owned: { name: string; slots: number[] }[], thresh
 }
 
 export async function rebalance(state: RunState, paths: ClusterPaths, options: RebalanceOptions): Promise<RebalanceResult> {
+  const release = acquireLock(paths.lockFile, state.name);
+  try {
+    return await rebalanceLocked(state, paths, options);
+  } finally {
+    release();
+  }
+}
+
+/** `rebalance` for a caller that holds the cluster's lock already (`add-shard`). */
+export async function rebalanceLocked(state: RunState, paths: ClusterPaths, options: RebalanceOptions): Promise<RebalanceResult> {
   const begin = Date.now();
   const { analysis, probes } = await analyzeLive(state);
   refuseOpenSlots(analysis);
-  const owners = masters(probes).filter((owner) => (probes.find((p) => p.name === owner.name)!.self!.slots.length ?? 0) > 0);
+  const owners = masters(probes).filter((owner) => options.useEmptyMasters || (probes.find((p) => p.name === owner.name)!.self!.slots.length ?? 0) > 0);
   const slotsOf = (owner: SlotOwner) => probes.find((p) => p.name === owner.name)!.self!.slots.flatMap((span) => Array.from({ length: span.end - span.start + 1 }, (_, i) => span.start + i));
   const owned = owners.map((owner) => ({ name: owner.name, slots: slotsOf(owner) }));
   const before = Object.fromEntries(owned.map((o) => [o.name, o.slots.length]));
   const plan = planRebalance(owned, options.thresholdPct);
   const total = plan.reduce((sum, move) => sum + move.slots.length, 0);
-  const release = acquireLock(paths.lockFile, state.name);
   const clients = new NodeClients();
   let keys = 0;
   let done = 0;
@@ -91,12 +104,18 @@ export async function rebalance(state: RunState, paths: ClusterPaths, options: R
       const others = all.filter((m) => m !== source && m !== target);
       const record = { from: move.from, to: move.to, slots: [] as number[] };
       moved.push(record);
-      for (const slot of move.slots) {
-        if (stop) break;
-        keys += await moveSlot(clients, slot, source, target, others, { pipeline: options.pipeline, timeoutMs: 60_000 });
-        record.slots.push(slot);
-        options.onProgress?.(++done, total, keys);
-      }
+      await moveSlots(clients, move.slots, source, target, others, {
+        pipeline: options.pipeline,
+        timeoutMs: 60_000,
+        concurrency: options.concurrency ?? 1,
+        stopped: () => stop,
+        onMoved: (slot, count) => {
+          keys += count;
+          record.slots.push(slot);
+          options.onProgress?.(++done, total, keys);
+        },
+      });
+      if (stop) break;
     }
     const settled = plan.length === 0 || (await waitClusterReady(state, begin + options.timeoutMs, () => {}).then(() => true, () => false));
     writeState(paths, state);
@@ -120,6 +139,5 @@ export async function rebalance(state: RunState, paths: ClusterPaths, options: R
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     clients.close();
-    release();
   }
 }

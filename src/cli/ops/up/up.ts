@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { registerAuth } from '../../auth.js';
 import { CliError, EXIT } from '../../errors.js';
+import { exitOnInterrupt } from '../../supervisor/interrupt.js';
 import { acquireLock } from '../../state/lock.js';
 import { newState, readState, specHash, type ClusterPaths, type ManagedRecord, type RunState } from '../../state/run-state.js';
 import { clusterRenderOptions, writeNodeConfig } from '../../supervisor/node-config.js';
@@ -62,7 +63,16 @@ export async function up(options: UpOptions): Promise<UpResult> {
   }
   const { state, stale } = prepared;
   const supervisor = new Supervisor(state, options.paths);
-  const stopSignals = onInterrupt(supervisor, release, options.json);
+  // Ctrl-C stops everything this invocation started, then exits 130.
+  const stopSignals = exitOnInterrupt(supervisor, {
+    json: options.json,
+    announce: (signal) => {
+      const names = supervisor.started.map((record) => record.name);
+      return `Interrupted (${signal}): stopping ${names.length ? names.join(', ') : 'nothing started yet'}`;
+    },
+    cleanUp: () => supervisor.stopStarted(),
+    release,
+  });
   try {
     const notAlive = (record: ManagedRecord) => !['running', 'paused'].includes(processState(record));
     const nodes = state.nodes.filter(notAlive);
@@ -155,30 +165,4 @@ function fresh(paths: ClusterPaths, spec: ClusterSpec): RunState {
   const state = newState(paths, spec);
   for (const sentinel of state.sentinels) rmSync(sentinel.configFile, { force: true });
   return state;
-}
-
-/**
- * Ctrl-C (SIGINT), SIGTERM or SIGHUP during `up`: stop everything this invocation started, then exit
- * 130. A second signal while stopping kills them at once.
- */
-function onInterrupt(supervisor: Supervisor, release: () => void, json: boolean): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    const again = supervisor.interrupted;
-    supervisor.interrupted = true;
-    if (!again) {
-      const names = supervisor.started.map((record) => record.name);
-      if (!json) process.stderr.write(`\n✖ Interrupted (${signal}): stopping ${names.length ? names.join(', ') : 'nothing started yet'}\n`);
-    }
-    const stopping = again ? supervisor.killStarted() : supervisor.stopStarted();
-    void stopping.finally(() => {
-      release();
-      if (json) process.stdout.write(`${JSON.stringify({ error: { message: `interrupted by ${signal}`, code: 'INTERRUPTED', exit: EXIT.INTERRUPTED } }, null, 2)}\n`);
-      process.exit(EXIT.INTERRUPTED);
-    });
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
-  };
 }

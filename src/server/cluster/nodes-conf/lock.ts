@@ -24,7 +24,10 @@ function startTimeOf(pid: number): string {
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    // A killed holder nobody has reaped yet (its parent exited: an orphan waits for init) still
+    // answers kill 0 as a zombie, but holds nothing, as the flock Redis uses is gone with it.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
