@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<void> {
   const safety = installWriteSafety(server, replication);
   // main.ts has chdir'ed into `dir`: the history file lives in the node's own folder.
   const emptyRestart = new EmptyRestartGuard(server, replication, process.cwd());
+  replication.emptyRestart = emptyRestart;
   wireRequestPath(server, replication, safety, emptyRestart, clusterState !== undefined);
   startReplication(server, replication);
   // The role and the data are known now: may this node act as a master (empty-restart/)?

@@ -68,9 +68,33 @@ describe('clusterctl on engine builtin', () => {
       ['r1', 'replica', 'm1', 'up'],
       ['r2', 'replica', 'r1', 'up'],
     ]);
+    // A saved master killed and started again loads its data and its replicas resync.
+    await box.run(['exec', 'master', '--', 'SAVE']);
     expect((await box.run(['kill', 'master', '--json'])).json).toMatchObject({ node: 'm1', signal: 'SIGKILL' });
     expect((await box.run(['start', 'master', '--json'])).json).toMatchObject({ node: 'm1', port: topo.ports.m1, changed: true });
     expect((await box.run(['wait', '--for', 'synced', '--timeout', '30s', '--json'])).code).toBe(0);
+    expect((await box.run(['exec', 'r2', '--json', '--', 'GET', 'k'])).json.reply).toBe('v');
+    // Killed again after a write it never saved, it comes back empty: the empty-restart guard keeps
+    // the replicas' data, and start, wait and status say why and what to do.
+    await box.run(['exec', 'master', '--', 'FLUSHALL']);
+    await box.run(['exec', 'master', '--', 'SET', 'k2', 'v2']);
+    await box.run(['wait', '--for', 'synced']);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the node records its history once a second
+    await box.run(['kill', 'master']);
+    const restarted = await box.run(['start', 'master', '--json']);
+    expect(restarted.json.emptyRestart).toMatch(/empty dataset after serving as master of 1 keys/);
+    expect(restarted.json.message).toContain('CONFIG SET empty-restart-guard no');
+    const refused = await box.run(['wait', '--for', 'synced', '--timeout', '3s']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toContain('its upstream refuses to act as a master');
+    const refusedStatus = await box.run(['status', '--json']);
+    expect(refusedStatus.json.healthy).toBe(false);
+    expect(refusedStatus.json.problems.join('\n')).toContain('m1: came back empty and refuses to act as a master');
+    expect((await box.run(['exec', 'r2', '--json', '--', 'GET', 'k2'])).json.reply).toBe('v2');
+    // The user accepts the empty dataset: the replicas follow it.
+    await box.run(['exec', 'm1', '--', 'CONFIG', 'SET', 'empty-restart-guard', 'no']);
+    expect((await box.run(['wait', '--for', 'synced', '--timeout', '30s'])).code).toBe(0);
+    expect((await box.run(['exec', 'r2', '--json', '--', 'GET', 'k2'])).json.reply).toBe(null);
     const down = await box.run(['down', '--json']);
     expect(down.json.stopped.map((s: any) => s.name).sort()).toEqual(['m1', 'r1', 'r2']);
   });

@@ -38,6 +38,7 @@ function syncProblem(probe: NodeProbe, upstream: NodeProbe, upstreamPort: number
   if (!probe.info) return 'does not report INFO replication (this clusterctl-node has no INFO yet)';
   if (probe.role !== 'replica') return 'is a master, not replicating';
   if (probe.masterPort !== upstreamPort) return `replicates from port ${probe.masterPort}, not ${upstreamPort}`;
+  if (probe.link !== 'up' && upstream.emptyRestart) return `master_link_status is down: its upstream refuses to act as a master (${upstream.emptyRestart})`;
   if (probe.link !== 'up') return 'master_link_status is down';
   if (!upstream.reachable || upstream.streamOffset === null) return 'its upstream is not answering';
   if ((probe.offset ?? -1) < upstream.streamOffset) return `offset ${probe.offset} behind ${upstream.streamOffset}`;

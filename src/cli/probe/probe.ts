@@ -28,6 +28,8 @@ export interface NodeProbe {
   fenced: string | null;
   /** The same fence in words: why, what lifts it, which sentinels it waits for (null when not fenced). */
   fence: FenceDetail | null;
+  /** A clusterctl-node master that restarted empty and refuses to act as one (INFO fencing empty_restart_why); else null. */
+  emptyRestart: string | null;
   error: string | null;
 }
 
@@ -51,6 +53,7 @@ const EMPTY = {
   usedMemoryHuman: null,
   fenced: null,
   fence: null,
+  emptyRestart: null,
   replid: null,
 } as const;
 
@@ -98,6 +101,7 @@ export function fromInfo(port: number, fields: InfoFields): NodeProbe {
     fenced: fields.fenced === '1' ? fields.fence_reason || 'fenced' : null,
     fence: fields.fenced === '1' ? fenceDetail(fields) : null,
     replid: fields.master_replid ?? null,
+    emptyRestart: fields.empty_restart_refusing === '1' ? fields.empty_restart_why || 'it restarted empty' : null,
     error: null,
   };
 }

@@ -61,6 +61,8 @@ export class Replication implements PropagationObserver {
   /** Confirmation rounds and the write replies waiting on them (confirm-rounds.ts, confirm-hold.ts); set by installReplication. */
   confirmRounds!: ConfirmRounds;
   confirmHold!: ConfirmHold;
+  /** The empty-restart guard (empty-restart/guard.ts); set by main.ts once built. INFO fencing reports it. */
+  emptyRestart: { readonly refusing: boolean; readonly why: string } | undefined;
   /** sync-replicas: the highest offset whose write was answered OK (sentinels promote only a replica at or past it). */
   ackedWriteOffset = 0;
 

@@ -2,12 +2,14 @@
 // same directory, its current upstream in node.conf), restart, pause (SIGSTOP) and resume (SIGCONT).
 // Each waits until the effect is visible (process gone, stopped, answering) before returning.
 
+import { emptyRestartText } from '../../cluster/empty-restart.js';
 import { CliError, EXIT } from '../../errors.js';
 import type { KillSignal } from '../../help-text.js';
 import { liveness, signalProcess } from '../../proc/proc.js';
 import { acquireLock } from '../../state/lock.js';
 import type { ClusterPaths, NodeRecord, RunState } from '../../state/run-state.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { probeNode } from '../../probe/probe.js';
 import { pollUntil } from '../../util/sleep.js';
 import { liveCluster, processState } from '../../cluster/live.js';
 import { reconcileRoles } from '../../cluster/reconcile.js';
@@ -29,6 +31,8 @@ export interface NodeActionResult {
   /** False when the node already was in the requested state. */
   changed: boolean;
   message: string;
+  /** start / restart of a clusterctl-node master that came back empty and refuses to act as one: why. */
+  emptyRestart?: string;
 }
 
 
@@ -118,7 +122,10 @@ async function start(supervisor: Supervisor, record: NodeRecord, label: string, 
   await checkPorts(busPort === undefined ? [record] : [record, { name: `${record.name} (cluster bus)`, port: busPort }]);
   await supervisor.start(record, { deadline: Date.now() + timeoutMs, withReplicaof: true });
   const upstream = record.replicaof ? `, replica of ${record.replicaof}` : '';
-  return { pid: record.pid, signal: null, changed: true, message: `Started ${label} on port ${record.port} (pid ${record.pid}${upstream}).` };
+  const message = `Started ${label} on port ${record.port} (pid ${record.pid}${upstream}).`;
+  const refused = record.replicaof ? null : (await probeNode(record.port)).emptyRestart;
+  if (!refused) return { pid: record.pid, signal: null, changed: true, message };
+  return { pid: record.pid, signal: null, changed: true, message: `${message} It ${emptyRestartText(record.name, refused)}.`, emptyRestart: refused };
 }
 
 function notRunning(record: NodeRecord): CliError {

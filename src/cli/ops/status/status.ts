@@ -2,6 +2,7 @@
 // link, offset and how far behind its upstream it is, and memory; plus the problems an operator
 // should know about (stopped or paused nodes, stale records, broken links, several masters).
 
+import { emptyRestartText } from '../../cluster/empty-restart.js';
 import type { RunState } from '../../state/run-state.js';
 import { liveCluster, type LiveNode, type ProcessState } from '../../cluster/live.js';
 import { describeProcess } from '../../proc/proc.js';
@@ -30,6 +31,8 @@ export interface NodeStatus {
   fenced: string | null;
   /** Why it is fenced, what lifts it, and the sentinels it waits for (null when not fenced). */
   fence: FenceDetail | null;
+  /** A master that came back empty and refuses to act as one (clusterctl-node's empty-restart guard): why; else null. */
+  emptyRestart: string | null;
 }
 
 export interface StatusResult {
@@ -82,7 +85,7 @@ export async function clusterStatus(state: RunState, stateFile: string): Promise
     cluster: state.name,
     engine: state.engine,
     stateFile,
-    healthy: !splitBrain && nodes.every((node) => node.process === 'running' && node.reachable && node.fenced === null) && sentinels.every((view) => view.reachable),
+    healthy: !splitBrain && nodes.every((node) => node.process === 'running' && node.reachable && node.fenced === null && node.emptyRestart === null) && sentinels.every((view) => view.reachable),
     synced: unknown ? null : replicas.every((node) => node.link === 'up' && node.behind === 0) && nodes.every((n) => n.process === 'running'),
     nodes,
     sentinels,
@@ -120,6 +123,7 @@ function nodeStatus(node: LiveNode, all: LiveNode[]): NodeStatus {
     connectedReplicas: probe?.connectedReplicas ?? null,
     fenced: probe?.fenced ?? null,
     fence: probe?.fence ?? null,
+    emptyRestart: probe?.emptyRestart ?? null,
   };
 }
 
@@ -145,6 +149,7 @@ function nodeProblems(node: LiveNode): string[] {
   }
   const problems: string[] = [];
   if (!node.probe?.reachable) problems.push(`${record.name}: running but not answering on port ${record.port} (${node.probe?.error ?? 'no reply'})`);
+  if (node.probe?.emptyRestart) problems.push(`${record.name}: ${emptyRestartText(record.name, node.probe.emptyRestart)}`);
   if (node.role === 'replica' && node.probe?.link === 'down') problems.push(`${record.name}: replication link to ${node.upstream} is down`);
   if (node.roleIsLive && (node.upstream ?? null) !== record.replicaof) {
     problems.push(`${record.name}: ${node.upstream ? `replicates from ${node.upstream}` : 'is a master'}, the records say ${record.replicaof ? `replica of ${record.replicaof}` : 'master'}`);

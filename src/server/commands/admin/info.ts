@@ -48,6 +48,9 @@ function fencingSection(server: Server): string[] {
     `fence_holding_replies:${replication.confirmHold.size}`,
     `sync_replicas:${server.config.num('sync-replicas')}`,
     `sync_acked_offset:${replication.ackedWriteOffset}`,
+    // The empty-restart guard (replication/empty-restart/): clusterctl status names it.
+    `empty_restart_refusing:${replication.emptyRestart?.refusing && !server.isReplica ? 1 : 0}`,
+    `empty_restart_why:${replication.emptyRestart?.refusing && !server.isReplica ? replication.emptyRestart.why : ''}`,
   ];
 }
 

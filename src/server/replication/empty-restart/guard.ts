@@ -33,6 +33,8 @@ export class EmptyRestartGuard {
   refusing = false;
   /** A sentinel named another master: the failover happened, PING answers again. */
   failedOver = false;
+  /** Why it refuses, in words (INFO fencing's empty_restart_why); '' while serving. */
+  why = '';
   private error = new ErrorReply('EMPTYRESTART');
   private lastWritten: RememberedHistory | null = null;
   private lastWriteAt = 0;
@@ -62,6 +64,7 @@ export class EmptyRestartGuard {
       return;
     }
     this.refusing = true;
+    this.why = verdict.why;
     this.error = new ErrorReply(
       `EMPTYRESTART This node refuses to act as a master: ${verdict.why}, and its replicas would resync from the empty dataset. ` +
         'Let the sentinels fail it over, make it a replica (REPLICAOF host port), or accept the empty dataset (CONFIG SET empty-restart-guard no)',
@@ -115,6 +118,7 @@ export class EmptyRestartGuard {
     if (!this.refusing) return;
     this.refusing = false;
     this.failedOver = false;
+    this.why = '';
     this.server.log.warning(`Empty restart: no longer refusing, ${how}.`);
     this.record(clock.now(), true);
   }
