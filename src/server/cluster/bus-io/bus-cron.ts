@@ -38,6 +38,7 @@ function reconnectAll(bus: ClusterBus, nodeTimeout: number, sendbufLimit: number
   const handshakeTimeout = Math.max(nodeTimeout, 1000);
   const now = clock.now();
   let pfail = 0;
+  bus.freeHealedStrangers();
   for (const node of [...bus.ctx.state.nodes.values()]) {
     const record = bus.record(node);
     for (const link of [record.link, record.inbound]) {

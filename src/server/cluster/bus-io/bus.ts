@@ -313,4 +313,13 @@ export class ClusterBus implements BusOps, LinkEvents {
   healedAfterDrops(link: BusLink): boolean {
     return link.framesDropped && !this.cutOff(link, undefined, 'in') && !this.cutOff(link, undefined, 'out');
   }
+
+  /**
+   * The same for accepted links not yet tied to a node: a peer that reconnected during the
+   * partition sent its PING on one, and we dropped it before learning who sent it. Without this its
+   * PFAIL of us would last until its link timeout (node-timeout) frees the link.
+   */
+  freeHealedStrangers(): void {
+    for (const link of [...this.strangers]) if (this.healedAfterDrops(link)) link.free('FAULT HEAL: the link lost frames to the partition');
+  }
 }
