@@ -97,5 +97,5 @@ describe('clusterctl on engine builtin', () => {
     expect((await box.run(['exec', 'r2', '--json', '--', 'GET', 'k2'])).json.reply).toBe(null);
     const down = await box.run(['down', '--json']);
     expect(down.json.stopped.map((s: any) => s.name).sort()).toEqual(['m1', 'r1', 'r2']);
-  });
+  }, 150_000); // some twenty clusterctl runs, each a process start
 });
