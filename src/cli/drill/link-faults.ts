@@ -55,9 +55,9 @@ export async function dropMidSync(state: RunState, name: string, timeoutMs = 20_
       const info = await replicationInfo(node.port).catch(() => new Map<string, string>());
       if (info.get('master_sync_in_progress') === '1') {
         const read = info.get('master_sync_read_bytes') ?? '?';
-        const total = info.get('master_sync_total_bytes') ?? '?';
+        const total = Number(info.get('master_sync_total_bytes') ?? -1);
         const dropped = await dropLinks(state, name, ['master']);
-        return { message: `Dropped ${name}'s link to its master mid full sync (${read} of ${total} bytes read; ${dropped.count} link reset).`, struckAt: Date.now() };
+        return { message: `Dropped ${name}'s link to its master mid full sync (${read}${total > 0 ? ` of ${total}` : ''} bytes of the snapshot read; ${dropped.count} link reset).`, struckAt: Date.now() };
       }
       if (Date.now() >= deadline) throw new Error(`${name} did not start a full sync within ${timeoutMs} ms (nothing dropped)`);
       await sleep(50);
