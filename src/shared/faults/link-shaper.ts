@@ -2,9 +2,10 @@
 // handed to the socket's owner late (delay) and no faster than a bandwidth (throttle); what we
 // write is taken in at that bandwidth (the Writable's buffer fills, as a full send buffer would:
 // a master sees its replica's output buffer grow) and reaches the kernel `delayMs` later.
-// Reads: the socket's own `emit` holds 'data' (and an 'end' behind it) and releases it on time;
-// beyond 1 MB waiting, the socket is paused so the sender backs up. Writes: the socket's own
-// `_write`/`_writev`/`_final` (the stream's internals, untouched by SocketGate, which swaps
+// Reads: the socket's own `push` (where net.js hands the stream what the kernel read, and the end
+// of the stream) holds the bytes and the end behind them and hands them on in time; beyond 1 MB
+// waiting, reading from the kernel stops so the sender backs up. Writes: the socket's own
+// `_write`/`_writev`/`_final` (the stream's internals; SocketGate swaps
 // `write`/`end`/`pause`/`resume`, so a link can be partitioned and shaped at once).
 // Clearing a direction delivers what waits at once, in order; the socket's methods are put back.
 
@@ -21,23 +22,47 @@ interface Chunk {
 const READ_QUEUE_PAUSE = 1024 * 1024;
 
 const proto = Socket.prototype as unknown as {
-  emit(this: Socket, event: string | symbol, ...args: unknown[]): boolean;
+  push(this: Socket, chunk: Buffer | null): boolean;
   _write(this: Socket, chunk: Buffer | string, encoding: BufferEncoding, cb: Callback): void;
   _final(this: Socket, cb: Callback): void;
 };
 
-type Own = Record<'emit' | '_write' | '_writev' | '_final', unknown>;
+type Own = Record<'push' | '_write' | '_writev' | '_final', unknown>;
+
+/** A link delivers a large batch progressively: scheduled in pieces of at most this. */
+const PIECE = 16 * 1024;
+
+/**
+ * Stops or restarts reading from the kernel without touching the stream's flowing state, as net.js
+ * does itself when a push is refused (onStreamRead: handle.readStop) and in tryReadStart.
+ */
+function kernelReads(socket: Socket, on: boolean): void {
+  const handle = (socket as unknown as { _handle?: { reading: boolean; readStart(): number; readStop(): number } | null })._handle;
+  if (!handle || handle.reading === on) return;
+  handle.reading = on;
+  if (on) handle.readStart();
+  else handle.readStop();
+}
+
+function pieces(chunk: Buffer): Buffer[] {
+  if (chunk.length <= PIECE) return [chunk];
+  const out: Buffer[] = [];
+  for (let i = 0; i < chunk.length; i += PIECE) out.push(chunk.subarray(i, i + PIECE));
+  return out;
+}
 
 export class LinkShaper {
   private inSchedule: ShapeSchedule | null = null;
   private outSchedule: ShapeSchedule | null = null;
-  private reads: { at: number; event: 'data' | 'end'; chunk?: Buffer }[] = [];
+  private reads: { at: number; chunk: Buffer | null }[] = [];
   private readBytes = 0;
   private readTimer: NodeJS.Timeout | undefined;
   private pausedByUs = false;
   private writes: { at: number; chunks: Chunk[] }[] = [];
   private writeTimer: NodeJS.Timeout | undefined;
   private finalWaiting: Callback | undefined;
+  /** Writes not yet taken in (still serialising): the stream's callbacks, on timers. */
+  private readonly accepting = new Set<{ cb: Callback; timer: NodeJS.Timeout }>();
 
   constructor(
     readonly socket: Socket,
@@ -75,23 +100,22 @@ export class LinkShaper {
   private shapeReads(shape: Shape): void {
     this.inSchedule = new ShapeSchedule(shape);
     const socket = this.socket;
-    (socket as unknown as Own).emit = (event: string | symbol, ...args: unknown[]): boolean => {
-      if (event === 'data' && this.inSchedule) {
-        const chunk = args[0] as Buffer;
-        this.reads.push({ at: this.inSchedule.next(this.now(), chunk.length).deliverAt, event: 'data', chunk });
+    // What the kernel hands the stream (net.js onStreamRead -> push), the end of the stream
+    // (push(null)) included: held here, the stream sees bytes, 'end' and the close after it late.
+    (socket as unknown as Own).push = (chunk: Buffer | null): boolean => {
+      if (!this.inSchedule) return proto.push.call(socket, chunk);
+      if (chunk === null) {
+        this.reads.push({ at: this.reads.at(-1)?.at ?? 0, chunk: null });
+      } else {
+        for (const piece of pieces(chunk)) this.reads.push({ at: this.inSchedule.next(this.now(), piece.length).deliverAt, chunk: piece });
         this.readBytes += chunk.length;
-        if (this.readBytes > READ_QUEUE_PAUSE && !socket.isPaused()) {
-          socket.pause();
+        if (this.readBytes > READ_QUEUE_PAUSE && !this.pausedByUs) {
           this.pausedByUs = true;
+          kernelReads(socket, false);
         }
-        this.armReads();
-        return true;
       }
-      if (event === 'end' && this.reads.length > 0) {
-        this.reads.push({ at: this.reads.at(-1)!.at, event: 'end' });
-        return true;
-      }
-      return proto.emit.call(socket, event, ...args);
+      this.armReads();
+      return true;
     };
   }
 
@@ -106,13 +130,14 @@ export class LinkShaper {
 
   private releaseReads(upTo: number): void {
     while (this.reads.length > 0 && this.reads[0]!.at <= upTo && !this.socket.destroyed) {
-      const item = this.reads.shift()!;
-      if (item.chunk) this.readBytes -= item.chunk.length;
-      proto.emit.call(this.socket, item.event, ...(item.chunk ? [item.chunk] : []));
+      const { chunk } = this.reads.shift()!;
+      if (chunk) this.readBytes -= chunk.length;
+      proto.push.call(this.socket, chunk);
     }
     if (this.pausedByUs && this.readBytes < READ_QUEUE_PAUSE / 4) {
       this.pausedByUs = false;
-      this.socket.resume();
+      // Unless the owner or a partition (SocketGate) paused the stream meanwhile: its resume() reads again.
+      if (!this.socket.isPaused()) kernelReads(this.socket, true);
     }
   }
 
@@ -121,7 +146,7 @@ export class LinkShaper {
     clearTimeout(this.readTimer);
     this.readTimer = undefined;
     this.releaseReads(Infinity);
-    delete (this.socket as unknown as Partial<Own>).emit;
+    delete (this.socket as unknown as Partial<Own>).push;
   }
 
   // ---- writes ------------------------------------------------------------------------------------
@@ -138,14 +163,25 @@ export class LinkShaper {
   }
 
   private write(chunks: Chunk[], cb: Callback): void {
-    const bytes = chunks.reduce((sum, c) => sum + (typeof c.chunk === 'string' ? Buffer.byteLength(c.chunk, c.encoding) : c.chunk.length), 0);
     const now = this.now();
-    const slot = this.outSchedule ? this.outSchedule.next(now, bytes) : { acceptAt: now, deliverAt: now };
-    this.writes.push({ at: slot.deliverAt, chunks });
+    let slot = { acceptAt: now, deliverAt: now };
+    for (const { chunk, encoding } of chunks) {
+      for (const piece of pieces(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk)) {
+        if (this.outSchedule) slot = this.outSchedule.next(now, piece.length);
+        this.writes.push({ at: slot.deliverAt, chunks: [{ chunk: piece, encoding: 'buffer' as BufferEncoding }] });
+      }
+    }
     this.armWrites();
     // Taken in once serialised: until then the stream buffers what follows (writableLength grows).
-    if (slot.acceptAt <= now) cb();
-    else setTimeout(cb, slot.acceptAt - now);
+    if (slot.acceptAt <= now) return cb();
+    const pending = { cb, timer: setTimeout(() => this.accept(pending), slot.acceptAt - now) };
+    this.accepting.add(pending);
+  }
+
+  private accept(pending: { cb: Callback; timer: NodeJS.Timeout }): void {
+    clearTimeout(pending.timer);
+    this.accepting.delete(pending);
+    pending.cb();
   }
 
   private armWrites(): void {
@@ -172,11 +208,13 @@ export class LinkShaper {
     this.outSchedule = null;
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
-    this.releaseWrites(Infinity);
     const own = this.socket as unknown as Partial<Own>;
     delete own._write;
     delete own._writev;
     delete own._final;
+    this.releaseWrites(Infinity);
+    // The stream goes on with what it buffered behind them, now at full speed.
+    for (const pending of [...this.accepting]) this.accept(pending);
   }
 
   /** The connection is gone: what waited dies with it. */
@@ -186,5 +224,7 @@ export class LinkShaper {
     this.reads = [];
     this.readBytes = 0;
     this.writes = [];
+    for (const pending of this.accepting) clearTimeout(pending.timer);
+    this.accepting.clear();
   }
 }
