@@ -120,12 +120,16 @@ export class LinkShaper {
   }
 
   private armReads(): void {
-    if (this.readTimer || this.reads.length === 0) return;
-    this.readTimer = setTimeout(() => {
+    this.readTimer ??= this.arm(this.reads, () => {
       this.readTimer = undefined;
       this.releaseReads(this.now());
       this.armReads();
-    }, Math.max(0, this.reads[0]!.at - this.now()));
+    });
+  }
+
+  /** A timer for when the head of `queue` is due (undefined when it is empty). */
+  private arm(queue: readonly { at: number }[], fire: () => void): NodeJS.Timeout | undefined {
+    return queue.length === 0 ? undefined : setTimeout(fire, Math.max(0, queue[0]!.at - this.now()));
   }
 
   private releaseReads(upTo: number): void {
@@ -185,12 +189,11 @@ export class LinkShaper {
   }
 
   private armWrites(): void {
-    if (this.writeTimer || this.writes.length === 0) return;
-    this.writeTimer = setTimeout(() => {
+    this.writeTimer ??= this.arm(this.writes, () => {
       this.writeTimer = undefined;
       this.releaseWrites(this.now());
       this.armWrites();
-    }, Math.max(0, this.writes[0]!.at - this.now()));
+    });
   }
 
   private releaseWrites(upTo: number): void {
