@@ -5,7 +5,11 @@
 // median across runs of: acknowledged writes lost, unknown-outcome writes, how long before the fault
 // the oldest lost write was acknowledged (the loss window), fault -> first acknowledged write (the
 // slowest fault of a run), and the drill's wall-clock duration; plus the worst loss.
-// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec --scenarios kill-master,pause-master]
+// Replication faults (issue #18): `backlog-1mb` and `backlog-64mb` run replica-outage (a replica cut
+// from its master while 4 MB are written) with the topology's repl-backlog-size at 1mb and 64mb, and
+// the kill-master drill on the `chain` and `fan-out` templates (sub-replicas); every row reports the
+// reconnects of its runs: partial resyncs (and the bytes the backlog served) vs full ones, and why.
+// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out --scenarios kill-master,pause-master]
 //        (npm run bench:drills builds first)
 
 import { execFile } from 'node:child_process';
@@ -20,12 +24,24 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'clusterctl');
 const RUNS = Number(option('--runs', '3'));
 const DURATION = option('--duration', '12s');
-const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec').split(',');
+const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out').split(',');
 const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master', 'restart-master-empty'];
 const CRASH = ['crash-all', 'restart-master-empty'];
 const ONLY = option('--scenarios', null)?.split(',');
 /** Which scenarios a variant runs (before --scenarios filters them). */
-const SCENARIOS_OF = { redis: ['kill-master', 'pause-master', 'restart-master-empty'], 'aof-always': CRASH, 'aof-everysec': CRASH };
+const SCENARIOS_OF = {
+  redis: ['kill-master', 'pause-master', 'restart-master-empty'],
+  'aof-always': CRASH,
+  'aof-everysec': CRASH,
+  'backlog-1mb': ['replica-outage'],
+  'backlog-64mb': ['replica-outage'],
+  chain: ['kill-master'],
+  'fan-out': ['kill-master'],
+};
+/** The template a variant starts from (default.yaml unless named). */
+const TEMPLATE_OF = { chain: 'chain.yaml', 'fan-out': 'fan-out.yaml' };
+/** repl-backlog-size per variant (replaces the template's). */
+const BACKLOG_OF = { 'backlog-1mb': '1mb', 'backlog-64mb': '64mb' };
 /** Directives a variant adds under defaults: (as a user writes them in the topology). */
 const DEFAULTS_OF = {
   'builtin-sync': '  sync-replicas: 1\n',
@@ -79,14 +95,15 @@ function clusterctl(cwd, argv, timeout = 300_000) {
 
 async function topology(variant) {
   const engine = variant === 'redis' ? 'redis' : 'builtin';
-  const nodeBase = await portRange(3);
+  const nodeBase = await portRange(5);
   let sentinelBase = await portRange(3);
-  while (Math.abs(sentinelBase - nodeBase) < 3) sentinelBase = await portRange(3);
-  let yaml = readFileSync(join(ROOT, 'templates', 'default.yaml'), 'utf8')
+  while (Math.abs(sentinelBase - nodeBase) < 5) sentinelBase = await portRange(3);
+  let yaml = readFileSync(join(ROOT, 'templates', TEMPLATE_OF[variant] ?? 'default.yaml'), 'utf8')
     .replace(/^ports: .*$/m, `ports: { base: ${nodeBase}, sentinels: ${sentinelBase} }`)
     .replace(/^engine: .*$/m, `engine: ${engine}`)
     .replace(/^name: .*$/m, `name: bench-${variant}`);
   if (DEFAULTS_OF[variant]) yaml = yaml.replace(/^defaults:\n/m, `defaults:\n${DEFAULTS_OF[variant]}`);
+  if (BACKLOG_OF[variant]) yaml = yaml.replace(/^ {2}repl-backlog-size: .*$/m, `  repl-backlog-size: ${BACKLOG_OF[variant]}`);
   return yaml;
 }
 
@@ -96,6 +113,20 @@ const median = (values) => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 const fmt = (v, unit = '') => (v === null ? '—' : `${Math.round(v)}${unit}`);
+
+/** Reconnects across the runs: partial (with the median bytes the backlog served) and full by cause. */
+function resyncTally(runs) {
+  const all = runs.flatMap((r) => r.resyncs ?? []);
+  const partial = all.filter((r) => r.kind === 'partial');
+  const causes = {};
+  for (const r of all) if (r.kind === 'full') causes[r.cause ?? '?'] = (causes[r.cause ?? '?'] ?? 0) + 1;
+  return {
+    partial: partial.length,
+    partialBytes: median(partial.map((r) => r.bytes)),
+    full: all.length - partial.length,
+    fullWhy: Object.entries(causes).map(([cause, n]) => `${n} ${cause}`).join(', '),
+  };
+}
 
 const rows = [];
 for (const variant of VARIANTS) {
@@ -138,6 +169,7 @@ for (const variant of VARIANTS) {
         gap: median(runs.map((r) => r.unavailability?.ms ?? null)),
         wall: median(runs.map((r) => r.wallMs)),
         verdicts: runs.map((r) => r.verdict).join(','),
+        ...resyncTally(runs),
       });
     }
   } finally {
@@ -147,9 +179,14 @@ for (const variant of VARIANTS) {
 }
 
 console.log(`\nclusterctl drill, median of ${RUNS} runs (duration ${DURATION}, 4 clients at 200 writes/s each, down-after 1000 ms)`);
-const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'lost window', 'empty master refused', 'first write after fault (slowest)', 'longest gap', 'drill duration'];
+const header = ['variant', 'scenario', 'runs', 'acked lost', 'worst', 'in ledger', 'unknown', 'lost window', 'empty master refused', 'first write after fault (slowest)', 'longest gap', 'drill duration', 'partial resyncs (backlog bytes, median)', 'full resyncs (why)'];
+const kb = (v) => (v === null ? '—' : `${Math.round(v / 1024)} KB`);
 const table = rows.map((r) =>
-  [r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.window, ' ms'), `${r.refused}/${r.runs}`, fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s')].map(String),
+  [
+    r.variant, r.scenario, r.runs, fmt(r.lost), fmt(r.worst), fmt(r.ledger), fmt(r.unknown), fmt(r.window, ' ms'), `${r.refused}/${r.runs}`, fmt(r.firstWrite, ' ms'), fmt(r.gap, ' ms'), fmt(r.wall && r.wall / 1000, ' s'),
+    `${r.partial}${r.partial ? ` (${kb(r.partialBytes)})` : ''}`,
+    `${r.full}${r.fullWhy ? ` (${r.fullWhy})` : ''}`,
+  ].map(String),
 );
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));

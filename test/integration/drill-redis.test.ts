@@ -40,7 +40,7 @@ describe.skipIf(!hasRedis())('clusterctl drill (engine redis, cluster started by
     expect(run.json.perFault[0].newMaster).not.toBe(run.json.master.before);
     const partition = await box.run(['drill', '--scenario', 'partition-master', '--json'], 60_000);
     expect(partition.code).toBe(2);
-    expect(JSON.stringify(partition.json.error)).toMatch(/engine redis supports kill, stop, start, restart, pause, resume, crash and restart-empty only/);
+    expect(JSON.stringify(partition.json.error)).toMatch(/engine redis supports kill, stop, start, restart, pause, resume, crash, restart-empty and fill only/);
   });
 
   it('restart-master-empty: redis-server serves empty, its replicas resync from it, and the drill reports the wipe', async () => {

@@ -38,6 +38,7 @@ describe('INFO sections', () => {
       '# Lostwrites',
       '# Fencing',
       '# Faults',
+      '# Resyncs',
     ]);
     expect(titles(infoOf('everything'))).toEqual(titles(infoOf('all')));
   });

@@ -58,6 +58,8 @@ describe('templates', () => {
     expect(fan.nodes.filter((n) => n.replicaof === 'r1').length).toBe(2);
     const chain = parseTopology(readFileSync(join(TEMPLATES, 'chain.yaml'), 'utf8'), 'c').spec!;
     expect(chain.nodes.map((n) => n.replicaof)).toEqual([null, 'm1', 'r1']);
+    // Sentinels watch the master; the sub-replicas follow their upstream (README "Chains under failover").
+    for (const spec of [fan, chain]) expect(spec.sentinels).toMatchObject({ count: 3, quorum: 2, master: 'm1' });
   });
 });
 

@@ -7,7 +7,7 @@ import { BaseCommand } from '../base.js';
 import { CliError, EXIT } from '../errors.js';
 import { clusterPaths, defaultRoot, readState } from '../state/run-state.js';
 import { durationFlag } from '../util/duration-flag.js';
-import { FAULT_ACTIONS, FAULTS_GRAMMAR, parseFaultList } from '../drill/fault-list.js';
+import { FAULT_ACTIONS, FAULTS_GRAMMAR, NEEDS_FAULT_COMMAND, parseFaultList } from '../drill/fault-list.js';
 import { SCENARIOS, findScenario } from '../drill/scenarios.js';
 import type { DrillResult } from '../drill/run.js';
 
@@ -59,7 +59,7 @@ export default class Drill extends BaseCommand {
     const partition = partitionSupport(engine);
     const partitionOk = partition !== null;
     const partitionReason = PARTITION_REDIS;
-    const available = FAULT_ACTIONS.filter((action) => partitionOk || (action !== 'partition' && action !== 'heal'));
+    const available = FAULT_ACTIONS.filter((action) => partitionOk || !NEEDS_FAULT_COMMAND.has(action));
     const scenario = flags.faults ? null : findScenario(flags.scenario ?? 'kill-master')!;
     const text = flags.faults ?? scenario!.faults(durationMs);
     const parsed = parseFaultList(text, { available, unavailableReason: () => partitionReason, nodeNames });

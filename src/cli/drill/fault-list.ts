@@ -4,6 +4,7 @@
 //   LIST   = STEP ("," STEP)*
 //   STEP   = ACTION ":" TARGET "@" TIME
 //   ACTION = kill | stop | start | restart | pause | resume | partition | heal | crash | restart-empty
+//          | cut | drop-sync | delay | throttle | fill
 //   TARGET = master | replica | replica:N | old-master | old-replica | all | NODE-NAME
 //   TIME   = a duration from the start of the workload: 2s, 1500ms, 0.5s (a bare number is seconds)
 //
@@ -17,11 +18,17 @@
 // starts the nodes and the sentinels again (crash.ts). `restart-empty` is SIGKILL, the node's data
 // files set aside, and an immediate start: a master with persistence off brought back by its
 // supervisor before the sentinels noticed (the hazard of Redis's replication documentation).
+//
+// Replication links (link-faults.ts, engine builtin but `fill`): `cut` partitions a node from its
+// master only and resets that link, so it reconnects (and resyncs) once healed; `drop-sync` resets
+// its master link in the middle of a full sync; `delay` (200 ms each way) and `throttle` (1 MB/s)
+// slow its replication links down; `heal` ends all three. `fill` writes 4 MB to the master, enough
+// to overwrite a 1 MB replication backlog.
 
 import { closest } from '../../shared/closest.js';
 import { parseDuration } from '../util/duration.js';
 
-export const FAULT_ACTIONS = ['kill', 'stop', 'start', 'restart', 'pause', 'resume', 'partition', 'heal', 'crash', 'restart-empty'] as const;
+export const FAULT_ACTIONS = ['kill', 'stop', 'start', 'restart', 'pause', 'resume', 'partition', 'heal', 'crash', 'restart-empty', 'cut', 'drop-sync', 'delay', 'throttle', 'fill'] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 export interface FaultStep {
@@ -139,4 +146,7 @@ export function isDisruptive(step: FaultStep): boolean {
   return DISRUPTIVE.has(step.action);
 }
 
-const DISRUPTIVE: ReadonlySet<string> = new Set(['kill', 'stop', 'pause', 'partition', 'restart', 'crash', 'restart-empty']);
+const DISRUPTIVE: ReadonlySet<string> = new Set(['kill', 'stop', 'pause', 'partition', 'restart', 'crash', 'restart-empty', 'cut', 'drop-sync', 'delay', 'throttle']);
+
+/** Actions that need the builtin node's FAULT command (partition support). */
+export const NEEDS_FAULT_COMMAND: ReadonlySet<FaultAction> = new Set(['partition', 'heal', 'cut', 'drop-sync', 'delay', 'throttle']);

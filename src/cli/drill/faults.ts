@@ -13,6 +13,7 @@ import { sleep } from '../util/sleep.js';
 import { crashAll, crashNode, startStoppedSentinels, type CrashOutcome, type EmptyRestartOutcome } from './crash.js';
 import { isDisruptive, type FaultStep } from './fault-list.js';
 import type { PartitionSupport } from './partition-support.js';
+import { cutFromMaster, dropMidSync, fill, slowLinks } from './link-faults.js';
 
 export interface FaultEvent {
   /** When it ran, ms since the drill began (the planned time, or later when a step before it took long). */
@@ -113,6 +114,16 @@ async function act(step: FaultStep, name: string, context: FaultContext): Promis
         : await context.partition.heal(state, name);
       return { message };
     }
+    case 'cut':
+    case 'drop-sync':
+    case 'delay':
+    case 'throttle':
+      if (!context.partition) throw new Error(`${step.action} is not available in this build`);
+      if (step.action === 'cut') return { message: await cutFromMaster(state, name) };
+      if (step.action === 'drop-sync') return dropMidSync(state, name);
+      return { message: await slowLinks(state, name, step.action) };
+    case 'fill':
+      return { message: await fill(state, name) };
     case 'crash':
     case 'restart-empty':
       return crashNode(state, paths, name, step.action === 'restart-empty');

@@ -13,7 +13,7 @@ export interface PartitionSupport {
   healAll(state: RunState): Promise<string | null>;
 }
 
-export const PARTITION_REDIS = 'engine redis supports kill, stop, start, restart, pause, resume, crash and restart-empty only (redis-server cannot black-hole its own links)';
+export const PARTITION_REDIS = 'engine redis supports kill, stop, start, restart, pause, resume, crash, restart-empty and fill only (redis-server cannot black-hole, slow down or reset its own links)';
 
 const support: PartitionSupport = {
   async isolate(state, node, keepClients) {

@@ -5,6 +5,7 @@
 import { formatDuration } from '../util/duration.js';
 import type { DrillResult } from './run.js';
 import { verdictLine } from './summary.js';
+import { replicationHtml } from './repl-report.js';
 
 const KEYS_SHOWN = 5000;
 
@@ -127,6 +128,7 @@ ${chartSvg(result)}
 <table class="numbers">${numbers}</table>
 <h2>Recovery per fault</h2>
 <table><tr><th>fault</th><th>node</th><th>at</th><th>new master</th><th>to new master</th><th>to first acknowledged write</th><th>acknowledged before it and lost</th></tr>${faults}</table>
+${replicationHtml(result, escapeHtml)}
 <h2>Timeline</h2>
 <table>${timeline}</table>
 <h2>Lost keys</h2>

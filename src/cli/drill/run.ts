@@ -21,6 +21,8 @@ import { replicasSettled } from './settled.js';
 import { bucketSeries, longestGap, type Bucket, type Gap } from './series.js';
 import { buildTimeline, faultMetrics, type FaultMetrics, type TimelineEvent } from './timeline.js';
 import { Workload, type WriteRecord } from './workload.js';
+import { collectResyncs, watchReplication } from './repl-watch.js';
+import { resyncCounts, type ReplPoint, type Resync } from './repl-series.js';
 
 export type DrillVerdict = CheckResult['verdict'] | 'not-converged';
 
@@ -74,6 +76,11 @@ export interface DrillResult {
   timeline: TimelineEvent[];
   sentinelEvents: SentinelEvent[];
   buckets: Bucket[];
+  /** Every replica (re)connect during the drill: partial (bytes from the backlog) or full and why (engine builtin). */
+  resyncs: Resync[];
+  resyncSummary: ReturnType<typeof resyncCounts>;
+  /** Every 250 ms during the workload: each replica's lag behind the master (bytes) and the master's backlog fill. */
+  replication: ReplPoint[];
   startedCluster: boolean;
   /** Fault steps that could not run, an unreadable ledger, ... */
   warnings: string[];
@@ -99,6 +106,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   await workload.connect();
   const begin = Date.now();
   const recorder = await recordSentinelEvents(state.sentinels, begin);
+  const replWatch = watchReplication(state, begin);
   const lastStep = options.steps.at(-1)?.atMs ?? 0;
   // Leave clients time to recover after the last step, however short --duration is.
   const durationMs = Math.max(options.durationMs, lastStep + 2000);
@@ -114,6 +122,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
   if (remaining > 0) await sleep(remaining);
   const records = await workload.stop();
   const endMs = Date.now() - begin;
+  const replication = await replWatch.stop();
   options.log(`  workload stopped after ${endMs} ms: ${records.length} writes; healing and waiting for the cluster to converge`);
 
   const healed = await healAll(context);
@@ -133,6 +142,7 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     if (ledger.warning) warnings.push(ledger.warning);
     check = checkWrites(records, readback, ledger.writes);
   }
+  const resyncs = await collectResyncs(state, begin);
   const nodeAt = (port: number) => state.nodes.find((node) => node.port === port)?.name ?? null;
   const perFault = faultMetrics(faultEvents, sentinelEvents, records, nodeAt, new Set(check?.acknowledgedLost.keys ?? []));
   return {
@@ -165,6 +175,9 @@ export async function runDrill(cluster: DrillCluster, options: DrillOptions): Pr
     timeline: buildTimeline({ faults: faultEvents, sentinel: sentinelEvents, metrics: perFault, convergedAtMs }),
     sentinelEvents,
     buckets: bucketSeries(records, endMs),
+    resyncs,
+    resyncSummary: resyncCounts(resyncs),
+    replication,
     startedCluster: cluster.started,
     warnings,
   };

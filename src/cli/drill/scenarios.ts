@@ -76,6 +76,34 @@ export const SCENARIOS: Scenario[] = [
     needs: ['restart-empty'],
     faults: (d) => `restart-empty:master@${s(faultAt(d))}`,
   },
+  {
+    name: 'replica-outage',
+    summary: 'cut one replica from its master only while 4 MB more are written, then heal: it resumes with a partial resync when the repl-backlog-size holds what it missed, else a full one (backlog overwritten)',
+    needs: ['cut', 'fill', 'heal'],
+    faults: (d) => {
+      const t = faultAt(d);
+      return `cut:replica@${s(t)},fill:master@${s(t + 500)},heal:old-replica@${s(t + Math.max(3000, Math.min(6000, d * 0.4)))}`;
+    },
+  },
+  {
+    name: 'replica-sync-drop',
+    summary: 'as replica-outage, then the replica\'s link is dropped in the middle of the full sync that follows (its link throttled to 1 MB/s so the transfer can be caught): the next attempt starts over with a full sync (no history)',
+    needs: ['cut', 'fill', 'heal', 'drop-sync'],
+    faults: (d) => {
+      const t = faultAt(d);
+      const heal = t + Math.max(2500, Math.min(4000, d * 0.3));
+      return `cut:replica@${s(t)},fill:master@${s(t + 500)},heal:old-replica@${s(heal)},drop-sync:old-replica@${s(heal)}`;
+    },
+  },
+  {
+    name: 'slow-replica',
+    summary: 'give one replica a far-away link (200 ms each way, 1 MB/s) while 4 MB are written: its lag grows and shrinks again, no resync',
+    needs: ['delay', 'throttle', 'fill', 'heal'],
+    faults: (d) => {
+      const t = faultAt(d);
+      return `delay:replica@${s(t)},throttle:old-replica@${s(t)},fill:master@${s(t + 500)},heal:old-replica@${s(t + Math.max(4000, Math.min(8000, d * 0.5)))}`;
+    },
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

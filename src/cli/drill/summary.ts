@@ -3,6 +3,7 @@
 
 import { formatDuration } from '../util/duration.js';
 import type { DrillResult } from './run.js';
+import { resyncLines } from './repl-report.js';
 
 const LOST_SHOWN = 10;
 
@@ -62,6 +63,7 @@ export function summaryLines(result: DrillResult, reportFile?: string): string[]
     if (replica.differing) lines.push(`  ! replica ${replica.node}: ${replica.differing} drill keys differ from the master (e.g. ${replica.sample[0]})`);
   }
   if (result.replicas.length && result.replicas.every((r) => r.differing === 0)) lines.push(`  replicas:   ${result.replicas.map((r) => r.node).join(', ')} hold exactly the master's drill keys`);
+  lines.push(...resyncLines(result));
   const lost = result.acknowledgedLost;
   if (lost?.count) {
     const more = lost.count > LOST_SHOWN ? ` … and ${lost.count - LOST_SHOWN} more (--json lists all)` : '';

@@ -15,6 +15,7 @@ import { SnapshotJob, type SnapshotProducer } from './full-sync.js';
 import { Identity } from './identity.js';
 import { decidePsync } from './psync-decision.js';
 import { ReplicaLink } from './replica-link.js';
+import { ResyncLog, type ResyncEntry } from './resync-log.js';
 import type { RoleControl } from './role.js';
 import type { CoordinatedFailover } from './failover.js';
 import { whenUnpaused } from '../request/client-pause.js';
@@ -52,6 +53,8 @@ export class Replication implements PropagationObserver {
   private getackRequested = false;
   /** Lost-writes ledger totals since start (INFO lostwrites). */
   readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
+  /** Every PSYNC answer, partial or full and why (INFO resyncs). */
+  readonly resyncs = new ResyncLog();
   /** REPLICAOF handling; set by installReplication. */
   role!: RoleControl;
   /** The FAILOVER command's state; set by installReplication. */
@@ -217,14 +220,26 @@ export class Replication implements PropagationObserver {
     const name = `${link.ip}:${link.port}`;
     const backlog = this.backlog;
     const decision = legacySync
-      ? ({ kind: 'full', counted: false, reason: 'SYNC' } as const)
+      ? ({ kind: 'full', counted: false, cause: 'sync', reason: 'SYNC' } as const)
       : decidePsync(replid, offset, this.identity, backlog);
+    const logResync = (kind: 'partial' | 'full', bytes: number, cause: ResyncEntry['cause']) =>
+      this.resyncs.add({
+        atMs: clock.now(),
+        replica: name,
+        kind,
+        bytes,
+        cause,
+        requested: legacySync ? 'SYNC' : `${replid}:${offset}`,
+        backlogRange: backlog ? `${backlog.firstByteOffset}..${backlog.firstByteOffset + backlog.histlen - 1}` : '',
+        backlogSize: this.server.config.num('repl-backlog-size'),
+      });
     if (decision.kind === 'continue' && backlog) {
       this.server.stats.syncPartialOk++;
       link.writeNow(link.capaPsync2 ? `+CONTINUE ${this.identity.replid}\r\n` : '+CONTINUE\r\n');
       const missing = backlog.readFrom(decision.fromOffset);
       link.goOnline(false);
       if (missing.length > 0) link.send(missing);
+      logResync('partial', missing.length, '');
       log.notice(
         `Partial resynchronization request from ${name} accepted. Sending ${missing.length} bytes of backlog starting from offset ${decision.fromOffset}.`,
       );
@@ -235,6 +250,7 @@ export class Replication implements PropagationObserver {
       log.notice(`Partial resynchronization not accepted: ${decision.reason}`);
     }
     this.server.stats.syncFull++;
+    logResync('full', 0, decision.kind === 'full' ? decision.cause : 'no-backlog'); // continue without a backlog cannot happen
     log.notice(`Replica ${name} asks for synchronization; full resync`);
     this.ensureBacklog();
     this.startFullSync(link);

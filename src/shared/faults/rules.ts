@@ -5,15 +5,16 @@
 
 import { formatPeer, type PartitionRequest, type Peer } from './spec.js';
 
-export interface PartitionRule extends PartitionRequest {
+export type PartitionRule<R extends PartitionRequest = PartitionRequest> = R & {
   id: number;
   /** ms when it heals by itself, 0 = until FAULT HEAL. */
   until: number;
   timer?: NodeJS.Timeout;
-}
+};
 
-export class PartitionRules {
-  private readonly rules = new Map<number, PartitionRule>();
+/** Also holds FAULT SHAPE rules (R = ShapeRequest): the same peers, lifetime and healing. */
+export class PartitionRules<R extends PartitionRequest = PartitionRequest> {
+  private readonly rules = new Map<number, PartitionRule<R>>();
   private nextId = 1;
 
   constructor(
@@ -27,13 +28,13 @@ export class PartitionRules {
     return this.rules.size;
   }
 
-  values(): IterableIterator<PartitionRule> {
+  values(): IterableIterator<PartitionRule<R>> {
     return this.rules.values();
   }
 
   /** Adds a rule; one with FOR <ms> heals by itself then, and `onExpired` hears of it. */
-  add(request: PartitionRequest, onExpired?: (rule: PartitionRule) => void): PartitionRule {
-    const rule: PartitionRule = { ...request, id: this.nextId++, until: request.forMs > 0 ? this.now() + request.forMs : 0 };
+  add(request: R, onExpired?: (rule: PartitionRule<R>) => void): PartitionRule<R> {
+    const rule: PartitionRule<R> = { ...request, id: this.nextId++, until: request.forMs > 0 ? this.now() + request.forMs : 0 };
     if (request.forMs > 0) {
       rule.timer = setTimeout(() => {
         this.rules.delete(rule.id);

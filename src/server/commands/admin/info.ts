@@ -74,6 +74,8 @@ const SECTIONS: readonly Section[] = [
   { name: 'fencing', title: 'Fencing', isDefault: false, lines: fencingSection },
   // clusterctl's own: active FAULT PARTITION rules and the links they hold (faults/faults.ts).
   { name: 'faults', title: 'Faults', isDefault: false, lines: faultsInfoSection },
+  // clusterctl's own: each PSYNC answered, partial (bytes from the backlog) or full and why (replication/resync-log.ts).
+  { name: 'resyncs', title: 'Resyncs', isDefault: false, lines: (server) => server.replication?.resyncs.infoLines() ?? ['resync_log_next_seq:1'] },
 ];
 
 /** The section names an INFO call selects; unknown names select nothing (Redis replies empty). */
