@@ -139,7 +139,7 @@ describe.skipIf(!hasRedis())('COMMAND: our node answers like redis-server 7.0', 
     const lacking = [...redisNames].filter((n) => !ourNames.has(n));
     const extra = [...ourNames].filter((n) => !redisNames.has(n)).sort();
     console.log(`redis-server commands and subcommands the node lacks (${lacking.length}): ${lacking.join(' ')}`);
-    expect(extra).toEqual(['client|setinfo', 'fault', 'fault|heal', 'fault|help', 'fault|partition', 'fault|status',
+    expect(extra).toEqual(['client|setinfo', 'fault', 'fault|drop', 'fault|heal', 'fault|help', 'fault|partition', 'fault|shape', 'fault|status',
       'fencing', 'fencing|confirm', 'fencing|fence', 'fencing|forget', 'fencing|help', 'fencing|lease', 'fencing|ping', 'fencing|release']);
     const count = (set: Set<string>) => [...set].filter((n) => !n.includes('|')).length;
     expect((await a.run('COMMAND', 'COUNT')).value).toBe(count(ourNames));

@@ -30,6 +30,18 @@ const FAULT: CommandMeta = {
   subcommands: [
     help('fault'),
     {
+      name: 'fault|drop',
+      arity: -3,
+      flags: ADMIN_FLAGS,
+      acl: ADMIN_SLOW,
+      doc: {
+        summary: 'Close the links to peers now (a connection reset)',
+        group: 'server',
+        complexity: 'O(N) where N is the number of open links',
+        arguments: [{ name: 'peer', type: 'string', flags: ['multiple'] }],
+      },
+    },
+    {
       name: 'fault|heal',
       arity: -2,
       flags: ADMIN_FLAGS,
@@ -63,6 +75,34 @@ const FAULT: CommandMeta = {
             ],
           },
           { name: 'milliseconds', type: 'integer', token: 'FOR', flags: ['optional'] },
+          { name: 'name-glob', type: 'pattern', token: 'EXCEPT', flags: ['optional', 'multiple', 'multiple_token'] },
+        ],
+      },
+    },
+    {
+      name: 'fault|shape',
+      arity: -4,
+      flags: ADMIN_FLAGS,
+      acl: ADMIN_SLOW,
+      doc: {
+        summary: 'Slow the links to peers down: a delay each way, a bandwidth limit',
+        group: 'server',
+        complexity: 'O(N) where N is the number of open links',
+        arguments: [
+          { name: 'peer', type: 'string', flags: ['multiple'] },
+          { name: 'milliseconds', type: 'integer', token: 'DELAY', flags: ['optional'] },
+          { name: 'bytes-per-second', type: 'integer', token: 'THROTTLE', flags: ['optional'] },
+          {
+            name: 'direction',
+            type: 'oneof',
+            flags: ['optional'],
+            arguments: [
+              { name: 'in', type: 'pure-token', token: 'IN' },
+              { name: 'out', type: 'pure-token', token: 'OUT' },
+              { name: 'both', type: 'pure-token', token: 'BOTH' },
+            ],
+          },
+          { name: 'for-milliseconds', type: 'integer', token: 'FOR', flags: ['optional'] },
           { name: 'name-glob', type: 'pattern', token: 'EXCEPT', flags: ['optional', 'multiple', 'multiple_token'] },
         ],
       },
