@@ -4,8 +4,10 @@
 // appendfsync always; `aof-everysec`; crash-all, restart-master-empty); prints per scenario the
 // median across runs of: acknowledged writes lost, unknown-outcome writes, how long before the fault
 // the oldest lost write was acknowledged (the loss window), fault -> first acknowledged write (the
-// slowest fault of a run), and the drill's wall-clock duration; plus the worst loss.
-// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec --scenarios kill-master,pause-master]
+// slowest fault of a run), and the drill's wall-clock duration; plus the worst loss. The Redis Cluster
+// variants (`cluster-builtin`, `cluster-redis`: mode cluster, 3 shards x 1 replica, node-timeout
+// 2000 ms) run the cluster scenarios on shard 1 (partition-master on builtin only).
+// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec,cluster-builtin,cluster-redis --scenarios kill-master,pause-master]
 //        (npm run bench:drills builds first)
 
 import { execFile } from 'node:child_process';
@@ -20,12 +22,19 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'clusterctl');
 const RUNS = Number(option('--runs', '3'));
 const DURATION = option('--duration', '12s');
-const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec').split(',');
+const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec,cluster-builtin,cluster-redis').split(',');
 const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master', 'restart-master-empty'];
 const CRASH = ['crash-all', 'restart-master-empty'];
 const ONLY = option('--scenarios', null)?.split(',');
 /** Which scenarios a variant runs (before --scenarios filters them). */
-const SCENARIOS_OF = { redis: ['kill-master', 'pause-master', 'restart-master-empty'], 'aof-always': CRASH, 'aof-everysec': CRASH };
+const CLUSTER = ['kill-master', 'pause-master', 'kill-replica', 'restart-all', 'reshard-under-load', 'kill-during-migration'];
+const SCENARIOS_OF = {
+  redis: ['kill-master', 'pause-master', 'restart-master-empty'],
+  'aof-always': CRASH,
+  'aof-everysec': CRASH,
+  'cluster-builtin': ['kill-master', 'pause-master', 'partition-master', ...CLUSTER.slice(2)],
+  'cluster-redis': CLUSTER,
+};
 /** Directives a variant adds under defaults: (as a user writes them in the topology). */
 const DEFAULTS_OF = {
   'builtin-sync': '  sync-replicas: 1\n',
@@ -77,7 +86,18 @@ function clusterctl(cwd, argv, timeout = 300_000) {
   });
 }
 
+async function clusterTopology(variant) {
+  const engine = variant === 'cluster-redis' ? 'redis' : 'builtin';
+  for (;;) {
+    const base = await portRange(6);
+    if (base + 10006 > 65535) continue;
+    const bus = await Promise.all(Array.from({ length: 6 }, (_, i) => canBind(base + 10000 + i)));
+    if (bus.every(Boolean)) return `name: bench-${variant}\nmode: cluster\nengine: ${engine}\nports: { base: ${base} }\ncluster: { shards: 3, replicas: 1, node-timeout: 2000 }\n`;
+  }
+}
+
 async function topology(variant) {
+  if (variant.startsWith('cluster-')) return clusterTopology(variant);
   const engine = variant === 'redis' ? 'redis' : 'builtin';
   const nodeBase = await portRange(3);
   let sentinelBase = await portRange(3);
