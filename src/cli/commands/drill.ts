@@ -19,11 +19,14 @@ export default class Drill extends BaseCommand {
     'each write recorded as acknowledged, failed or unknown outcome; the fault schedule runs meanwhile; then every fault is healed, the cluster must ' +
     'converge, and every key is read back from the master and compared on every replica. ' +
     `Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}. --faults takes ${FAULTS_GRAMMAR}. ` +
+    'On a Redis Cluster (mode: cluster) ioredis Cluster clients write over every slot and --shard N picks the shard struck ' +
+    `(${CLUSTER_SCENARIOS.map((s) => s.name).join(', ')}). ` +
     'Exit 6 when an acknowledged write was lost (unless --allow-loss), 7 when the cluster did not converge.';
   static override examples = [
     '<%= config.bin %> drill --scenario pause-master',
     '<%= config.bin %> drill --scenario kill-master --duration 10s --report drill.html',
     '<%= config.bin %> drill --faults "kill:master@2s,start:old-master@8s" --json',
+    '<%= config.bin %> drill --scenario kill-during-migration --shard 2   # mode: cluster',
   ];
   static override flags = {
     scenario: Flags.string({ summary: 'A named drill (default kill-master unless --faults).', options: [...new Set([...SCENARIOS, ...CLUSTER_SCENARIOS].map((s) => s.name))], exclusive: ['faults'] }),
