@@ -83,10 +83,18 @@ export async function runClusterSchedule(steps: readonly ClusterStep[], context:
       if (step.action === 'partition') message = await isolate(context, name);
       else if (step.action === 'heal') message = (await healNodes(context.state, name)).message;
       else if (step.action === 'reshard') message = await startReshard(step, name, context, outcome);
+      else if (step.action === 'start' && step.target === 'old-master') {
+        // Started again before its replica won the election, a killed master would be back as the
+        // shard's master with whatever its persistence kept (none by default: an empty master its
+        // replica then resyncs from) — another drill. So wait for the failover first (up to 15 s).
+        const waited = await failedOver(context.state, name, 15_000);
+        message = `${(await nodeAction('start', { state: context.state, paths: context.paths, selector: name })).message}${waited ? '' : ' (no failover seen within 15 s: started anyway)'}`;
+      }
       else message = (await nodeAction(step.action, { state: context.state, paths: context.paths, selector: name })).message;
-      // A kill, pause or partition strikes once it took effect (the process gone, stopped, cut off);
-      // any other step counts from when it began (a start returns only once the node answers).
-      const atMs = step.action === 'kill' || step.action === 'pause' || step.action === 'partition' ? Date.now() - context.begin : startedAt;
+      // A kill, pause or partition strikes once it took effect (the process gone, stopped, cut off),
+      // a start once the node answers (after waiting for the failover); a restart or a reshard
+      // counts from when it began.
+      const atMs = step.action === 'restart' || step.action === 'reshard' || step.action === 'heal' ? startedAt : Date.now() - context.begin;
       outcome.events.push({ atMs, plannedMs: step.atMs, step: step.text, action: step.action, nodes: [name], ok: true, message, disruptive });
     } catch (error) {
       outcome.events.push({ atMs: startedAt, plannedMs: step.atMs, step: step.text, action: step.action, nodes: [], ok: false, message: (error as Error).message, disruptive });
@@ -111,6 +119,19 @@ async function isolate(context: ClusterFaultContext, name: string): Promise<stri
   const others = context.state.nodes.filter((node) => node.name !== name).map((node) => node.name);
   const result = await partitionNode(context.state, name, { from: [...others, 'clients'], except: context.isolatedClients });
   return `${result.message.replace(/\.$/, '')}; clients ${context.isolatedClients.join(', ') || 'none'} stay with it.`;
+}
+
+/** True once another node of `name`'s shard is its master (false after `timeoutMs`). */
+async function failedOver(state: RunState, name: string, timeoutMs: number): Promise<boolean> {
+  const shard = state.nodes.find((node) => node.name === name)?.shard;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { analysis } = await analyzeLive(state);
+    const master = analysis.shards.find((s) => s.shard === shard)?.master ?? null;
+    if (master !== null && master !== name) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(200);
+  }
 }
 
 /** Every node, replicas first, each once the cluster is back in sync (as the sentinel drill's restart:all). */
