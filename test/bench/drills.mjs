@@ -9,7 +9,9 @@
 // from its master while 4 MB are written) with the topology's repl-backlog-size at 1mb and 64mb, and
 // the kill-master drill on the `chain` and `fan-out` templates (sub-replicas); every row reports the
 // reconnects of its runs: partial resyncs (and the bytes the backlog served) vs full ones, and why.
-// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out --scenarios kill-master,pause-master]
+// The Redis Cluster variants (`cluster-builtin`, `cluster-redis`: mode cluster, 3 shards x 1 replica,
+// node-timeout 2000 ms) run the cluster scenarios on shard 1 (partition-master on builtin only).
+// Usage: npm run bench:drills [-- --runs 3 --duration 12s --variants builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out,cluster-builtin,cluster-redis --scenarios kill-master,pause-master]
 //        (npm run bench:drills builds first)
 
 import { execFile } from 'node:child_process';
@@ -24,11 +26,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'clusterctl');
 const RUNS = Number(option('--runs', '3'));
 const DURATION = option('--duration', '12s');
-const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out').split(',');
+const VARIANTS = option('--variants', 'builtin,builtin-sync,redis,aof-always,aof-everysec,backlog-1mb,backlog-64mb,chain,fan-out,cluster-builtin,cluster-redis').split(',');
 const ALL = ['kill-master', 'pause-master', 'partition-master', 'kill-replica', 'restart-all', 'flapping-master', 'restart-master-empty'];
 const CRASH = ['crash-all', 'restart-master-empty'];
 const ONLY = option('--scenarios', null)?.split(',');
 /** Which scenarios a variant runs (before --scenarios filters them). */
+const CLUSTER = ['kill-master', 'pause-master', 'kill-replica', 'restart-all', 'reshard-under-load', 'kill-during-migration'];
 const SCENARIOS_OF = {
   redis: ['kill-master', 'pause-master', 'restart-master-empty'],
   'aof-always': CRASH,
@@ -37,6 +40,8 @@ const SCENARIOS_OF = {
   'backlog-64mb': ['replica-outage'],
   chain: ['kill-master'],
   'fan-out': ['kill-master'],
+  'cluster-builtin': ['kill-master', 'pause-master', 'partition-master', ...CLUSTER.slice(2)],
+  'cluster-redis': CLUSTER,
 };
 /** The template a variant starts from (default.yaml unless named). */
 const TEMPLATE_OF = { chain: 'chain.yaml', 'fan-out': 'fan-out.yaml' };
@@ -93,7 +98,18 @@ function clusterctl(cwd, argv, timeout = 300_000) {
   });
 }
 
+async function clusterTopology(variant) {
+  const engine = variant === 'cluster-redis' ? 'redis' : 'builtin';
+  for (;;) {
+    const base = await portRange(6);
+    if (base + 10006 > 65535) continue;
+    const bus = await Promise.all(Array.from({ length: 6 }, (_, i) => canBind(base + 10000 + i)));
+    if (bus.every(Boolean)) return `name: bench-${variant}\nmode: cluster\nengine: ${engine}\nports: { base: ${base} }\ncluster: { shards: 3, replicas: 1, node-timeout: 2000 }\n`;
+  }
+}
+
 async function topology(variant) {
+  if (variant.startsWith('cluster-')) return clusterTopology(variant);
   const engine = variant === 'redis' ? 'redis' : 'builtin';
   const nodeBase = await portRange(5);
   let sentinelBase = await portRange(3);

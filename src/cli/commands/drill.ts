@@ -9,6 +9,7 @@ import { clusterPaths, defaultRoot, readState } from '../state/run-state.js';
 import { durationFlag } from '../util/duration-flag.js';
 import { FAULT_ACTIONS, FAULTS_GRAMMAR, NEEDS_FAULT_COMMAND, parseFaultList } from '../drill/fault-list.js';
 import { SCENARIOS, findScenario } from '../drill/scenarios.js';
+import { CLUSTER_SCENARIOS } from '../drill/cluster-mode/scenarios.js';
 import type { DrillResult } from '../drill/run.js';
 
 export default class Drill extends BaseCommand {
@@ -18,14 +19,18 @@ export default class Drill extends BaseCommand {
     'each write recorded as acknowledged, failed or unknown outcome; the fault schedule runs meanwhile; then every fault is healed, the cluster must ' +
     'converge, and every key is read back from the master and compared on every replica. ' +
     `Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}. --faults takes ${FAULTS_GRAMMAR}. ` +
+    'On a Redis Cluster (mode: cluster) ioredis Cluster clients write over every slot and --shard N picks the shard struck ' +
+    `(${CLUSTER_SCENARIOS.map((s) => s.name).join(', ')}). ` +
     'Exit 6 when an acknowledged write was lost (unless --allow-loss), 7 when the cluster did not converge.';
   static override examples = [
     '<%= config.bin %> drill --scenario pause-master',
     '<%= config.bin %> drill --scenario kill-master --duration 10s --report drill.html',
     '<%= config.bin %> drill --faults "kill:master@2s,start:old-master@8s" --json',
+    '<%= config.bin %> drill --scenario kill-during-migration --shard 2   # mode: cluster',
   ];
   static override flags = {
-    scenario: Flags.string({ summary: 'A named drill (default kill-master unless --faults).', options: SCENARIOS.map((s) => s.name), exclusive: ['faults'] }),
+    scenario: Flags.string({ summary: 'A named drill (default kill-master unless --faults).', options: [...new Set([...SCENARIOS, ...CLUSTER_SCENARIOS].map((s) => s.name))], exclusive: ['faults'] }),
+    shard: Flags.integer({ summary: 'Redis Cluster (mode: cluster): the shard the scenario strikes (as `status` numbers them).', default: 1, min: 1 }),
     faults: Flags.string({ summary: `Your own fault schedule: ${FAULTS_GRAMMAR}.` }),
     duration: Flags.string({ summary: 'How long the workload runs (at least until 2 s after the last fault step).', default: '20s' }),
     clients: Flags.integer({ summary: 'Concurrent clients (sentinel mode); half of them form the group a partition keeps with the master.', default: 4, min: 1, max: 64 }),
@@ -52,7 +57,11 @@ export default class Drill extends BaseCommand {
     const nodeNames = existing ? existing.nodes.map((n) => n.name) : this.loadSpec(flags.file).nodes.map((n) => n.name);
     const engine = existing?.engine ?? this.loadSpec(flags.file).engine;
     if (existing?.spec.cluster ?? this.loadSpec(flags.file).cluster) {
-      throw new CliError('drill does not run on a Redis Cluster (mode: cluster) yet', { exit: EXIT.USAGE, code: 'USAGE', suggestion: 'Break it by hand meanwhile: clusterctl kill shard1:master, clusterctl failover --shard N, clusterctl status.' });
+      const { clusterDrill } = await import('../drill/cluster-mode/command.js');
+      const { scenario, faults, shard, clients, rate, seed, wait, report, keep } = flags;
+      const recorded = existing ? existing.nodes.map((n) => n.shard) : null;
+      const options = { scenario, faults, shard, clients, rate, seed, wait, report, keep, durationMs, convergeTimeoutMs, allowLoss: flags['allow-loss'], json: this.jsonEnabled() };
+      return (await clusterDrill(paths, () => this.loadSpec(flags.file), engine, recorded, options, (line) => this.log(line))) as unknown as DrillResult;
     }
 
     const { partitionSupport, PARTITION_REDIS } = await import('../drill/partition-support.js');
@@ -60,7 +69,8 @@ export default class Drill extends BaseCommand {
     const partitionOk = partition !== null;
     const partitionReason = PARTITION_REDIS;
     const available = FAULT_ACTIONS.filter((action) => partitionOk || !NEEDS_FAULT_COMMAND.has(action));
-    const scenario = flags.faults ? null : findScenario(flags.scenario ?? 'kill-master')!;
+    const scenario = flags.faults ? null : findScenario(flags.scenario ?? 'kill-master');
+    if (!flags.faults && !scenario) throw new CliError(`scenario ${flags.scenario} runs on a Redis Cluster (mode: cluster) only`, { exit: EXIT.USAGE, code: 'BAD_FAULTS' });
     const text = flags.faults ?? scenario!.faults(durationMs);
     const parsed = parseFaultList(text, { available, unavailableReason: () => partitionReason, nodeNames });
     if (parsed.errors.length) {

@@ -39,7 +39,9 @@ export default class Reshard extends BaseCommand {
         this.log(
           fix.action === 'finished'
             ? `slot ${fix.slot}: finished the move to ${fix.owner} (${fix.why}; ${fix.keysMoved} keys moved)`
-            : `slot ${fix.slot}: set STABLE, ${fix.owner} keeps it (${fix.why})`,
+            : fix.action === 'returned'
+              ? `slot ${fix.slot}: closed, ${fix.owner} keeps it (${fix.why}; ${fix.keysMoved} keys moved)`
+              : `slot ${fix.slot}: set STABLE, ${fix.owner} keeps it (${fix.why})`,
         );
       }
       return result;

@@ -18,11 +18,12 @@ export async function openOrStart(paths: ClusterPaths, spec: () => ClusterSpec, 
   const existing = readState(paths);
   if (existing && (await liveCluster(existing)).some(isAlive)) {
     registerAuth(existing);
-    requireSentinels(existing);
+    // A Redis Cluster elects its own failovers: no sentinels there.
+    if (!existing.spec.cluster) requireSentinels(existing);
     return { state: existing, paths, started: false };
   }
   const topology = spec();
-  if (!topology.sentinels) throw noSentinels(topology.name);
+  if (!topology.sentinels && !topology.cluster) throw noSentinels(topology.name);
   const { up } = await import('../ops/up/up.js');
   await up({ spec: topology, paths, timeoutMs: 60_000, json });
   const state = readState(paths)!;

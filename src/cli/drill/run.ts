@@ -228,13 +228,13 @@ async function liveMaster(cluster: DrillCluster, problems: string[] = []): Promi
   }
 }
 
-function tally(records: readonly WriteRecord[]): CheckResult['writes'] {
+export function tally(records: readonly WriteRecord[]): CheckResult['writes'] {
   const writes = { total: records.length, ok: 0, failed: 0, unknown: 0 };
   for (const record of records) writes[record.outcome] += 1;
   return writes;
 }
 
-function errorCounts(records: readonly WriteRecord[]): DrillResult['errors'] {
+export function errorCounts(records: readonly WriteRecord[]): DrillResult['errors'] {
   const counts = new Map<string, DrillResult['errors'][number]>();
   for (const record of records) {
     if (record.error === null) continue;

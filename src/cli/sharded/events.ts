@@ -42,7 +42,8 @@ function facts(probe: ClusterProbe, nameOf: (line: ClusterNodeLine) => string, i
   return out;
 }
 
-export function recordClusterEvents(state: RunState, begin: number): ClusterEventRecorder {
+/** `pollMs`: how often the nodes are asked (a drill asks less often, so as not to load the nodes it measures). */
+export function recordClusterEvents(state: RunState, begin: number, pollMs = POLL_MS): ClusterEventRecorder {
   const byPort = new Map(state.nodes.map((record) => [record.port, record.name]));
   const nameOf = (line: ClusterNodeLine) => byPort.get(line.port) ?? `${line.host}:${line.port}`;
   const last = new Map<string, Map<string, string>>();
@@ -74,7 +75,7 @@ export function recordClusterEvents(state: RunState, begin: number): ClusterEven
   const loop = (async () => {
     while (running) {
       await observe();
-      await sleep(POLL_MS);
+      await sleep(pollMs);
     }
   })();
   return {

@@ -11,6 +11,7 @@ import type { ClusterAnalysis } from '../../sharded/analyze.js';
 import type { ClusterProbe } from '../../sharded/cluster-probe.js';
 import { assignSlot, migrateKeys, moveSlot, NodeClients, type SlotOwner } from '../../sharded/move-slot.js';
 import { analyzeLive, waitClusterReady } from '../../sharded/ready.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface ReshardOptions {
   slots: number;
@@ -87,8 +88,12 @@ export async function reshard(state: RunState, paths: ClusterPaths, options: Res
 
 export interface FixAction {
   slot: number;
-  /** finished: the importing node got the slot (and the keys left on the source); stable: both sides closed, the owner keeps it. */
-  action: 'finished' | 'stable';
+  /**
+   * finished: the importing node got the slot (and the keys left on the source); stable: both sides
+   * closed, the owner keeps it; returned: the source was failed over mid-move, the importer's keys of
+   * the slot went to the slot's owner now and the importer closed it.
+   */
+  action: 'finished' | 'stable' | 'returned';
   owner: string;
   keysMoved: number;
   why: string;
@@ -121,7 +126,29 @@ export async function fixOpenSlots(state: RunState, paths: ClusterPaths, timeout
   const release = acquireLock(paths.lockFile, state.name);
   const clients = new NodeClients();
   const fixed: FixAction[] = [];
+  // The source was failed over mid-move: its successor owns the slot now (the failover handed it
+  // the source's slots) and holds the keys written since. Handing the slot to the importer would
+  // make the owner drop them (a node that loses a slot to a higher epoch deletes its keys there:
+  // cluster.c clusterUpdateSlotsConfigWith, dirty slots). So, as redis-cli's fix does for an
+  // importing-only slot with an owner (redis-cli.c clusterManagerFixOpenSlot), the importer's
+  // keys go to the owner and the importer closes the slot.
+  const successorOf = (slot: number, sides: { migrating?: unknown; importing?: { node: SlotOwner; from: string } }): SlotOwner | null => {
+    const owner = live.find((p) => p.self!.masterId === null && p.self!.slots.some((span) => span.start <= slot && slot <= span.end));
+    const importer = sides.importing?.node;
+    if (!importer || sides.migrating || !owner || owner.self!.id === importer.id || owner.self!.id === sides.importing!.from) return null;
+    return idOwner.get(owner.self!.id)!;
+  };
   try {
+    // First the importer names the owner of every such slot: it dropped the failed source's slots
+    // and, importing, ignores the successor's claim, so it counts them unowned and is at
+    // cluster_state:fail, refusing MIGRATE (cluster.c getNodeByQuery). Once it is ok again, an open
+    // slot's MIGRATE runs locally.
+    const handedBack = [...open].flatMap(([slot, sides]) => {
+      const successor = successorOf(slot, sides);
+      return successor ? [{ slot, importer: sides.importing!.node, successor }] : [];
+    });
+    for (const { slot, importer, successor } of handedBack) await clients.call(importer, 'CLUSTER', 'SETSLOT', slot, 'NODE', successor.id);
+    for (const importer of new Map(handedBack.map((h) => [h.importer.id, h.importer])).values()) await clusterStateOk(clients, importer, begin + timeoutMs);
     for (const [slot, sides] of [...open].sort((a, b) => a[0] - b[0])) {
       const all = masters(probes);
       const importer = sides.importing?.node ?? null;
@@ -129,7 +156,12 @@ export async function fixOpenSlots(state: RunState, paths: ClusterPaths, timeout
       const source = sourceId ? (idOwner.get(sourceId) ?? null) : null;
       const sourceFailed = sourceId !== null && (source === null || live.some((p) => p.view.some((line) => line.id === sourceId && line.flags.includes('fail'))));
       const importerKeys = importer ? Number(await clients.call(importer, 'CLUSTER', 'COUNTKEYSINSLOT', slot)) : 0;
-      if (importer && (importerKeys > 0 || sourceFailed)) {
+      const successor = successorOf(slot, sides);
+      if (successor) {
+        const moved = importerKeys > 0 ? await migrateKeys(clients, slot, importer!, successor, { pipeline: 10, timeoutMs: 60_000 }) : 0;
+        await clients.call(importer!, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+        fixed.push({ slot, action: 'returned', owner: successor.name, keysMoved: moved, why: `its source ${source?.name ?? sourceId?.slice(0, 8) ?? '?'} was failed over: ${successor.name} owns it now, ${importer!.name}'s keys of it went there` });
+      } else if (importer && (importerKeys > 0 || sourceFailed)) {
         const moved = source && !sourceFailed && sides.migrating ? await migrateKeys(clients, slot, source, importer, { pipeline: 10, timeoutMs: 60_000 }) : 0;
         await assignSlot(clients, slot, importer, source && !sourceFailed ? source : null, all.filter((m) => m.id !== importer.id && m.id !== source?.id));
         const why = sourceFailed ? `its source ${source?.name ?? sourceId!.slice(0, 8)} has failed` : `${importer.name} already held ${importerKeys} of its keys`;
@@ -147,6 +179,11 @@ export async function fixOpenSlots(state: RunState, paths: ClusterPaths, timeout
     clients.close();
     release();
   }
+}
+
+/** Waits until `node` says cluster_state:ok (a master back from fail waits its rejoin delay first). */
+async function clusterStateOk(clients: NodeClients, node: SlotOwner, deadline: number): Promise<void> {
+  while (!/cluster_state:ok/.test(String(await clients.call(node, 'CLUSTER', 'INFO'))) && Date.now() < deadline) await sleep(100);
 }
 
 export function refuseOpenSlots(analysis: ClusterAnalysis): void {
