@@ -19,13 +19,17 @@ import { Bit } from '../core/view.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { FailoverControl } from './attach.js';
 import type { FailoverHost } from './failover-host.js';
+import { probeRefused } from './port-probe.js';
+
+/** A client-port probe that neither connects nor is refused within this is no evidence. */
+const PROBE_TIMEOUT_MS = 500;
 
 const PING_FAMILY = new Set<number>([MessageType.Ping, MessageType.Pong, MessageType.Meet]);
 
 /** The bus hooks the wiring uses (ClusterBus provides them; tests give a recorder). */
 export type FailoverBus = Pick<
   ClusterBus,
-  'ctx' | 'onMessage' | 'onTick' | 'header' | 'sendTo' | 'broadcast' | 'sendFail' | 'sendPingTo' | 'broadcastPong'
+  'ctx' | 'onMessage' | 'onTick' | 'onLinkFailure' | 'header' | 'sendTo' | 'broadcast' | 'sendFail' | 'sendPingTo' | 'broadcastPong'
 >;
 
 export class ClusterFailover implements FailoverControl {
@@ -42,6 +46,17 @@ export class ClusterFailover implements FailoverControl {
   install(): void {
     this.bus.onMessage((event) => this.onMessage(event));
     this.bus.onTick((now) => this.execute(this.core.cron(this.state, this.input(now))));
+    this.bus.onLinkFailure((node, code) => this.onLinkFailure(node, code));
+  }
+
+  /**
+   * cluster-fast-failover: a refused bus connection to a node that answered before is evidence
+   * only with its client port refusing too; the core asks for that probe.
+   */
+  private onLinkFailure(node: { id: string; ip: string; port: number }, code: string | undefined): void {
+    if (!this.host.settings().fastFailover) return;
+    if (!this.core.deaths.busConnectFailed(node.id, code, clock.now()) || node.port === 0) return;
+    void probeRefused(node.ip, node.port, PROBE_TIMEOUT_MS).then((refused) => this.core.deaths.clientProbed(node.id, refused, clock.now()));
   }
 
   /** Whether our headers carry PAUSED (for BusContext.manualFailoverPaused). */
@@ -72,6 +87,7 @@ export class ClusterFailover implements FailoverControl {
     if (!sender || sender.flags & Bit.Handshake) return;
     const now = clock.now();
     const { state } = this;
+    this.core.deaths.heardFrom(sender.id);
     this.execute(this.core.onHeader(state, sender, { configEpoch: Number(message.configEpoch), mflags: message.mflags }, false));
     if (PING_FAMILY.has(message.type) && 'gossip' in message && sender.flags & Bit.Master) {
       // The bus recorded the reports; reaching FAIL from them is the core's call.
