@@ -59,7 +59,7 @@ async function startNode(engine, dir, port) {
     '--cluster-node-timeout', String(NODE_TIMEOUT),
   ];
   const child = track(engine === 'redis' ? spawn('redis-server', argv, { stdio: 'ignore' }) : spawn(process.execPath, [NODE_BIN, ...argv], { stdio: 'ignore' }));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${engine} on ${port} exited at start`);
     try {
