@@ -10,6 +10,8 @@
 //               against redis-server + redis-sentinel (replicas.mjs)
 //   replication, sentinel   the separate benchmark scripts in this folder
 //   confirm     SET cost of confirmed replies under our sentinels vs redis-server + redis-sentinel (confirmed-writes.mjs)
+//   cluster     a killed cluster master -> first write of an ioredis Cluster client, ours vs redis-server,
+//               and false failovers under CPU load and allocation-heavy writes (cluster-failover.mjs)
 // Options: --only throughput,memory   --requests 200000   --keys 1000000   --pipelines 1,16
 //          --rounds 3 (runs per test and server; the median is shown)
 //          --check: after the sections, judge the measured values against issue 17's targets
@@ -28,7 +30,12 @@ import { judge } from './lib/checks.mjs';
 import { option } from './lib/options.mjs';
 import { cleanup, requireTool, ROOT, track } from './lib/servers.mjs';
 
-const EXTRA_SCRIPTS = { replication: 'replication.mjs', sentinel: 'sentinel-failover.mjs', confirm: 'confirmed-writes.mjs' };
+const EXTRA_SCRIPTS = {
+  replication: 'replication.mjs',
+  sentinel: 'sentinel-failover.mjs',
+  confirm: 'confirmed-writes.mjs',
+  cluster: 'cluster-failover.mjs',
+};
 // Everything runs by default: the node, replication and sentinel figures side by side with Redis.
 const DEFAULT_SECTIONS = ['throughput', 'scripting', 'memory', 'latency', 'replicas', 'topology', ...Object.keys(EXTRA_SCRIPTS)];
 

@@ -10,12 +10,21 @@ import type { FailoverSettings } from '../../src/server/cluster/core/view.js';
 import type { ClusterState } from '../../src/server/cluster/state/cluster-state.js';
 import { nid, viewOf, type MasterLayout } from './cluster-world.js';
 
+/**
+ * How a node that is not alive looks from the outside (what the I/O layer feeds
+ * core/death-evidence.ts): killed refuses every connection at once; paused (SIGSTOP, a GC pause)
+ * and partitioned (packets dropped) make connections hang, which is no evidence.
+ */
+export type Fault = 'killed' | 'paused' | 'partitioned';
+
 export interface SimNode {
   name: string;
   id: string;
   state: ClusterState;
   core: FailoverCore;
   alive: boolean;
+  /** Why it is not alive (killed when only `alive` was set). */
+  fault?: Fault;
   offset: number;
   /** When this replica last heard its master (dataAge is measured from it). */
   masterHeardAt: number;
@@ -40,6 +49,13 @@ export class ClusterSim {
 
   node(name: string): SimNode {
     return this.nodes.get(name)!;
+  }
+
+  /** Takes `name` down in the way `fault` says; `alive = false` alone means killed. */
+  fail(name: string, fault: Fault): void {
+    const node = this.node(name);
+    node.alive = false;
+    node.fault = fault;
   }
 
   private byId(id: string): SimNode | undefined {
@@ -77,11 +93,16 @@ export class ClusterSim {
       if (record === node.state.myself) continue;
       const peer = this.byId(record.id);
       if (peer?.alive) {
+        node.core.deaths.heardFrom(record.id);
         record.pingSent = 0;
         record.dataReceived = this.now;
         if (record.flags & (NodeFlag.PFail | NodeFlag.Fail)) this.run(node, node.core.onPong(node.state, record, this.now, this.settings.nodeTimeout));
-      } else if (record.pingSent === 0) {
-        record.pingSent = this.now;
+      } else {
+        if (record.pingSent === 0) record.pingSent = this.now;
+        // The cron reconnects every tick: a killed node refuses the bus and the client port probe.
+        if (peer && (peer.fault ?? 'killed') === 'killed' && node.core.deaths.busConnectFailed(record.id, 'ECONNREFUSED', this.now)) {
+          node.core.deaths.clientProbed(record.id, true, this.now);
+        }
       }
     }
     for (const peer of this.nodes.values()) {

@@ -49,6 +49,7 @@ function rig(me: string) {
     ctx,
     onMessage: (l) => void messageListeners.push(l),
     onTick: (l) => void tickListeners.push(l),
+    onLinkFailure: () => {},
     header: () => makeHeader({ sender: state.myself.id, currentEpoch: BigInt(state.currentEpoch), mflags: failover.manualFailoverPaused() ? MessageFlag.Paused : 0 }),
     sendTo: (node, message) => (sent.push({ to: node.id, message }), true),
     broadcast: (message) => void sent.push({ to: 'all', message }),

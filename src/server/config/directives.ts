@@ -169,6 +169,8 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('cluster-allow-replica-migration', 'yes'),
   int('cluster-migration-barrier', 1, 0, MAX_INT),
   bool('cluster-replica-no-failover', 'no', { aliases: ['cluster-slave-no-failover'] }),
+  // Ours (cluster/core/death-evidence.ts, fast-election.ts): fail a dead master over before node-timeout.
+  bool('cluster-fast-failover', 'yes'),
   int('cluster-replica-validity-factor', 10, 0, MAX_INT, { aliases: ['cluster-slave-validity-factor'] }),
   mem('cluster-link-sendbuf-limit', '0'),
   fixed('tls-cluster', 'no', 'bool'),

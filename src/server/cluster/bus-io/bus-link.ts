@@ -30,6 +30,8 @@ export class BusLink {
   isConnected: boolean;
   /** FAULT PARTITION dropped a frame of this link: once healed, it is closed and made afresh (bus-cron.ts). */
   framesDropped = false;
+  /** The code of the socket error that freed the link (ECONNREFUSED, ECONNRESET, ...), if one did. */
+  errorCode: string | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -40,7 +42,10 @@ export class BusLink {
     this.isConnected = inbound;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.free(`I/O error: ${error.message}`));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.errorCode ??= error.code;
+      this.free(`I/O error: ${error.message}`);
+    });
     socket.on('close', () => this.free('connection closed'));
     if (!inbound) {
       socket.once('connect', () => {

@@ -52,6 +52,7 @@ export class ClusterBus implements BusOps, LinkEvents {
   private readonly blacklist = new Map<string, number>();
   private readonly messageListeners: ((event: BusEvent) => void)[] = [];
   readonly tickListeners: ((now: number) => void)[] = [];
+  private readonly linkFailureListeners: ((node: ClusterNode, code: string | undefined) => void)[] = [];
 
   constructor(readonly ctx: BusContext) {}
 
@@ -65,6 +66,15 @@ export class ClusterBus implements BusOps, LinkEvents {
   /** Called at the end of every cron run (every 100 ms, as clusterCron). */
   onTick(listener: (now: number) => void): void {
     this.tickListeners.push(listener);
+  }
+
+  /**
+   * Called when our outbound link to a node is freed on a socket error or close, with the error's
+   * code (ECONNREFUSED for a refused connect; undefined for a plain close): the evidence
+   * cluster-fast-failover reads (core/death-evidence.ts).
+   */
+  onLinkFailure(listener: (node: ClusterNode, code: string | undefined) => void): void {
+    this.linkFailureListeners.push(listener);
   }
 
   /** clusterBuildMessageHdr: the header to spread into a message of one's own. */
@@ -105,6 +115,8 @@ export class ClusterBus implements BusOps, LinkEvents {
   /** clusterBroadcastPong: to all nodes, or only to our master's replicas and our own. */
   broadcastPong(target: 'all' | 'local-replicas'): void {
     const myself = this.ctx.state.myself;
+    // A PFAIL flagged since the last cron must be in this gossip: count again.
+    this.pfailCount = [...this.ctx.state.nodes.values()].filter((n) => n.flags & NodeFlag.PFail).length;
     for (const [node, record] of this.records) {
       if (!record.link || node === myself || inHandshake(node)) continue;
       const localReplica = node.masterId !== null && (node.masterId === myself.id || node.masterId === myself.masterId);
@@ -248,6 +260,7 @@ export class ClusterBus implements BusOps, LinkEvents {
       node.linkConnected = false;
       // A connect that failed before any PING: claim one was sent, so failure detection can work.
       if (!link.isConnected && node.pingSent === 0) node.pingSent = clock.now();
+      if (reason !== 'shutdown') for (const listener of this.linkFailureListeners) listener(node, link.errorCode);
     } else if (record?.inbound === link) {
       record.inbound = undefined;
     }

@@ -1,11 +1,12 @@
 // Owns the replica's side of an election (clusterHandleSlaveFailover, cluster.c 7.0). When our
 // master is FAIL (or a manual failover is ready) and our data is recent enough, the election is
-// scheduled 500 + random(0..500) + rank x 1000 ms ahead (rank: siblings with a larger offset),
-// pushed back if our rank worsens meanwhile; then currentEpoch + 1 and a vote request to all;
+// scheduled 500 + random(0..500) + rank x 1000 ms ahead (rank: siblings with a larger offset;
+// shorter with cluster-fast-failover, fast-election.ts), pushed back if our rank worsens meanwhile; then currentEpoch + 1 and a vote request to all;
 // size/2 + 1 votes within max(2 x node-timeout, 2 s) make us the master. A failed round may be
 // retried after twice that time.
 
 import { log, saveConfig, updateState, type ClusterAction } from './actions.js';
+import { electionDelay, rankStep } from './fast-election.js';
 import type { ManualFailover } from './manual-failover.js';
 import {
   Bit, CANT_FAILOVER_RELOG_SECONDS, has, isFailedNode, isMasterNode, masterOfNode, quorumOf,
@@ -81,7 +82,7 @@ export class ReplicaElection {
     const authTimeout = authTimeoutOf(settings.nodeTimeout);
     const authAge = now - this.authTime;
     if (authAge > authTimeout * 2) return this.schedule(view, mf, input);
-    if (!this.authSent && !mf.inProgress) this.rerank(view, input.myOffset);
+    if (!this.authSent && !mf.inProgress) this.rerank(view, input.myOffset, rankStep(settings));
     if (now < this.authTime) return this.cantFailover('waiting-delay', view, master, now, settings);
     if (authAge > authTimeout) return this.cantFailover('expired', view, master, now, settings);
     if (!this.authSent) return this.requestVotes(view, mf);
@@ -105,12 +106,11 @@ export class ReplicaElection {
   }
 
   /** A new round: the delay, our rank, and a PONG so siblings compare offsets with ours. */
-  private schedule(view: ClusterView, mf: ManualFailover, { now, random, myOffset }: ElectionInput): ClusterAction[] {
-    this.authTime = now + 500 + Math.floor(random() * 500);
+  private schedule(view: ClusterView, mf: ManualFailover, { now, random, myOffset, settings }: ElectionInput): ClusterAction[] {
     this.authCount = 0;
     this.authSent = false;
     this.authRank = replicaRank(view, myOffset);
-    this.authTime += this.authRank * 1000;
+    this.authTime = now + electionDelay(settings, this.authRank, random);
     if (mf.inProgress) {
       // A manual failover waits for nothing: the master agreed to stop.
       this.authTime = now;
@@ -123,11 +123,11 @@ export class ReplicaElection {
     ];
   }
 
-  /** Siblings announced better offsets since we scheduled: wait 1 s more per place lost. */
-  private rerank(view: ClusterView, myOffset: number): void {
+  /** Siblings announced better offsets since we scheduled: wait one rank step more per place lost. */
+  private rerank(view: ClusterView, myOffset: number, step: number): void {
     const rank = replicaRank(view, myOffset);
     if (rank <= this.authRank) return;
-    this.authTime += (rank - this.authRank) * 1000;
+    this.authTime += (rank - this.authRank) * step;
     this.authRank = rank;
   }
 

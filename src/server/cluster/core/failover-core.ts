@@ -4,8 +4,10 @@
 // observations in, and carries out the actions that come back, in order.
 
 import { updateState, type ClusterAction } from './actions.js';
+import { DeathWatch } from './death-evidence.js';
 import { handleConfigEpochCollision } from './epochs.js';
 import { ReplicaElection, type ElectionInput } from './election.js';
+import { relayFailBeforeVotes } from './fast-election.js';
 import {
   markPFailIfTimedOut, onFailMessage, onGossipAbout, onPongFrom,
 } from './failure-detection.js';
@@ -23,6 +25,8 @@ export interface HeaderSeen {
 export class FailoverCore {
   readonly election = new ReplicaElection();
   readonly manual = new ManualFailover();
+  /** Evidence of dead processes (cluster-fast-failover), fed by the I/O layer. */
+  readonly deaths = new DeathWatch();
 
   /**
    * clusterCron's part: PFAIL for silent nodes (a master pings its manual-failover replica each
@@ -38,11 +42,16 @@ export class FailoverCore {
         continue;
       }
       if (markPFailIfTimedOut(node, input.now, input.settings.nodeTimeout)) pfailed = true;
+      if (input.settings.fastFailover) {
+        const early = this.deaths.check(view, node, input.now, input.settings.nodeTimeout);
+        if (early.length > 0) pfailed = true;
+        actions.push(...early);
+      }
     }
     actions.push(...this.manual.checkTimeout(input.now));
     if (isReplicaNode(view.myself)) {
       actions.push(...this.manual.handle(input.myOffset).actions);
-      actions.push(...this.election.handle(view, this.manual, input));
+      actions.push(...this.elect(view, input));
       actions.push(...replicaMigration(view, input.now, input.settings));
     }
     if (pfailed || view.health === 'fail') actions.push(updateState());
@@ -62,9 +71,14 @@ export class FailoverCore {
     if (manualDue) {
       if (!isReplicaNode(view.myself)) return [];
       const step = this.manual.handle(input.myOffset);
-      return [...step.actions, ...this.election.handle(view, this.manual, input)];
+      return [...step.actions, ...this.elect(view, input)];
     }
-    return electionDue ? this.election.handle(view, this.manual, input) : [];
+    return electionDue ? this.elect(view, input) : [];
+  }
+
+  /** One election step, with the FAIL relay before a vote request when fast failover is on. */
+  private elect(view: ClusterView, input: ElectionInput): ClusterAction[] {
+    return relayFailBeforeVotes(this.election.handle(view, this.manual, input), view.myself.masterId, input.settings);
   }
 
   /** Any message from a known node: the manual failover's PAUSED offset; configEpoch collisions on PING/PONG/MEET. */

@@ -74,6 +74,12 @@ export interface FailoverSettings {
   migrationBarrier: number;
   /** cluster-allow-replica-migration. */
   allowReplicaMigration: boolean;
+  /**
+   * cluster-fast-failover (ours): PFAIL on evidence of a dead process (death-evidence.ts) and the
+   * shorter election delay with a FAIL relay (fast-election.ts). Off here: the cores follow Redis
+   * unless told; the node's directive defaults to yes.
+   */
+  fastFailover: boolean;
 }
 
 export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = {
@@ -83,6 +89,7 @@ export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = {
   replicaNoFailover: false,
   migrationBarrier: 1,
   allowReplicaMigration: true,
+  fastFailover: false,
 };
 
 export const has = (node: NodeView, bit: number): boolean => (node.flags & bit) !== 0;

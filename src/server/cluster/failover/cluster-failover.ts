@@ -10,27 +10,33 @@ import { bitmapSlots } from '../slot-bitmap.js';
 import { clock } from '../../base/clock.js';
 import type { BusEvent, ClusterBus } from '../bus-io/bus.js';
 import { setNodeAsMaster } from '../bus-io/slot-config.js';
-import type { ClusterAction } from '../core/actions.js';
+import { updateState, type ClusterAction } from '../core/actions.js';
 import type { ElectionInput } from '../core/election.js';
 import { markFailingIfNeeded } from '../core/failure-detection.js';
 import { FailoverCore } from '../core/failover-core.js';
 import type { ManualFailoverMode } from '../core/manual-failover.js';
 import { Bit } from '../core/view.js';
+import type { ClusterNode } from '../state/cluster-node.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { FailoverControl } from './attach.js';
 import type { FailoverHost } from './failover-host.js';
+import { probeRefused } from './port-probe.js';
+
+/** A client-port probe that neither connects nor is refused within this is no evidence. */
+const PROBE_TIMEOUT_MS = 500;
 
 const PING_FAMILY = new Set<number>([MessageType.Ping, MessageType.Pong, MessageType.Meet]);
 
 /** The bus hooks the wiring uses (ClusterBus provides them; tests give a recorder). */
 export type FailoverBus = Pick<
   ClusterBus,
-  'ctx' | 'onMessage' | 'onTick' | 'header' | 'sendTo' | 'broadcast' | 'sendFail' | 'sendPingTo' | 'broadcastPong'
+  'ctx' | 'onMessage' | 'onTick' | 'onLinkFailure' | 'header' | 'sendTo' | 'broadcast' | 'sendFail' | 'sendPingTo' | 'broadcastPong'
 >;
 
 export class ClusterFailover implements FailoverControl {
   readonly core = new FailoverCore();
   private beforeSleepQueued = false;
+  private electionTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly bus: FailoverBus, private readonly host: FailoverHost) {}
 
@@ -41,7 +47,33 @@ export class ClusterFailover implements FailoverControl {
   /** Subscribes to the bus: every processed message and every cron tick. */
   install(): void {
     this.bus.onMessage((event) => this.onMessage(event));
-    this.bus.onTick((now) => this.execute(this.core.cron(this.state, this.input(now))));
+    this.bus.onTick((now) => {
+      this.execute(this.core.cron(this.state, this.input(now)));
+      this.armElectionTimer(now);
+    });
+    this.bus.onLinkFailure((node, code) => this.onLinkFailure(node, code));
+  }
+
+  /**
+   * cluster-fast-failover: a refused bus connection to a node that answered before is evidence
+   * only with its client port refusing too; the core asks for that probe.
+   */
+  private onLinkFailure(node: ClusterNode, code: string | undefined): void {
+    if (!this.host.settings().fastFailover) return;
+    const probe = this.core.deaths.busConnectFailed(node.id, code, clock.now());
+    this.checkDeath(node);
+    if (!probe || node.port === 0) return;
+    void probeRefused(node.ip, node.port, PROBE_TIMEOUT_MS).then((refused) => {
+      this.core.deaths.clientProbed(node.id, refused, clock.now());
+      this.checkDeath(node);
+    });
+  }
+
+  /** The evidence may be complete now: no need to wait for the cron's check. */
+  private checkDeath(node: ClusterNode): void {
+    if (this.state.node(node.id) !== node) return;
+    const actions = this.core.deaths.check(this.state, node, clock.now(), this.host.settings().nodeTimeout);
+    if (actions.length > 0) this.execute([...actions, updateState()]);
   }
 
   /** Whether our headers carry PAUSED (for BusContext.manualFailoverPaused). */
@@ -72,6 +104,7 @@ export class ClusterFailover implements FailoverControl {
     if (!sender || sender.flags & Bit.Handshake) return;
     const now = clock.now();
     const { state } = this;
+    this.core.deaths.heardFrom(sender.id);
     this.execute(this.core.onHeader(state, sender, { configEpoch: Number(message.configEpoch), mflags: message.mflags }, false));
     if (PING_FAMILY.has(message.type) && 'gossip' in message && sender.flags & Bit.Master) {
       // The bus recorded the reports; reaching FAIL from them is the core's call.
@@ -82,7 +115,36 @@ export class ClusterFailover implements FailoverControl {
       }
     }
     this.onFailoverMessage(message, sender, now);
+    if (this.masterFailedBeforeElection()) this.core.election.pending = true;
     if (this.core.hasPending) this.scheduleBeforeSleep();
+  }
+
+  /**
+   * cluster-fast-failover: our master just became FAIL (a FAIL message, or the reports of this
+   * message made a majority) and no vote request went out: the election step runs before the next
+   * sleep rather than at the next cron tick (clusterCron runs it every 100 ms).
+   */
+  private masterFailedBeforeElection(): boolean {
+    const { myself } = this.state;
+    if (!this.host.settings().fastFailover || myself.masterId === null || this.core.election.authSent) return false;
+    const master = this.state.node(myself.masterId);
+    return master !== undefined && (master.flags & Bit.Fail) !== 0;
+  }
+
+  /**
+   * cluster-fast-failover: an election scheduled to start before the next cron tick starts on
+   * time (its delay is 0..100 ms + rank x 200 ms, shorter than or close to the 100 ms tick).
+   */
+  private armElectionTimer(now: number): void {
+    const election = this.core.election;
+    if (!this.host.settings().fastFailover || election.authSent || election.authTime <= now || this.electionTimer) return;
+    this.electionTimer = setTimeout(() => {
+      this.electionTimer = undefined;
+      if (election.authSent) return;
+      election.pending = true;
+      this.scheduleBeforeSleep();
+    }, election.authTime - now);
+    this.electionTimer.unref();
   }
 
   private onFailoverMessage(message: BusMessage, sender: NonNullable<BusEvent['sender']>, now: number): void {
@@ -109,6 +171,7 @@ export class ClusterFailover implements FailoverControl {
     setImmediate(() => {
       this.beforeSleepQueued = false;
       if (this.core.hasPending) this.execute(this.core.beforeSleep(this.state, this.input(clock.now())));
+      this.armElectionTimer(clock.now());
       // An election the run just scheduled (a manual failover starts at once) runs on the next turn,
       // as Redis's next beforeSleep would. A handshake still waiting for our offset waits for the
       // next message or cron tick instead of spinning (Redis too looks again only on an event).
