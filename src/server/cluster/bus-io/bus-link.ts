@@ -30,6 +30,9 @@ export class BusLink {
   isConnected: boolean;
   /** FAULT PARTITION dropped a frame of this link: once healed, it is closed and made afresh (bus-cron.ts). */
   framesDropped = false;
+  /** PINGs and MEETs written on this outbound link, and PONGs read from it (cluster-confirm-writes: the peer answers each in order). */
+  pingsSent = 0;
+  pongsReceived = 0;
 
   constructor(
     readonly socket: Socket,

@@ -74,6 +74,8 @@ export interface FailoverSettings {
   migrationBarrier: number;
   /** cluster-allow-replica-migration. */
   allowReplicaMigration: boolean;
+  /** cluster-confirm-writes (ours): only a replica at its shard's highest offset stands (acked-candidate.ts). */
+  confirmWrites?: boolean;
 }
 
 export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = {

@@ -45,6 +45,7 @@ export function serverFailoverHost(server: Server): FailoverHost {
       replicaNoFailover: bool(server, 'cluster-replica-no-failover', d.replicaNoFailover),
       migrationBarrier: num(server, 'cluster-migration-barrier', d.migrationBarrier),
       allowReplicaMigration: bool(server, 'cluster-allow-replica-migration', d.allowReplicaMigration),
+      confirmWrites: bool(server, 'cluster-confirm-writes', false),
     }),
     replicationOffset: () => server.replication?.identity.masterReplOffset ?? 0,
     dataAge: (now) => {
