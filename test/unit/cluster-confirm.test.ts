@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  ackedOffsetOf, clusterVerdict, MajorityRounds, neededAcks, type ClusterHeld, type ClusterObservation,
+  ackedOffsetOf, clusterVerdict, electableWindowMs, MajorityRounds, neededAcks, type ClusterHeld, type ClusterObservation,
 } from '../../src/server/fencing/core/cluster-confirm.js';
 import { NodeFlag } from '../../src/server/cluster/bus/node-flags.js';
 import type { ClusterAction } from '../../src/server/cluster/core/actions.js';
@@ -178,5 +178,13 @@ describe('cluster-confirm-writes: only a replica at its shard\'s highest offset 
     expect(election(5000, NodeFlag.Fail).requested).toBe(true);
     expect(election(5000, NodeFlag.NoFailover).requested).toBe(true);
     expect(election(1200, 0, false).requested).toBe(true);
+  });
+});
+
+describe('cluster-confirm-writes: which replicas count as electable', () => {
+  it('one online with us within Redis data-age validity (repl-ping period + node-timeout x (factor + 1)); factor 0: always', () => {
+    expect(electableWindowMs(10, 1000, 10)).toBe(21_000);
+    expect(electableWindowMs(10, 15_000, 10)).toBe(175_000);
+    expect(electableWindowMs(10, 1000, 0)).toBe(Number.POSITIVE_INFINITY);
   });
 });

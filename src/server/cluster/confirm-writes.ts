@@ -15,7 +15,7 @@ import { HeldReplies } from '../fencing/held-replies.js';
 import { neverHeld } from '../fencing/request-steps.js';
 import { UNKNOWN_PREFIX } from '../fencing/sync-ack.js';
 import {
-  ackedOffsetOf, clusterVerdict, MajorityRounds, neededAcks, type ClusterHeld, type ClusterObservation,
+  ackedOffsetOf, clusterVerdict, electableWindowMs, MajorityRounds, neededAcks, type ClusterHeld, type ClusterObservation,
 } from '../fencing/core/cluster-confirm.js';
 import { clock } from '../base/clock.js';
 import { MessageType } from './bus/messages.js';
@@ -45,6 +45,8 @@ export class ClusterConfirm {
   /** When the last round started. */
   private lastRoundAt = 0;
   private scheduled = false;
+  /** Replica address (ip:port) -> when its link to us was last seen online. */
+  private readonly lastOnline = new Map<string, number>();
   /** Replies answered -UNKNOWN since boot. */
   unknownTotal = 0;
 
@@ -116,8 +118,15 @@ export class ClusterConfirm {
     const state = this.bus.ctx.state;
     const acks: number[] = [];
     for (const link of replication?.links ?? []) if (link.state === 'online') acks.push(link.ackOffset);
+    this.noteOnline(now);
+    const config = this.server.config;
+    const window = electableWindowMs(config.num('repl-ping-replica-period'), config.num('cluster-node-timeout'), config.num('cluster-replica-validity-factor'));
     let electable = 0;
-    for (const node of state.replicasOf(state.myself.id)) if (!(node.flags & (NodeFlag.Fail | NodeFlag.NoFailover))) electable++;
+    for (const node of state.replicasOf(state.myself.id)) {
+      if (node.flags & (NodeFlag.Fail | NodeFlag.NoFailover)) continue;
+      const seen = this.lastOnline.get(`${node.ip}:${node.port}`);
+      if (seen !== undefined && now - seen <= window) electable++;
+    }
     const needed = neededAcks(acks.length, electable, this.server.config.num('sync-replicas'));
     return {
       now,
@@ -127,7 +136,13 @@ export class ClusterConfirm {
     };
   }
 
+  /** Remembers when each replica was last online with us (every cron tick, and when replies are decided). */
+  private noteOnline(now: number): void {
+    for (const link of this.server.replication?.links ?? []) if (link.state === 'online') this.lastOnline.set(`${link.ip}:${link.port}`, now);
+  }
+
   private cron(): void {
+    this.noteOnline(clock.now());
     if (this.held.size === 0) return;
     this.release();
     // The oldest held reply's round got no majority in time (a PING dropped, a link re-made): a

@@ -48,11 +48,23 @@ export function clusterVerdict(held: ClusterHeld, seen: ClusterObservation): Clu
 
 /**
  * How many replica ACKs an OK needs: every online replica, at least one while the shard has a
- * replica that could be elected (not FAIL, not cluster-replica-no-failover), and at least
- * sync-replicas N.
+ * replica that could be elected (not FAIL, not cluster-replica-no-failover, online with us within
+ * electableWindowMs), and at least sync-replicas N.
  */
 export function neededAcks(online: number, electableReplicas: number, syncReplicas: number): number {
   return Math.max(online, electableReplicas > 0 ? 1 : 0, syncReplicas);
+}
+
+/**
+ * How long a replica stays electable after its link to us was last online: Redis lets a replica
+ * stand while its data age is at most repl-ping-replica-period x 1000 + node-timeout x
+ * cluster-replica-validity-factor, the first node-timeout not counted (clusterHandleSlaveFailover,
+ * data_age). A replica we never saw online (a fresh cluster, a node in its first sync) has no data
+ * of ours it could be elected with. Factor 0: any age may stand, so no end.
+ */
+export function electableWindowMs(replPingPeriodSeconds: number, nodeTimeout: number, validityFactor: number): number {
+  if (validityFactor === 0) return Number.POSITIVE_INFINITY;
+  return replPingPeriodSeconds * 1000 + nodeTimeout * (validityFactor + 1);
 }
 
 /** The highest offset `needed` of the online replicas ACKed (the needed-th highest ACK offset). */
