@@ -33,6 +33,7 @@ import { buildCommandTable } from './commands/registry.js';
 import { ClusterBootError, loadClusterMode, startClusterMode, type ClusterRuntime } from './cluster/cluster-mode.js';
 import type { ClusterState } from './cluster/state/cluster-state.js';
 import { clusterSlotCheck } from './cluster/routing/slot-check.js';
+import { clusterConfirmPolicy } from './cluster/confirm-writes.js';
 import { installBlockedRedirect } from './cluster/routing/blocked-redirect.js';
 import { REDIS_COMPAT_VERSION } from './base/version.js';
 import { loadUsersAtStartup } from './acl/startup.js';
@@ -180,6 +181,9 @@ function wireRequestPath(server: Server, replication: Replication, safety: Write
     // MOVED / ASK / CROSSSLOT / TRYAGAIN / CLUSTERDOWN before anything else runs (cluster/routing),
     // and clients blocked on keys whose slot moved away are redirected from the cron.
     server.requestPath.check('cluster-redirect', clusterSlotCheck(server));
+    // cluster-confirm-writes: a write's reply waits for its replicas' ACKs and a majority of the
+    // masters (cluster/confirm-writes.ts); it also counts sync-replicas N, so it comes first.
+    server.requestPath.replyPolicy('cluster-confirm', clusterConfirmPolicy(server));
     installBlockedRedirect(server);
   }
   // The history the empty-restart guard remembers: on role changes and once a second.

@@ -51,7 +51,7 @@ include rename-command user loadmodule locale-collate
 `;
 
 /** Directives only clusterctl-node knows (redis-server refuses them); a unit test keeps this in step with the node's table. */
-const BUILTIN_ONLY = ['sync-replicas', 'sync-replicas-timeout', 'fence-lease-ms', 'fence-confirm-writes', 'fence-heuristic', 'empty-restart-guard', 'cluster-fast-failover'];
+const BUILTIN_ONLY = ['sync-replicas', 'sync-replicas-timeout', 'fence-lease-ms', 'fence-confirm-writes', 'fence-heuristic', 'empty-restart-guard', 'cluster-fast-failover', 'cluster-confirm-writes'];
 
 export const REDIS_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(REDIS_7_0.split(/\s+/).filter(Boolean));
 export const BUILTIN_ONLY_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(BUILTIN_ONLY);

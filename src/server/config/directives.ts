@@ -219,6 +219,12 @@ export const DIRECTIVES: readonly Directive[] = [
   // wait only while heartbeats are late, faster but a partition's first ~0.2 s of writes are
   // acknowledged and then lost at failover.
   bool('fence-confirm-writes', 'yes'),
+  // In cluster mode, a write's reply waits until every online replica ACKed it (at least one while
+  // the shard has a replica that could be elected) and a majority of the slot-owning masters
+  // answered a PING sent after it; not within node-timeout/2: -UNKNOWN (cluster/confirm-writes.ts).
+  // A replica then stands for election only at its shard's highest offset. no: redis-server's
+  // asynchronous replies, faster, but writes acknowledged just before a failover can be lost.
+  bool('cluster-confirm-writes', 'yes'),
   // A master that restarts with an empty dataset after serving data (persistence off, a lost disk)
   // refuses to act as one until a failover, REPLICAOF, or this set to no: its replicas keep their
   // data (replication/empty-restart/). no: redis-server's behaviour (the replicas resync empty).

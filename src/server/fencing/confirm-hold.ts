@@ -9,8 +9,9 @@
 // fence-confirm-writes no: replies wait only while heartbeats are late (0.3 of the lease), which
 // costs nothing in steady state but acknowledges the writes of the first ~0.2 s of a partition.
 
-import { ErrorReply, NO_REPLY, type NoReply, type Reply } from '../../shared/resp/reply.js';
-import type { Client, ReplySlot } from '../clients/client.js';
+import { ErrorReply, type NoReply, type Reply } from '../../shared/resp/reply.js';
+import type { Client } from '../clients/client.js';
+import { HeldReplies } from './held-replies.js';
 import type { Server } from '../server.js';
 import type { ConfirmRounds } from './confirm-rounds.js';
 import type { Fence } from './fence.js';
@@ -21,11 +22,8 @@ import { SENTINEL_NAME_PREFIX } from '../../shared/fencing-contract.js';
 /** With fence-confirm-writes no: share of the lease without a confirmed heartbeat after which write replies wait (~2.4 heartbeats). */
 const HOLD_AFTER_SHARE = 0.3;
 
+/** What decides a held reply's release. */
 interface Held {
-  client: Client;
-  reply: Reply;
-  /** Where the reply goes in the client's output; null: the client is blocked until then instead. */
-  slot: ReplySlot | null;
   /** When the write was applied: a heartbeat reply sent later, once acknowledged, releases it. */
   at: number;
   /** The first confirmation round started after the write: its majority releases it. */
@@ -37,21 +35,25 @@ export const FENCED_UNKNOWN = new ErrorReply(
 );
 
 export class ConfirmHold {
-  private readonly held: Held[] = [];
-  /** Replies held since boot (INFO fencing: fence_held_replies). */
-  heldTotal = 0;
+  private readonly held: HeldReplies<Held>;
 
   constructor(
     private readonly server: Server,
     private readonly fence: Fence,
     private readonly rounds: ConfirmRounds,
   ) {
+    this.held = new HeldReplies(server);
     fence.onChange = () => this.release();
     rounds.onConfirmed = () => this.release();
   }
 
   get size(): number {
-    return this.held.length;
+    return this.held.size;
+  }
+
+  /** Replies held since boot (INFO fencing: fence_held_replies). */
+  get heldTotal(): number {
+    return this.held.total;
   }
 
   /** The reply to a write: returned as is, or held (NO_REPLY) until confirmed or fenced. */
@@ -66,15 +68,11 @@ export class ConfirmHold {
     // CLIENT REPLY OFF / SKIP: the reply is dropped anyway, there is no OK to hold back.
     if (client.replyMode !== 'on') return reply;
     const always = this.server.config.bool('fence-confirm-writes');
-    if (!always && this.held.length === 0 && now - fence.majorityHeardAt() <= fence.lease * HOLD_AFTER_SHARE) return reply;
-    // What the client pipelined behind this write still runs (its writes can share the next round),
-    // but their replies stay behind this one. A sink that cannot reserve a place blocks the client.
-    const slot = client.sink.reserveReply?.() ?? null;
-    if (!slot) client.blocked = { keys: [], deadline: 0, retry: () => undefined, timeoutReply: 0 };
-    this.held.push({ client, reply, slot, at: now, round: this.rounds.next });
-    this.heldTotal++;
+    if (!always && this.held.size === 0 && now - fence.majorityHeardAt() <= fence.lease * HOLD_AFTER_SHARE) return reply;
+    // What the client pipelined behind this write still runs (its writes can share the next round).
+    const held = this.held.hold(client, reply, { at: now, round: this.rounds.next });
     this.rounds.request();
-    return NO_REPLY;
+    return held;
   }
 
   /**
@@ -82,19 +80,7 @@ export class ConfirmHold {
    * stream, so every held write is on the new master (replication/failover.ts).
    */
   releaseReplicated(): void {
-    for (const held of this.held.splice(0)) this.answer(held, held.reply);
-  }
-
-  /** Fills the reply's place in the client's output, or unblocks the client with it. */
-  private answer({ client, slot }: Held, answer: Reply): void {
-    if (!this.server.clients.has(client.id)) return;
-    if (slot) {
-      slot.fill(answer);
-      return;
-    }
-    client.blocked = null;
-    client.sink.push(answer);
-    client.sink.resume();
+    this.held.releaseWhile((_, reply) => reply);
   }
 
   /**
@@ -103,17 +89,17 @@ export class ConfirmHold {
    * as on redis-server — the original reply).
    */
   release(): void {
-    if (this.held.length === 0) return;
+    if (this.held.size === 0) return;
     const fence = this.fence;
     const giveUp = fence.fenced || this.server.isReplica;
     const unwatched = !giveUp && !fence.active;
     const heardAt = fence.majorityHeardAt();
     const round = this.rounds.confirmed;
     // A heartbeat reply sent in the same millisecond as the write may have gone out before it.
-    while (this.held.length > 0 && (giveUp || unwatched || this.held[0]!.at < heardAt || this.held[0]!.round <= round)) {
-      const held = this.held.shift()!;
-      this.answer(held, giveUp ? FENCED_UNKNOWN : held.reply);
-    }
-    if (this.held.length > 0) this.rounds.request();
+    this.held.releaseWhile(({ at, round: heldRound }, reply) => {
+      if (giveUp) return FENCED_UNKNOWN;
+      return unwatched || at < heardAt || heldRound <= round ? reply : null;
+    });
+    if (this.held.size > 0) this.rounds.request();
   }
 }

@@ -50,6 +50,8 @@ export class Replication implements PropagationObserver {
   noReplicasSince = clock.now();
   /** Clients blocked in WAIT: resolved on ACKs or timeout. */
   private readonly waiters = new Set<{ offset: number; needed: number; done(count: number): void }>();
+  /** Called on every replica ACK (cluster-confirm-writes releases replies there: cluster/confirm-writes.ts). */
+  readonly ackListeners: (() => void)[] = [];
   private getackRequested = false;
   /** Lost-writes ledger totals since start (INFO lostwrites). */
   readonly ledger = { events: 0, commands: 0, missingBytes: 0 };
@@ -329,6 +331,7 @@ export class Replication implements PropagationObserver {
 
   private onAck(): void {
     if (this.failover.state === 'waiting-for-sync') this.failover.scheduleUpdate();
+    for (const listener of this.ackListeners) listener();
     if (this.waiters.size === 0) return;
     for (const waiter of [...this.waiters]) {
       const count = this.countAcked(waiter.offset);

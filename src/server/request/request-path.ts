@@ -38,6 +38,7 @@ export type CheckName = (typeof CHECK_ORDER)[number];
 
 /** The reply policies, in order: the first that claims a write's reply decides what the client gets. */
 export const REPLY_POLICY_ORDER = [
+  'cluster-confirm', // cluster mode: the replicas ACKed it and a majority of the masters heard us after it (cluster-confirm-writes)
   'sync-replicas', // the reply waits for N replica ACKs (sync-replicas N)
   'confirmed-replies', // the reply waits until a majority of the sentinels heard this master after it
 ] as const;

@@ -9,12 +9,14 @@ import { registerBus } from './bus-registry.js';
 import { startBus, type RunningBus } from './bus-runner.js';
 import { busPort, serverBusContext } from './server-context.js';
 import { installClusterFailover } from '../failover/install.js';
+import { installClusterConfirm } from '../confirm-writes.js';
 
 export async function installClusterBus(server: Server, state: ClusterState): Promise<RunningBus> {
   const running = await startBus(serverBusContext(server, state), server.config.list('bind'), busPort(server));
   const { bus } = running;
   registerBus(server, bus);
   installClusterFailover(server, bus);
+  installClusterConfirm(server, bus);
   server.pubsub.clusterPropagate = (channel, message, sharded) => bus.propagatePublish(channel, message, sharded);
   return running;
 }

@@ -32,6 +32,9 @@ export class BusLink {
   framesDropped = false;
   /** The code of the socket error that freed the link (ECONNREFUSED, ECONNRESET, ...), if one did. */
   errorCode: string | undefined;
+  /** PINGs and MEETs written on this outbound link, and PONGs read from it (cluster-confirm-writes: the peer answers each in order). */
+  pingsSent = 0;
+  pongsReceived = 0;
 
   constructor(
     readonly socket: Socket,

@@ -112,6 +112,22 @@ export class ClusterBus implements BusOps, LinkEvents {
     return link !== undefined;
   }
 
+  /**
+   * A PING asked for by cluster-confirm-writes (cluster/confirm-writes.ts): its PONG proves the peer
+   * heard us after it was sent. A PING already awaiting its PONG keeps its send time, which failure
+   * detection counts from. Returns the link and the PING's number on it, or undefined without one.
+   */
+  confirmPing(node: ClusterNode): { link: BusLink; seq: number } | undefined {
+    const link = this.records.get(node)?.link;
+    if (!link || !link.isConnected || link.isFreed) return undefined;
+    const pending = node.pingSent;
+    const before = link.pingsSent;
+    this.sendPing(link, MessageType.Ping);
+    if (pending !== 0) node.pingSent = pending;
+    // Dropped by FAULT PARTITION: no PONG will answer it.
+    return link.pingsSent === before ? undefined : { link, seq: link.pingsSent };
+  }
+
   /** clusterBroadcastPong: to all nodes, or only to our master's replicas and our own. */
   broadcastPong(target: 'all' | 'local-replicas'): void {
     const myself = this.ctx.state.myself;
@@ -276,6 +292,7 @@ export class ClusterBus implements BusOps, LinkEvents {
     }
     const message = frame.message;
     if (this.cutOff(link, message, 'in')) return true;
+    if (!link.inbound && message.type === MessageType.Pong) link.pongsReceived++;
     const sender = senderOf(this, link, message);
     const alive = processMessage(this, link, message, sender, now);
     for (const listener of this.messageListeners) listener({ sender, message, inbound: link.inbound });
@@ -301,6 +318,7 @@ export class ClusterBus implements BusOps, LinkEvents {
   private write(link: BusLink, frame: Buffer, type: number): void {
     if (link.isFreed || this.cutOff(link, undefined, 'out')) return;
     link.send(frame);
+    if (!link.inbound && (type === MessageType.Ping || type === MessageType.Meet)) link.pingsSent++;
     this.stats.countSent(type);
   }
 

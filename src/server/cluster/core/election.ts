@@ -7,6 +7,7 @@
 
 import { log, saveConfig, updateState, type ClusterAction } from './actions.js';
 import { electionDelay, rankStep } from './fast-election.js';
+import { behindElectableSibling } from './acked-candidate.js';
 import type { ManualFailover } from './manual-failover.js';
 import {
   Bit, CANT_FAILOVER_RELOG_SECONDS, has, isFailedNode, isMasterNode, masterOfNode, quorumOf,
@@ -27,13 +28,14 @@ export interface ElectionInput {
   settings: FailoverSettings;
 }
 
-export type CantFailoverReason = 'none' | 'data-age' | 'waiting-delay' | 'expired' | 'waiting-votes';
+export type CantFailoverReason = 'none' | 'data-age' | 'waiting-delay' | 'expired' | 'waiting-votes' | 'behind-sibling';
 
 const CANT_FAILOVER_TEXT: Record<Exclude<CantFailoverReason, 'none'>, string> = {
   'data-age': "Disconnected from master for longer than allowed. Please check the 'cluster-replica-validity-factor' configuration option.",
   'waiting-delay': 'Waiting the delay before I can start a new failover.',
   expired: 'Failover attempt expired.',
   'waiting-votes': 'Waiting for votes, but majority still not reached.',
+  'behind-sibling': 'A sibling replica that can fail over has more data (cluster-confirm-writes: only a replica holding every acknowledged write stands).',
 };
 
 /** Siblings that can fail over and claim more data than we do (clusterGetSlaveRank). */
@@ -85,6 +87,9 @@ export class ReplicaElection {
     if (!this.authSent && !mf.inProgress) this.rerank(view, input.myOffset, rankStep(settings));
     if (now < this.authTime) return this.cantFailover('waiting-delay', view, master, now, settings);
     if (authAge > authTimeout) return this.cantFailover('expired', view, master, now, settings);
+    if (!this.authSent && !manual && input.settings.confirmWrites && behindElectableSibling(view, input.myOffset)) {
+      return this.cantFailover('behind-sibling', view, master, now, settings);
+    }
     if (!this.authSent) return this.requestVotes(view, mf);
     if (this.authCount >= quorumOf(view.size)) return this.win(view, mf, master);
     return this.cantFailover('waiting-votes', view, master, now, settings);

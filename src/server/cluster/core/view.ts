@@ -80,6 +80,8 @@ export interface FailoverSettings {
    * unless told; the node's directive defaults to yes.
    */
   fastFailover: boolean;
+  /** cluster-confirm-writes (ours): only a replica at its shard's highest offset stands (acked-candidate.ts). */
+  confirmWrites?: boolean;
 }
 
 export const DEFAULT_FAILOVER_SETTINGS: FailoverSettings = {

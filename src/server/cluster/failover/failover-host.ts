@@ -46,6 +46,7 @@ export function serverFailoverHost(server: Server): FailoverHost {
       migrationBarrier: num(server, 'cluster-migration-barrier', d.migrationBarrier),
       allowReplicaMigration: bool(server, 'cluster-allow-replica-migration', d.allowReplicaMigration),
       fastFailover: bool(server, 'cluster-fast-failover', true),
+      confirmWrites: bool(server, 'cluster-confirm-writes', false),
     }),
     replicationOffset: () => server.replication?.identity.masterReplOffset ?? 0,
     dataAge: (now) => {

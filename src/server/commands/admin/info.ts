@@ -6,6 +6,7 @@ import type { Server } from '../../server.js';
 import { persistenceInfoSection } from '../../persistence/info.js';
 import { replicationInfoSection } from '../../replication/info.js';
 import { faultsInfoSection } from '../../faults/faults.js';
+import { clusterConfirmOf } from '../../cluster/confirm-writes.js';
 import {
   clientsSection,
   commandStatsSection,
@@ -46,11 +47,25 @@ function fencingSection(server: Server): string[] {
     `fence_confirm_rounds:${replication.confirmRounds.started}`,
     `fence_held_replies:${replication.confirmHold.heldTotal}`,
     `fence_holding_replies:${replication.confirmHold.size}`,
+    ...clusterConfirmLines(server),
     `sync_replicas:${server.config.num('sync-replicas')}`,
     `sync_acked_offset:${replication.ackedWriteOffset}`,
     // The empty-restart guard (replication/empty-restart/): clusterctl status names it.
     `empty_restart_refusing:${replication.emptyRestart?.refusing && !server.isReplica ? 1 : 0}`,
     `empty_restart_why:${replication.emptyRestart?.refusing && !server.isReplica ? replication.emptyRestart.why : ''}`,
+  ];
+}
+
+/** cluster-confirm-writes (cluster/confirm-writes.ts), in cluster mode. */
+function clusterConfirmLines(server: Server): string[] {
+  const confirm = clusterConfirmOf(server);
+  if (!confirm) return [];
+  return [
+    `cluster_confirm_writes:${server.config.bool('cluster-confirm-writes') ? 1 : 0}`,
+    `cluster_confirm_rounds:${confirm.roundsStarted}`,
+    `cluster_held_replies:${confirm.heldTotal}`,
+    `cluster_holding_replies:${confirm.size}`,
+    `cluster_unknown_replies:${confirm.unknownTotal}`,
   ];
 }
 
