@@ -4,11 +4,23 @@
 // listed in ACL CAT order. Flags must equal the specs in faults/fault-command.ts and
 // fencing/fencing-command.ts (test/unit/command-metadata.test.ts checks it).
 
-import type { CommandMeta } from './types.js';
+import type { ArgumentMeta, CommandMeta } from './types.js';
 
 const ADMIN_FLAGS = ['admin', 'noscript', 'loading', 'stale'];
 const ADMIN_SLOW = ['@admin', '@slow', '@dangerous'];
 const ADMIN_FAST = ['@admin', '@fast', '@dangerous'];
+
+/** FAULT PARTITION's and FAULT SHAPE's optional IN | OUT | BOTH. */
+const DIRECTION: ArgumentMeta = {
+  name: 'direction',
+  type: 'oneof',
+  flags: ['optional'],
+  arguments: [
+    { name: 'in', type: 'pure-token', token: 'IN' },
+    { name: 'out', type: 'pure-token', token: 'OUT' },
+    { name: 'both', type: 'pure-token', token: 'BOTH' },
+  ],
+};
 
 /** The HELP subcommand every container has, as Redis describes its own (`config|help`). */
 function help(container: string): CommandMeta {
@@ -64,16 +76,7 @@ const FAULT: CommandMeta = {
         complexity: 'O(N) where N is the number of open links',
         arguments: [
           { name: 'peer', type: 'string', flags: ['multiple'] },
-          {
-            name: 'direction',
-            type: 'oneof',
-            flags: ['optional'],
-            arguments: [
-              { name: 'in', type: 'pure-token', token: 'IN' },
-              { name: 'out', type: 'pure-token', token: 'OUT' },
-              { name: 'both', type: 'pure-token', token: 'BOTH' },
-            ],
-          },
+          DIRECTION,
           { name: 'milliseconds', type: 'integer', token: 'FOR', flags: ['optional'] },
           { name: 'name-glob', type: 'pattern', token: 'EXCEPT', flags: ['optional', 'multiple', 'multiple_token'] },
         ],
@@ -92,16 +95,7 @@ const FAULT: CommandMeta = {
           { name: 'peer', type: 'string', flags: ['multiple'] },
           { name: 'milliseconds', type: 'integer', token: 'DELAY', flags: ['optional'] },
           { name: 'bytes-per-second', type: 'integer', token: 'THROTTLE', flags: ['optional'] },
-          {
-            name: 'direction',
-            type: 'oneof',
-            flags: ['optional'],
-            arguments: [
-              { name: 'in', type: 'pure-token', token: 'IN' },
-              { name: 'out', type: 'pure-token', token: 'OUT' },
-              { name: 'both', type: 'pure-token', token: 'BOTH' },
-            ],
-          },
+          DIRECTION,
           { name: 'for-milliseconds', type: 'integer', token: 'FOR', flags: ['optional'] },
           { name: 'name-glob', type: 'pattern', token: 'EXCEPT', flags: ['optional', 'multiple', 'multiple_token'] },
         ],
