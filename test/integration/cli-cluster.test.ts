@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
 import { clusterClient, clusterEngines, clusterPorts } from './cluster-engines.js';
-import { keySlot } from '../../src/server/cluster/key-slot.js';
+import { keySlot } from '../../src/shared/key-slot.js';
 import { isAlive, Sandbox } from './cli-harness.js';
 
 const NAMES = ['m1', 'm2', 'm3', 'r1', 'r2', 'r3'];

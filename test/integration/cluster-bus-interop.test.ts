@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keySlot, keySlotOfBytes } from '../../src/server/cluster/key-slot.js';
+import { keySlot, keySlotOfBytes } from '../../src/shared/key-slot.js';
 import { splitSlotsLikeRedisCli } from '../../src/server/cluster/slot-split.js';
 import { formatRange } from '../../src/server/cluster/slot-range.js';
 import { bitmapFromRanges } from '../../src/server/cluster/slot-bitmap.js';

@@ -3,7 +3,7 @@
 // few hundred more keys live.
 
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_SLOTS, crc16, crc16Bytes, hashTagOf, keySlot, keySlotOfBytes } from '../../src/server/cluster/key-slot.js';
+import { CLUSTER_SLOTS, crc16, crc16Bytes, hashTagOf, keySlot, keySlotOfBytes } from '../../src/shared/key-slot.js';
 
 /** [key as latin1, CLUSTER KEYSLOT answer of redis-server 7.0.15]. */
 const FROM_REDIS: [string, number][] = [

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorReply } from '../../src/shared/resp/reply.js';
 import { NodeFlag } from '../../src/server/cluster/bus/node-flags.js';
-import { keySlot } from '../../src/server/cluster/key-slot.js';
+import { keySlot } from '../../src/shared/key-slot.js';
 import { registerClusterState } from '../../src/server/cluster/cluster-registry.js';
 import { makeClusterNode } from '../../src/server/cluster/state/cluster-node.js';
 import { ClusterState } from '../../src/server/cluster/state/cluster-state.js';

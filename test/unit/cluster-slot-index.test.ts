@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { registerClusterState } from '../../src/server/cluster/cluster-registry.js';
-import { keySlot } from '../../src/server/cluster/key-slot.js';
+import { keySlot } from '../../src/shared/key-slot.js';
 import { ClusterState } from '../../src/server/cluster/state/cluster-state.js';
 import type { Server } from '../../src/server/server.js';
 import { connect, makeServer } from '../helpers/unit-server.js';

@@ -3,7 +3,7 @@
 // a - b") for N masters; the integration test re-checks more of them live.
 
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_SLOTS } from '../../src/server/cluster/key-slot.js';
+import { CLUSTER_SLOTS } from '../../src/shared/key-slot.js';
 import { SlotMap } from '../../src/server/cluster/slot-map.js';
 import {
   bitmapClearSlot,

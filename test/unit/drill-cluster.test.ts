@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { keySlot } from '../../src/cli/drill/cluster-mode/key-slot.js';
-import { keySlotOfBytes } from '../../src/server/cluster/key-slot.js';
+import { keySlotOfBytes } from '../../src/shared/key-slot.js';
 import { checkCluster, splitByShard, type ShardReadback } from '../../src/cli/drill/cluster-mode/check.js';
 import { clusterTimeline, moveBursts } from '../../src/cli/drill/cluster-mode/timeline.js';
 import { CLUSTER_SCENARIOS } from '../../src/cli/drill/cluster-mode/scenarios.js';

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { PushReply, RawReply } from '../../src/shared/resp/reply.js';
-import { keySlot } from '../../src/server/cluster/key-slot.js';
+import { keySlot } from '../../src/shared/key-slot.js';
 import { connect, makeServer } from '../helpers/unit-server.js';
 
 const frames = (reply: unknown) => (reply instanceof RawReply ? reply.encoded : reply);

@@ -12,7 +12,7 @@ import { NodeFlag } from './bus/node-flags.js';
 import { installClusterBus } from './bus-io/bus-install.js';
 import type { RunningBus } from './bus-io/bus-runner.js';
 import { registerClusterState } from './cluster-registry.js';
-import { keySlot } from './key-slot.js';
+import { keySlot } from '../../shared/key-slot.js';
 import { readNodesConf, writeNodesConf } from './nodes-conf/file.js';
 import { lockNodesConf } from './nodes-conf/lock.js';
 import { parseNodesConf } from './nodes-conf/parse.js';

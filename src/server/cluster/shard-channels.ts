@@ -6,7 +6,7 @@
 // where the slot went.
 
 import type { Server } from '../server.js';
-import { keySlot } from './key-slot.js';
+import { keySlot } from '../../shared/key-slot.js';
 import type { ClusterState } from './state/cluster-state.js';
 
 /** Installs the slot-release rule on the state's slot map. */

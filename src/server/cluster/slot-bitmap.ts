@@ -1,7 +1,7 @@
 // Owns the 2048-byte slot bitmap of the cluster bus (header `myslots`, UPDATE's `slots`): slot s is
 // bit (s & 7) of byte (s >> 3), least significant bit first, as cluster.c's bitmapTestBit reads it.
 
-import { CLUSTER_SLOTS } from './key-slot.js';
+import { CLUSTER_SLOTS } from '../../shared/key-slot.js';
 import { checkSlot, slotsToRanges, type SlotRange } from './slot-range.js';
 
 /** Bytes in a slot bitmap (cluster.h: CLUSTER_SLOTS/8). */

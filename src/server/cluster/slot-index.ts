@@ -8,7 +8,7 @@
 
 import type { ChangeObserver, Server } from '../server.js';
 import type { Db } from '../keyspace/db.js';
-import { keySlot } from './key-slot.js';
+import { keySlot } from '../../shared/key-slot.js';
 
 /** Marked keys beyond which rebuilding from db 0 is cheaper than settling them one by one. */
 const MAX_PENDING = 100_000;

@@ -3,7 +3,7 @@
 // (migrating_slots_to / importing_slots_from). No I/O, no checks of who may change what: the
 // CLUSTER commands and the bus decide that; this only records and answers.
 
-import { CLUSTER_SLOTS } from './key-slot.js';
+import { CLUSTER_SLOTS } from '../../shared/key-slot.js';
 import { bitmapSetSlot, emptySlotBitmap } from './slot-bitmap.js';
 import { checkRange, checkSlot, slotsToRanges, type SlotRange } from './slot-range.js';
 import { splitSlotsLikeRedisCli } from './slot-split.js';

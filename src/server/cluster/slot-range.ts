@@ -1,7 +1,7 @@
 // Owns the slot-range vocabulary shared by the slot map, the bus codec and replies: a validated slot
 // number, an inclusive [start, end] range, and the `start-end` / `start` text CLUSTER NODES uses.
 
-import { CLUSTER_SLOTS } from './key-slot.js';
+import { CLUSTER_SLOTS } from '../../shared/key-slot.js';
 
 /** An inclusive range of slots, as CLUSTER SLOTS / SHARDS / NODES report them. */
 export interface SlotRange {

@@ -7,7 +7,7 @@
 import { MessageType, type PingMessage } from '../bus/messages.js';
 import { NodeFlag } from '../bus/node-flags.js';
 import { bitmapHasSlot } from '../slot-bitmap.js';
-import { CLUSTER_SLOTS } from '../key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { inHandshake, isFailed, isMaster, isPFailed, isReplica, type ClusterNode } from '../state/cluster-node.js';
 import type { BusLink } from './bus-link.js';
 import type { BusOps } from './bus-ops.js';

@@ -6,7 +6,7 @@
 import type { Server } from '../../server.js';
 import { faultsOf } from '../../faults/faults.js';
 import { NodeFlag } from '../bus/node-flags.js';
-import { keySlot } from '../key-slot.js';
+import { keySlot } from '../../../shared/key-slot.js';
 import { isMaster, type ClusterNode } from '../state/cluster-node.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { BusContext, BusSettings } from './bus-context.js';

@@ -5,7 +5,7 @@
 // configEpoch collision rule between two masters (clusterHandleConfigEpochCollision).
 
 import { NodeFlag } from '../bus/node-flags.js';
-import { CLUSTER_SLOTS } from '../key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { bitmapHasSlot } from '../slot-bitmap.js';
 import { isMaster, isReplica, type ClusterNode } from '../state/cluster-node.js';
 import type { BusContext } from './bus-context.js';

@@ -5,7 +5,7 @@
 // line. A node named before its own line (as a master or an open slot's peer) is created bare, as
 // Redis does. Pure: text in, state out; anything Redis would call corrupted throws NodesConfError.
 
-import { CLUSTER_SLOTS } from '../key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { NodeFlag } from '../bus/node-flags.js';
 import { makeClusterNode, type ClusterNode } from '../state/cluster-node.js';
 import { ClusterState } from '../state/cluster-state.js';

@@ -7,7 +7,7 @@
 import type { Client } from '../../clients/client.js';
 import type { Server } from '../../server.js';
 import { clusterStateOf } from '../cluster-registry.js';
-import { keySlot } from '../key-slot.js';
+import { keySlot } from '../../../shared/key-slot.js';
 import { isReplica } from '../state/cluster-node.js';
 import { ERR_CLUSTERDOWN, ERR_UNBOUND, redirectReply, type EndpointType } from './redirect-reply.js';
 import type { ErrorReply } from '../../../shared/resp/reply.js';

@@ -4,7 +4,7 @@
 // here, decide whether this node serves the request or which redirection or error it gets. No I/O:
 // the request-path check (slot-check.ts) gathers the inputs and turns the verdict into a reply.
 
-import { keySlot } from '../key-slot.js';
+import { keySlot } from '../../../shared/key-slot.js';
 import type { ClusterNode } from '../state/cluster-node.js';
 import { isReplica } from '../state/cluster-node.js';
 import type { ClusterState } from '../state/cluster-state.js';

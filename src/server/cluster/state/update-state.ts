@@ -7,7 +7,7 @@
 // time and keeps the two timestamps in a StateClock.
 
 import { NodeFlag } from '../bus/node-flags.js';
-import { CLUSTER_SLOTS } from '../key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { isMaster, isMyself } from './cluster-node.js';
 import type { ClusterHealth, ClusterState } from './cluster-state.js';
 

@@ -6,7 +6,7 @@ import { ErrorReply } from '../../../shared/resp/reply.js';
 import { parseInteger } from '../../base/args.js';
 import type { CommandContext } from '../../base/command-spec.js';
 import { clusterStateOf } from '../../cluster/cluster-registry.js';
-import { CLUSTER_SLOTS } from '../../cluster/key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { slotIndexOf } from '../../cluster/slot-index.js';
 import { isNodeId } from '../../cluster/nodes-conf/parse.js';
 import type { ClusterNode } from '../../cluster/state/cluster-node.js';

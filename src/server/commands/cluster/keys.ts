@@ -5,7 +5,7 @@ import { ErrorReply, type Reply } from '../../../shared/resp/reply.js';
 import { parseInteger } from '../../base/args.js';
 import { command, type CommandContext, type CommandSpec } from '../../base/command-spec.js';
 import { ERR_NOT_INTEGER } from '../../base/errors.js';
-import { CLUSTER_SLOTS, keySlot } from '../../cluster/key-slot.js';
+import { CLUSTER_SLOTS, keySlot } from '../../../shared/key-slot.js';
 import { countKeysInSlot, keysInSlot, stateOrError } from './common.js';
 
 function keyslot(ctx: CommandContext, args: string[]): Reply {

@@ -10,7 +10,7 @@ import { wrongArity } from '../../base/errors.js';
 import { busOf } from '../../cluster/bus-io/bus-registry.js';
 import { followMaster } from '../../cluster/bus-io/server-context.js';
 import { bumpConfigEpochWithoutConsensus } from '../../cluster/core/epochs.js';
-import { CLUSTER_SLOTS } from '../../cluster/key-slot.js';
+import { CLUSTER_SLOTS } from '../../../shared/key-slot.js';
 import { isReplica } from '../../cluster/state/cluster-node.js';
 import type { ClusterState } from '../../cluster/state/cluster-state.js';
 import { is } from '../../base/args.js';
