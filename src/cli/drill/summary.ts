@@ -9,6 +9,15 @@ const LOST_SHOWN = 10;
 
 export function verdictLine(result: DrillResult): string {
   const what = `${result.scenario ?? 'custom faults'}, ${result.engine}, ${formatDuration(result.durationMs)}, ${result.clients} clients${result.waitReplicas > 0 ? `, WAIT ${result.waitReplicas}` : ''}`;
+  return verdictWords(result, what, { replicasOf: 'the master', unsettled: 'the cluster did not settle after the faults' });
+}
+
+/** The words a drill verdict is given in; the sentinel and the cluster drill differ only in `words`. */
+export function verdictWords(
+  result: Pick<DrillResult, 'verdict' | 'writes' | 'acknowledgedLost' | 'recoveredByLedger'>,
+  what: string,
+  words: { replicasOf: string; unsettled: string },
+): string {
   const acked = result.writes?.ok ?? 0;
   switch (result.verdict) {
     case 'pass':
@@ -20,9 +29,9 @@ export function verdictLine(result: DrillResult): string {
       return `✖ LOSS: ${lost} of ${acked} acknowledged writes lost${note} (${what})`;
     }
     case 'diverged':
-      return `✖ DIVERGED: no acknowledged write lost, but replicas hold other data than the master (${what})`;
+      return `✖ DIVERGED: no acknowledged write lost, but replicas hold other data than ${words.replicasOf} (${what})`;
     case 'not-converged':
-      return `✖ NOT CONVERGED: the cluster did not settle after the faults, writes were not checked (${what})`;
+      return `✖ NOT CONVERGED: ${words.unsettled}, writes were not checked (${what})`;
   }
 }
 

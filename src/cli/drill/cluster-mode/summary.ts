@@ -3,25 +3,13 @@
 
 import { formatDuration } from '../../util/duration.js';
 import type { ClusterDrillResult } from './result.js';
+import { verdictWords } from '../summary.js';
 
 const LOST_SHOWN = 10;
 
 export function clusterVerdictLine(result: ClusterDrillResult): string {
   const what = `${result.scenario} on shard ${result.shard}, ${result.engine} cluster, ${formatDuration(result.durationMs)}, ${result.clients} clients`;
-  const acked = result.writes?.ok ?? 0;
-  switch (result.verdict) {
-    case 'pass':
-      return `✔ PASS: 0 of ${acked} acknowledged writes lost (${what})`;
-    case 'loss': {
-      const lost = result.acknowledgedLost!.count;
-      const ledger = result.recoveredByLedger!.count;
-      return `✖ LOSS: ${lost} of ${acked} acknowledged writes lost${ledger ? `; ${ledger === lost ? 'all' : ledger} of them in a lost-writes ledger` : ''} (${what})`;
-    }
-    case 'diverged':
-      return `✖ DIVERGED: no acknowledged write lost, but replicas hold other data than their master (${what})`;
-    case 'not-converged':
-      return `✖ NOT CONVERGED: the cluster was not ready again after the faults, writes were not checked (${what})`;
-  }
+  return verdictWords(result, what, { replicasOf: 'their master', unsettled: 'the cluster was not ready again after the faults' });
 }
 
 export function clusterSummaryLines(result: ClusterDrillResult, reportFile?: string): string[] {
